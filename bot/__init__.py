@@ -1,0 +1,1 @@
+"""herobot's platform-neutral core: model, rules, services, replies, config, CLI."""

@@ -1,0 +1,134 @@
+"""Settings from the environment (secrets, paths) and the bot's TOML config (channels, roles, rules)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """The config file is unreadable or a key has the wrong type; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What comes from the environment. Secrets live here and nowhere else."""
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    db_path: str = "./herobot.db"
+    config_path: str = "./herobot.toml"
+    message_update_interval: float = 1.0  # seconds between two refreshes of one message
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        return cls(
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=env.get("SLACK_API_URL") or None,
+            db_path=env.get("HEROBOT_DB") or "./herobot.db",
+            config_path=env.get("HEROBOT_CONFIG") or "./herobot.toml",
+        )
+
+    @property
+    def slack_enabled(self) -> bool:
+        """A bot token, and a way in: a signing secret (HTTP) or an app token (Socket Mode)."""
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    def __repr__(self) -> str:  # keep secrets out of logs and tracebacks
+        return f"Settings(db_path={self.db_path!r}, config_path={self.config_path!r}, slack_enabled={self.slack_enabled})"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The bot's behaviour, from `herobot.toml`. Every key is optional."""
+
+    channels: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    managers: tuple[str, ...] = ()
+    it_champions: tuple[str, ...] = ()
+    vote_reactions: tuple[str, ...] = ("+1", "thumbsup")
+    vote_threshold: int = 3
+    mission_goals: tuple[str, ...] = ()
+    raw: Mapping = field(default_factory=dict, repr=False)
+
+    def channel(self, platform: str, kind: str) -> str | None:
+        """The configured channel for `kind` ("ideas", "wins", ...) on `platform`, e.g. `[slack] ideas_channel`."""
+        return self.channels.get((platform, kind))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Config:
+        """Read the TOML file; a missing file means all defaults."""
+        path = Path(path)
+        if not path.exists():
+            return cls()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"cannot read config {path}: {error}") from error
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Config:
+        reader = _Reader(data)
+        default = cls()
+        return cls(
+            channels=reader.channels(PLATFORMS),
+            managers=reader.texts("roles", "managers") or default.managers,
+            it_champions=reader.texts("roles", "it_champions") or default.it_champions,
+            vote_reactions=tuple(r.strip(":") for r in reader.texts("voting", "reactions") or default.vote_reactions),
+            vote_threshold=reader.positive_int("voting", "threshold") or default.vote_threshold,
+            mission_goals=reader.texts("mission", "goals") or default.mission_goals,
+            raw=data,
+        )
+
+
+PLATFORMS = ("slack", "teams")
+
+
+class _Reader:
+    """Typed access to `[section] key`, with errors that name the key."""
+
+    def __init__(self, data: Mapping):
+        self.data = data
+
+    def _get(self, section: str, key: str):
+        table = self.data.get(section, {})
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[{section}] must be a table")
+        return table.get(key)
+
+    def text(self, section: str, key: str) -> str | None:
+        value = self._get(section, key)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"[{section}] {key} must be a string")
+        return value or None
+
+    def channels(self, platforms: tuple[str, ...]) -> dict[tuple[str, str], str]:
+        found = {}
+        for platform in platforms:
+            for key in self.data.get(platform, {}) if isinstance(self.data.get(platform), Mapping) else ():
+                if key.endswith("_channel") and (value := self.text(platform, key)):
+                    found[(platform, key.removesuffix("_channel"))] = value
+        return found
+
+    def texts(self, section: str, key: str) -> tuple[str, ...] | None:
+        value = self._get(section, key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"[{section}] {key} must be a list of strings")
+        return tuple(value)
+
+    def positive_int(self, section: str, key: str) -> int | None:
+        value = self._get(section, key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"[{section}] {key} must be a whole number of at least 1")
+        return value

@@ -1,0 +1,43 @@
+"""The core's context: everything a service needs, built once by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from bot.background import Background
+from bot.chat import Chat
+from bot.config import Config
+from bot.refresh import Refresher, TokenBucket
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Core:
+    db: Database
+    config: Config
+    background: Background = field(default_factory=Background)
+    clock: Callable[[], datetime] = utcnow
+    chats: dict[str, Chat] = field(default_factory=dict)
+    refreshers: dict[str, Refresher] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def connect(self, chat: Chat, per_message: float = 1.0, bucket: TokenBucket | None = None) -> None:
+        """Plug in a platform; its cards are refreshed at that platform's pace."""
+        from bot.ideas import refresh_card  # the refresher calls back into the service
+
+        self.chats[chat.platform] = chat
+        self.refreshers[chat.platform] = Refresher(
+            lambda idea_id: refresh_card(self, idea_id), self.background, per_message, bucket
+        )
+
+    def chat(self, platform: str) -> Chat | None:
+        return self.chats.get(platform)

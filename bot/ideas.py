@@ -1,0 +1,155 @@
+"""Use cases for ideas: post, publish, vote, comment. One function per use case.
+
+Every write commits before the caller acknowledges; chat calls happen afterwards, in
+background tasks, so a slow or failing platform never loses what a person did.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.chat import Origin
+from bot.core import Core
+from bot.errors import Refused
+from bot.model import MAX_TEXT, Actor, Draft, Idea
+from bot.replies import IdeaCard, Notice
+from storage import ideas as store
+from storage.db import write
+
+log = logging.getLogger(__name__)
+
+BUTTON = "button"
+
+
+def draft_errors(draft: Draft, goals: tuple[str, ...]) -> dict[str, str]:
+    """What is wrong with a draft, by form field; empty when it can be posted."""
+    errors: dict[str, str] = {}
+    if draft.framed:
+        if not draft.problem.strip():
+            errors["problem"] = "Describe the customer problem."
+        if not draft.solution.strip():
+            errors["solution"] = "Describe the solution you propose."
+    elif not draft.text.strip():
+        errors["text"] = "Write your idea after the command, e.g. /idea Offer a callback when the queue is long."
+    if draft.mission_goal and draft.mission_goal not in goals:
+        errors["mission_goal"] = "Pick one of the listed mission goals."
+    length = len(draft.full_text())
+    if length > MAX_TEXT:
+        errors["text"] = f"Your idea is {length:,} characters long; the limit is {MAX_TEXT:,}. Shorten it and try again."
+    return errors
+
+
+async def submit_idea(core: Core, origin: Origin, draft: Draft) -> Idea:
+    """Store a new idea and publish it in the background. Raises Refused for a bad draft."""
+    errors = draft_errors(draft, core.config.mission_goals)
+    if errors:
+        raise Refused(" ".join(errors.values()))
+    actor = Actor(origin.platform, origin.user_id)
+    with write(core.db) as db:
+        idea_id = store.insert_idea(db, actor, draft, core.now())
+    idea = store.get_idea(core.db, idea_id)
+    core.background.spawn(publish_idea(core, idea, origin), name=f"publish idea {idea_id}")
+    return idea
+
+
+async def publish_idea(core: Core, idea: Idea, origin: Origin) -> None:
+    """Post the idea's card to the ideas channel, remember the message, and tell the poster."""
+    chat = core.chat(idea.platform)
+    channel = core.config.channel(idea.platform, "ideas") or origin.channel_id
+    if chat is None or channel is None:
+        log.warning("idea %s has nowhere to be posted on %s", idea.id, idea.platform)
+        return
+    try:
+        message_id = await chat.post(channel, IdeaCard(idea))
+    except Exception:
+        log.exception("posting idea %s failed", idea.id)
+        await chat.tell(origin, Notice(f"Idea #{idea.id} is saved, but it could not be posted to the ideas channel. "
+                                       "Ask an admin to check that herobot is in that channel."))
+        return
+    with write(core.db) as db:
+        store.set_idea_message(db, idea.id, channel, message_id)
+    link = await chat.link(channel, message_id)
+    await chat.tell(origin, Notice(f"Idea #{idea.id} is posted.", link=link))
+
+
+async def refresh_card(core: Core, idea_id: int) -> None:
+    idea = store.get_idea(core.db, idea_id)
+    chat = core.chat(idea.platform) if idea else None
+    if idea and chat and idea.message_id:
+        await chat.update(idea.channel_id, idea.message_id, IdeaCard(idea))
+
+
+def _refresh(core: Core, idea: Idea) -> None:
+    refresher = core.refreshers.get(idea.platform)
+    if refresher and idea.message_id:
+        refresher.request(idea.id)
+
+
+def _closed_note(idea: Idea) -> str:
+    return f"Idea #{idea.id} is {idea.status.label}; voting on it is closed."
+
+
+async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
+    """The Vote button: adds the person's vote, or takes it back if they had one."""
+    with write(core.db) as db:
+        idea = store.get_idea(db, idea_id)
+        if idea is None:
+            raise Refused(f"There is no idea #{idea_id}.")
+        if idea.status.closed:
+            raise Refused(_closed_note(idea))
+        if store.has_vote(db, idea_id, actor.user_id):
+            store.remove_vote(db, idea_id, actor.user_id)
+            note = f"Your vote for #{idea_id} is taken back."
+        else:
+            store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
+            note = f"You voted for #{idea_id}."
+    _refresh(core, idea)
+    return Notice(note)
+
+
+async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reaction: str,
+                added: bool, event_id: str | None = None) -> Notice | None:
+    """A voting reaction added to or removed from an idea's message. Other reactions are ignored."""
+    if reaction not in core.config.vote_reactions:
+        return None
+    with write(core.db) as db:
+        if event_id and not store.claim_event(db, event_id, core.now()):
+            return None
+        idea = store.idea_at_message(db, actor.platform, channel_id, message_id)
+        if idea is None:
+            return None
+        if idea.status.closed:
+            return Notice(_closed_note(idea)) if added else None
+        source = f"reaction:{reaction}"
+        if added:
+            store.add_vote_mark(db, idea.id, actor.user_id, source, core.now())
+        else:
+            store.remove_vote_mark(db, idea.id, actor.user_id, source)
+    _refresh(core, idea)
+    return None
+
+
+async def comment_in_thread(core: Core, actor: Actor, channel_id: str, thread_id: str, message_id: str,
+                            text: str, event_id: str | None = None) -> None:
+    """A reply in an idea's thread becomes a comment; replies elsewhere are ignored."""
+    with write(core.db) as db:
+        if event_id and not store.claim_event(db, event_id, core.now()):
+            return
+        idea = store.idea_at_message(db, actor.platform, channel_id, thread_id)
+        if idea is None:
+            return
+        store.add_comment(db, idea.id, actor.user_id, text, message_id, core.now())
+    _refresh(core, idea)
+
+
+async def comment_on_idea(core: Core, actor: Actor, idea_id: int, text: str, message_id: str) -> Notice:
+    """A comment addressed by idea number (the shell has no threads)."""
+    if not text.strip():
+        raise Refused("Write the comment after the idea number.")
+    with write(core.db) as db:
+        idea = store.get_idea(db, idea_id)
+        if idea is None:
+            raise Refused(f"There is no idea #{idea_id}.")
+        store.add_comment(db, idea_id, actor.user_id, text.strip(), message_id, core.now())
+    _refresh(core, idea)
+    return Notice(f"Comment added to #{idea_id}.")

@@ -1,0 +1,27 @@
+"""Open and close the core: the database, the config and the background work."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from bot.config import Config, Settings
+from bot.core import Core
+from storage.db import open_database
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.asynccontextmanager
+async def running_core(settings: Settings, config: Config | None = None) -> AsyncIterator[Core]:
+    """A core over the settings' database; on exit, background work is drained before the db closes."""
+    config = config or Config.load(settings.config_path)
+    db = open_database(settings.db_path)
+    core = Core(db=db, config=config)
+    log.info("database %s is open", settings.db_path)
+    try:
+        yield core
+    finally:
+        await core.background.drain()
+        db.close()

@@ -1,0 +1,121 @@
+"""The domain: ideas, their statuses, votes and comments."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+MAX_TEXT = 4000
+TITLE_DISPLAY = 80
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    NEEDS_INFO = "needs_info"
+    APPROVED = "approved"
+    PILOTING = "piloting"
+    DECLINED = "declined"
+    IMPLEMENTED = "implemented"
+    DUPLICATE = "duplicate"
+
+    @property
+    def closed(self) -> bool:
+        return self in CLOSED
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+CLOSED = frozenset({Status.DECLINED, Status.IMPLEMENTED, Status.DUPLICATE})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone acting through a chat platform."""
+
+    platform: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a person submits as an idea: free text, or the problem-solving frame."""
+
+    text: str = ""
+    problem: str = ""
+    root_cause: str = ""
+    solution: str = ""
+    impact: str = ""
+    mission_goal: str | None = None
+    anonymous: bool = False
+
+    @property
+    def framed(self) -> bool:
+        return bool(self.problem or self.solution)
+
+    def full_text(self) -> str:
+        """Everything submitted, as one text."""
+        if not self.framed:
+            return self.text.strip()
+        parts = [
+            ("Problem", self.problem),
+            ("Root cause", self.root_cause),
+            ("Proposed solution", self.solution),
+            ("Expected impact", self.impact),
+        ]
+        return "\n".join(f"{label}: {value.strip()}" for label, value in parts if value.strip())
+
+    def title(self) -> str:
+        """The first line of the solution (or of the text): what the idea is, in a line."""
+        source = self.solution if self.framed and self.solution.strip() else self.full_text()
+        return first_line(source)
+
+
+def first_line(text: str) -> str:
+    for line in text.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Idea:
+    id: int
+    platform: str
+    title: str
+    text: str
+    author_id: str | None
+    anonymous: bool
+    status: Status
+    created_at: datetime
+    mission_goal: str | None = None
+    channel_id: str | None = None
+    message_id: str | None = None
+    votes: int = 0
+    comments: int = 0
+    fields: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def display_title(self) -> str:
+        return shorten(self.title, TITLE_DISPLAY)
+
+    @property
+    def body(self) -> str:
+        """The text without the title line, when the title is the text's first line."""
+        first, _, rest = self.text.partition("\n")
+        return rest.strip() if first.strip() == self.title else self.text
+
+
+@dataclass(frozen=True)
+class Comment:
+    idea_id: int
+    user_id: str
+    text: str
+    created_at: datetime

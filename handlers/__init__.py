@@ -1,0 +1,1 @@
+"""Platform adapters: translate platform payloads to core calls and neutral replies back."""

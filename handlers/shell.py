@@ -1,0 +1,182 @@
+"""The terminal adapter: `herobot shell`, a chat with the same core, as a local user.
+
+Lines are the same commands as in Slack (`/idea …`, `/hero …`); a shell has no buttons,
+reactions or threads, so `/vote N` stands for the Vote button and `/comment N text` for
+a thread reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from functools import singledispatch
+from typing import TextIO
+
+from bot import hero
+from bot.chat import Origin
+from bot.core import Core
+from bot.errors import Refused, SaveFailed
+from bot.ideas import comment_on_idea, submit_idea, toggle_vote
+from bot.model import Actor, Draft
+from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, Reply
+
+PLATFORM = "shell"
+CHANNEL = "shell"
+SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N
+          /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else) · /quit"""
+
+
+@singledispatch
+def as_text(reply) -> str:
+    raise TypeError(f"no text rendering for {type(reply).__name__}")
+
+
+@as_text.register
+def _(reply: Notice) -> str:
+    return reply.text + (f" ({reply.link})" if reply.link else "")
+
+
+def summary(card_idea) -> str:
+    idea = card_idea
+    author = "anonymous" if idea.anonymous else idea.author_id
+    return (f"#{idea.id} {idea.display_title}  [{idea.status.label}] {idea.votes} votes, "
+            f"{idea.comments} comments, by {author}")
+
+
+@as_text.register
+def _(reply: IdeaCard) -> str:
+    idea = reply.idea
+    lines = [summary(idea)]
+    if idea.body:
+        lines.append("    " + idea.body.replace("\n", "\n    "))
+    if idea.mission_goal:
+        lines.append(f"    goal: {idea.mission_goal}")
+    return "\n".join(lines)
+
+
+@as_text.register
+def _(reply: IdeaList) -> str:
+    lines = [reply.heading] + [f"  {summary(i)}" for i in reply.ideas]
+    return "\n".join(lines if reply.ideas else [reply.heading, f"  {reply.empty}"])
+
+
+@as_text.register
+def _(reply: IdeaDetail) -> str:
+    lines = [as_text(IdeaCard(reply.idea))]
+    lines += [f"  {c.user_id}: {c.text}" for c in reply.comments]
+    return "\n".join(lines)
+
+
+@as_text.register
+def _(reply: FieldErrors) -> str:
+    return "\n".join(reply.errors.values())
+
+
+class ShellChat:
+    platform = PLATFORM
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self._ids = itertools.count(1)
+
+    async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> str:
+        self.out.write(f"[{channel_id}] {as_text(reply)}\n")
+        return f"m{next(self._ids)}-{id(self)}"
+
+    async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
+        if isinstance(reply, IdeaCard):
+            self.out.write(f"[{channel_id}] (updated) {summary(reply.idea)}\n")
+
+    async def tell(self, origin: Origin, reply: Reply) -> None:
+        self.out.write(f"(only you) {as_text(reply)}\n")
+
+    async def link(self, channel_id: str, message_id: str) -> str | None:
+        return None
+
+
+class Shell:
+    def __init__(self, core: Core, user: str, out: TextIO, ask: Callable[[str], str]):
+        self.core = core
+        self.user = user
+        self.out = out
+        self.ask = ask
+        self.chat = ShellChat(out)
+        core.connect(self.chat, per_message=0)
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(PLATFORM, self.user, CHANNEL)
+
+    async def handle(self, line: str) -> bool:
+        """Run one line; False when the user wants to leave."""
+        command, _, rest = line.strip().partition(" ")
+        if command in ("/quit", "/exit"):
+            return False
+        try:
+            reply = await self._dispatch(command, rest.strip())
+        except Refused as refusal:
+            reply = Notice(str(refusal))
+        except SaveFailed:
+            reply = Notice("Sorry, that could not be saved. Please try again.")
+        if reply is not None:
+            await self.chat.tell(self.origin, reply)
+        await self.core.background.drain()
+        return True
+
+    async def _dispatch(self, command: str, rest: str) -> Reply | None:
+        actor = Actor(PLATFORM, self.user)
+        if command == "/idea":
+            draft = self._draft(rest)
+            await submit_idea(self.core, self.origin, draft)
+            return None
+        if command == "/hero":
+            return await hero.run(self.core, self.origin, rest)
+        if command == "/vote":
+            return await toggle_vote(self.core, actor, hero.parse_idea_number(rest))
+        if command == "/comment":
+            number, _, text = rest.partition(" ")
+            message_id = f"shell-{self.core.now().timestamp()}"
+            return await comment_on_idea(self.core, actor, hero.parse_idea_number(number), text, message_id)
+        if command == "/as" and rest:
+            self.user = rest.split()[0]
+            return Notice(f"You are now {self.user}.")
+        return Notice(SHELL_HELP)
+
+    def _draft(self, rest: str) -> Draft:
+        first, _, text = rest.partition(" ")
+        anonymous = first.lower() in ("anon", "anonymous")
+        if anonymous:
+            rest = text.strip()
+        if rest:
+            return Draft(text=rest, anonymous=anonymous)
+        return self._ask_form(IdeaForm(self.core.config.mission_goals), anonymous)
+
+    def _ask_form(self, form: IdeaForm, anonymous: bool) -> Draft:
+        problem = self.ask("The customer problem: ")
+        root_cause = self.ask("Root cause (optional): ")
+        solution = self.ask("Proposed solution (first line is the title): ")
+        impact = self.ask("Expected customer impact: ")
+        goal = None
+        if form.goals:
+            for number, name in enumerate(form.goals, 1):
+                self.out.write(f"  {number}. {name}\n")
+            choice = self.ask("Mission goal number (optional): ").strip()
+            goal = form.goals[int(choice) - 1] if choice.isdigit() and 0 < int(choice) <= len(form.goals) else None
+        if not anonymous:
+            anonymous = self.ask("Post anonymously? [y/N] ").strip().lower().startswith("y")
+        return Draft(problem=problem, root_cause=root_cause, solution=solution, impact=impact,
+                     mission_goal=goal, anonymous=anonymous)
+
+
+async def run_shell(core: Core, user: str, read_line: Callable[[str], str], out: TextIO) -> None:
+    shell = Shell(core, user, out, read_line)
+    out.write(f"herobot shell — you are {user}. {SHELL_HELP}\n")
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            line = await loop.run_in_executor(None, read_line, f"{shell.user}> ")
+        except EOFError:
+            break
+        if line.strip() and not await shell.handle(line):
+            break

@@ -1,0 +1,41 @@
+"""Build the Bolt app and the Slack chat port for one core."""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.core import Core
+from handlers.slack import listeners
+from handlers.slack.chat import SlackChat
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def web_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
+    """One client over the app's shared session; 429s wait for Retry-After, several times."""
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url or DEFAULT_API_URL,
+        session=session,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
+    )
+
+
+def build_slack(core: Core, settings: Settings, session: aiohttp.ClientSession) -> AsyncApp:
+    """A Bolt app wired to the core; the core can then post to Slack through `SlackChat`."""
+    client = web_client(settings, session)
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "socket-mode",
+        process_before_response=True,
+        # signatures are checked before Bolt sees the request (handlers.slack.http)
+        request_verification_enabled=False,
+    )
+    chat = SlackChat(client, session)
+    core.connect(chat, per_message=settings.message_update_interval)
+    listeners.register(bolt, core, chat)
+    return bolt

@@ -1,0 +1,171 @@
+"""Block Kit rendering of the core's neutral replies.
+
+Limits honoured here (Slack's): section text 3,000 chars, 50 blocks a message,
+button text 75, plain-text input 3,000, modal title 24.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import singledispatch
+
+from bot.model import Idea, Status, shorten
+from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice
+
+VOTE_ACTION = "idea_vote"
+IDEA_FORM = "idea_form"
+SECTION_LIMIT = 3000
+STATUS_BADGES = {
+    Status.OPEN: "🟢 open",
+    Status.IN_REVIEW: "🔎 in review",
+    Status.NEEDS_INFO: "❓ needs info",
+    Status.APPROVED: "✅ approved",
+    Status.PILOTING: "🧪 piloting",
+    Status.DECLINED: "⛔ declined",
+    Status.IMPLEMENTED: "🏆 implemented",
+    Status.DUPLICATE: "🔁 duplicate",
+}
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters: user text must not become mentions or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(text, SECTION_LIMIT)}}
+
+
+def context(*parts: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(p for p in parts if p)}]}
+
+
+def author_of(idea: Idea) -> str:
+    return "anonymous" if idea.anonymous or not idea.author_id else f"<@{idea.author_id}>"
+
+
+def counts(idea: Idea) -> str:
+    votes = "1 vote" if idea.votes == 1 else f"{idea.votes} votes"
+    comments = "1 comment" if idea.comments == 1 else f"{idea.comments} comments"
+    return f"👍 {votes} · 💬 {comments}"
+
+
+def idea_heading(idea: Idea) -> str:
+    return f"*#{idea.id} · {escape(idea.display_title)}*"
+
+
+def idea_summary_line(idea: Idea) -> str:
+    return f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}"
+
+
+@singledispatch
+def render(reply) -> dict:
+    """A reply as `chat.postMessage` / response_url arguments: `text` (the fallback) and `blocks`."""
+    raise TypeError(f"no Slack rendering for {type(reply).__name__}")
+
+
+@render.register
+def _(reply: Notice) -> dict:
+    text = reply.text if not reply.link else f"{reply.text} <{reply.link}|View it>"
+    return {"text": text, "blocks": [section(text)]}
+
+
+@render.register
+def _(reply: IdeaCard) -> dict:
+    idea = reply.idea
+    body = f"{idea_heading(idea)}\n{escape(idea.body)}" if idea.body else idea_heading(idea)
+    blocks = [
+        section(body),
+        context(f"by {author_of(idea)}", STATUS_BADGES[idea.status], counts(idea),
+                f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else ""),
+    ]
+    if not idea.status.closed:
+        blocks.append({"type": "actions", "block_id": f"idea_{idea.id}", "elements": [vote_button(idea)]})
+    return {"text": f"Idea #{idea.id}: {idea.display_title}", "blocks": blocks}
+
+
+def vote_button(idea: Idea) -> dict:
+    return {
+        "type": "button",
+        "action_id": VOTE_ACTION,
+        "text": {"type": "plain_text", "text": f"👍 Vote ({idea.votes})", "emoji": True},
+        "value": str(idea.id),
+    }
+
+
+@render.register
+def _(reply: IdeaList) -> dict:
+    blocks = [section(f"*{escape(reply.heading)}*")]
+    if not reply.ideas:
+        blocks.append(section(escape(reply.empty)))
+    blocks += [section(idea_summary_line(idea)) for idea in reply.ideas[:45]]
+    return {"text": reply.heading, "blocks": blocks}
+
+
+@render.register
+def _(reply: IdeaDetail) -> dict:
+    idea = reply.idea
+    card = render(IdeaCard(idea))["blocks"][:2]
+    extra = [f"posted {idea.created_at:%Y-%m-%d}"]
+    if reply.link:
+        extra.append(f"<{reply.link}|open the thread>")
+    blocks = [*card, context(*extra)]
+    for comment in reply.comments[-40:]:
+        blocks.append(context(f"<@{comment.user_id}>: {escape(shorten(comment.text, 500))}"))
+    return {"text": f"Idea #{idea.id}: {idea.display_title}", "blocks": blocks}
+
+
+# --- the idea modal -------------------------------------------------------------------
+
+def _text_input(block_id: str, label: str, placeholder: str, multiline: bool = True, optional: bool = False) -> dict:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": multiline,
+            "max_length": 1000,
+            "placeholder": {"type": "plain_text", "text": placeholder},
+        },
+    }
+
+
+def idea_modal(form: IdeaForm, metadata: dict, anonymous: bool = False) -> dict:
+    """The problem-solving frame: problem → root cause → solution → impact, plus goal and anonymity."""
+    blocks = [
+        _text_input("problem", "The customer problem", "What goes wrong for customers?"),
+        _text_input("root_cause", "Root cause", "Why does it happen? (optional)", optional=True),
+        _text_input("solution", "Proposed solution", "What should we change? The first line becomes the title."),
+        _text_input("impact", "Expected customer impact", "What gets better for customers, and how much?"),
+    ]
+    if form.goals:
+        options = [{"text": {"type": "plain_text", "text": shorten(g, 75)}, "value": g[:150]} for g in form.goals[:100]]
+        blocks.append({
+            "type": "input", "block_id": "mission_goal", "optional": True,
+            "label": {"type": "plain_text", "text": "Mission goal it serves"},
+            "element": {"type": "static_select", "action_id": "value", "options": options,
+                        "placeholder": {"type": "plain_text", "text": "Pick a goal"}},
+        })
+    anon_option = {"text": {"type": "plain_text", "text": "Post anonymously"}, "value": "anonymous"}
+    checkbox = {"type": "checkboxes", "action_id": "value", "options": [anon_option]}
+    if anonymous:
+        checkbox["initial_options"] = [anon_option]
+    blocks.append({"type": "input", "block_id": "anonymous", "optional": True,
+                   "label": {"type": "plain_text", "text": "Anonymity"}, "element": checkbox})
+    return {
+        "type": "modal",
+        "callback_id": IDEA_FORM,
+        "private_metadata": json.dumps(metadata)[:3000],
+        "title": {"type": "plain_text", "text": "Share an idea"},
+        "submit": {"type": "plain_text", "text": "Post idea"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def field_errors(reply: FieldErrors) -> dict:
+    """A `view_submission` answer that shows the errors next to their fields."""
+    return {"response_action": "errors", "errors": dict(reply.errors)}

@@ -1,0 +1,60 @@
+"""The core's `Chat` port on Slack's Web API."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.chat import Origin
+from bot.replies import Reply
+from handlers.slack.blocks import render
+from handlers.slack.parse import PLATFORM
+
+log = logging.getLogger(__name__)
+
+
+class SlackChat:
+    platform = PLATFORM
+
+    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession):
+        self.client = client
+        self.session = session
+
+    async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> str:
+        response = await self.client.chat_postMessage(channel=channel_id, thread_ts=thread_id, **render(reply))
+        return response["ts"]
+
+    async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
+        await self.client.chat_update(channel=channel_id, ts=message_id, **render(reply))
+
+    async def tell(self, origin: Origin, reply: Reply) -> None:
+        """Ephemeral answer: through the response_url when there is one, else in the channel, else by DM."""
+        message = render(reply)
+        if origin.handle and await self._respond(origin.handle, message):
+            return
+        if origin.channel_id:
+            try:
+                await self.client.chat_postEphemeral(channel=origin.channel_id, user=origin.user_id, **message)
+                return
+            except SlackApiError as error:
+                log.info("ephemeral message failed (%s); sending a direct message", error.response.get("error"))
+        await self.client.chat_postMessage(channel=origin.user_id, **message)
+
+    async def _respond(self, response_url: str, message: dict) -> bool:
+        webhook = AsyncWebhookClient(response_url, session=self.session)
+        response = await webhook.send(response_type="ephemeral", replace_original=False, **message)
+        if response.status_code != 200:
+            log.info("response_url answered %s; trying another way", response.status_code)
+        return response.status_code == 200
+
+    async def link(self, channel_id: str, message_id: str) -> str | None:
+        try:
+            response = await self.client.chat_getPermalink(channel=channel_id, message_ts=message_id)
+        except SlackApiError as error:
+            log.info("no permalink for %s/%s: %s", channel_id, message_id, error.response.get("error"))
+            return None
+        return response.get("permalink")

@@ -1,0 +1,134 @@
+"""Bolt listeners: translate each Slack request into a core call and its answer into an ack.
+
+The app runs with `process_before_response=True`: a listener commits, then acks, inside
+the request; Web API calls (posting, modals, ephemeral notes) go to background tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import hero
+from bot.chat import Origin
+from bot.core import Core
+from bot.errors import Refused, SaveFailed
+from bot.ideas import comment_in_thread, draft_errors, react, submit_idea, toggle_vote
+from bot.replies import FieldErrors, IdeaForm, Notice, Reply
+from handlers.slack import parse
+from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, field_errors, idea_modal, render
+from handlers.slack.chat import SlackChat
+
+log = logging.getLogger(__name__)
+
+SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
+COMMANDS = ("/idea", "/hero")
+EVENTS = ("reaction_added", "reaction_removed", "message")
+
+
+def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
+    """Attach every listener herobot answers to."""
+
+    def tell_later(origin: Origin, reply: Reply) -> None:
+        core.background.spawn(chat.tell(origin, reply), name=f"tell {origin.user_id}")
+
+    async def answer_command(ack: Callable[..., Awaitable], work: Awaitable[Reply | None]) -> None:
+        """Ack a slash command with the reply of `work`, or with what went wrong."""
+        try:
+            reply = await work
+        except Refused as refusal:
+            reply = Notice(str(refusal))
+        except SaveFailed:
+            reply = Notice(SAVE_FAILED)
+        if reply is None:
+            await ack()
+        else:
+            await ack(response_type="ephemeral", **render(reply))
+
+    async def answer_action(ack: Callable[..., Awaitable], origin: Origin, work: Awaitable[Reply | None]) -> None:
+        """Ack a button click after its work is committed; notes go to the clicker afterwards."""
+        try:
+            reply = await work
+        except Refused as refusal:
+            reply = Notice(str(refusal))
+        except SaveFailed:
+            reply = Notice(SAVE_FAILED)
+        await ack()
+        if reply is not None:
+            tell_later(origin, reply)
+
+    @app.command("/idea")
+    async def idea_command(ack, command):
+        origin = parse.origin_of_command(command)
+        draft = parse.draft_from_command(command.get("text", ""))
+        if not draft.text:
+            await ack()
+            metadata = {"channel": origin.channel_id, "response_url": origin.handle}
+            view = idea_modal(IdeaForm(core.config.mission_goals), metadata, anonymous=draft.anonymous)
+            core.background.spawn(chat.client.views_open(trigger_id=command["trigger_id"], view=view), name="open form")
+            return
+
+        async def post() -> None:
+            await submit_idea(core, origin, draft)
+
+        await answer_command(ack, post())
+
+    @app.command("/hero")
+    async def hero_command(ack, command):
+        await answer_command(ack, hero.run(core, parse.origin_of_command(command), command.get("text", "")))
+
+    @app.view(IDEA_FORM)
+    async def idea_form_submitted(ack, body, view):
+        draft = parse.draft_from_view(view)
+        errors = draft_errors(draft, core.config.mission_goals)
+        if "text" in errors:  # the whole text is too long: show it under the solution
+            errors["solution"] = errors.pop("text")
+        if errors:
+            return await ack(**field_errors(FieldErrors(errors)))
+        try:
+            await submit_idea(core, parse.origin_of_view(body), draft)
+        except (Refused, SaveFailed) as error:
+            message = str(error) if isinstance(error, Refused) else SAVE_FAILED
+            return await ack(**field_errors(FieldErrors({"problem": message})))
+        await ack()
+
+    @app.action(VOTE_ACTION)
+    async def vote_clicked(ack, body, action):
+        origin = parse.origin_of_action(body)
+
+        async def vote() -> Reply:
+            idea_id = hero.parse_idea_number(action.get("value", ""))
+            return await toggle_vote(core, parse.actor(origin.user_id), idea_id)
+
+        await answer_action(ack, origin, vote())
+
+    async def reaction(event: dict, body: dict, added: bool) -> None:
+        item = event.get("item") or {}
+        if item.get("type") != "message" or not event.get("user"):
+            return
+        origin = Origin(parse.PLATFORM, event["user"], item.get("channel"))
+        try:
+            note = await react(core, parse.actor(event["user"]), item.get("channel", ""), item.get("ts", ""),
+                               parse.reaction_name(event.get("reaction", "")), added, body.get("event_id"))
+        except SaveFailed:
+            tell_later(origin, Notice(SAVE_FAILED))
+            raise  # a non-2xx answer makes Slack deliver the event again
+        if note:
+            tell_later(origin, note)
+
+    @app.event("reaction_added")
+    async def reaction_added(event, body):
+        await reaction(event, body, added=True)
+
+    @app.event("reaction_removed")
+    async def reaction_removed(event, body):
+        await reaction(event, body, added=False)
+
+    @app.event("message")
+    async def message_posted(event, body):
+        if not parse.is_thread_reply(event):
+            return
+        await comment_in_thread(core, parse.actor(event["user"]), event.get("channel", ""), event["thread_ts"],
+                                event["ts"], event.get("text") or "", body.get("event_id"))

@@ -1,0 +1,1 @@
+"""Persistence: one SQLite file, its schema, migrations and queries."""

@@ -1,0 +1,79 @@
+"""The schema as ordered, named migrations. Never edit a released migration: add one."""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("herobot")
+
+STATUSES = ("open", "in_review", "needs_info", "approved", "piloting", "declined", "implemented", "duplicate")
+
+
+@migrations()
+def m001_ideas_votes_comments(db: Database) -> None:
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO meta (key, value) VALUES ('author_key_secret', lower(hex(randomblob(32))))")
+    db.execute(
+        f"""
+        CREATE TABLE ideas (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            problem TEXT,
+            root_cause TEXT,
+            solution TEXT,
+            impact TEXT,
+            mission_goal TEXT,
+            author_id TEXT,           -- NULL when anonymous
+            author_key TEXT NOT NULL, -- keyed hash of platform:user, lets an anonymous author find their idea
+            anonymous INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({statuses})),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            channel_id TEXT,
+            message_id TEXT,
+            CHECK (anonymous = 0 OR author_id IS NULL)
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX ideas_by_message ON ideas (platform, channel_id, message_id)")
+    db.execute("CREATE INDEX ideas_by_author_key ON ideas (author_key)")
+    db.execute("CREATE INDEX ideas_by_created ON ideas (created_at)")
+    db.execute(
+        """
+        CREATE TABLE votes (
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            user_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (idea_id, user_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX votes_by_user ON votes (user_id, idea_id)")
+    db.execute("CREATE INDEX votes_by_idea_time ON votes (idea_id, created_at)")
+    # What holds a vote up: the button, or each configured reaction. No marks, no vote.
+    db.execute(
+        """
+        CREATE TABLE vote_marks (
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            user_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            PRIMARY KEY (idea_id, user_id, source)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (idea_id, message_id)
+        )
+        """
+    )
+    db.execute("CREATE TABLE processed_events (event_id TEXT PRIMARY KEY, received_at TEXT NOT NULL) WITHOUT ROWID")
