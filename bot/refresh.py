@@ -17,6 +17,8 @@ from bot.background import Background
 
 log = logging.getLogger(__name__)
 
+MAX_RETRIES = 5
+
 
 class TokenBucket:
     def __init__(self, per_minute: float, burst: int, clock: Callable[[], float] = time.monotonic):
@@ -61,6 +63,7 @@ class Refresher:
             self._background.spawn(self._flush(key), name=f"refresh {key}")
 
     async def _flush(self, key: Hashable) -> None:
+        failures = 0
         try:
             while key in self._dirty:
                 delay = self._next_allowed.get(key, 0.0) - time.monotonic()
@@ -71,8 +74,15 @@ class Refresher:
                 self._next_allowed[key] = time.monotonic() + self._per_message
                 try:
                     await self._send(key)
+                    failures = 0
                 except Exception:
-                    log.exception("refreshing %s failed", key)
+                    failures += 1
+                    if failures > MAX_RETRIES:
+                        log.exception("refreshing %s failed %d times; giving up until the next change", key, failures)
+                        continue
+                    log.warning("refreshing %s failed; retrying", key, exc_info=True)
+                    self._dirty.add(key)
+                    self._next_allowed[key] = time.monotonic() + self._per_message * 2**failures
         finally:
             self._running.discard(key)
             if len(self._next_allowed) > 10_000:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
@@ -16,12 +19,16 @@ DEFAULT_API_URL = "https://slack.com/api/"
 
 
 def web_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
-    """One client over the app's shared session; 429s wait for Retry-After, several times."""
+    """One client over the app's shared session; 429s wait for Retry-After and dropped
+    connections are retried, several times each (slack_sdk's default is one retry)."""
     return AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url or DEFAULT_API_URL,
         session=session,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=3),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+        ],
     )
 
 

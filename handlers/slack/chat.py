@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -41,12 +42,16 @@ class SlackChat:
                 await self.client.chat_postEphemeral(channel=origin.channel_id, user=origin.user_id, **message)
                 return
             except SlackApiError as error:
-                log.info("ephemeral message failed (%s); sending a direct message", error.response.get("error"))
+                log.info("ephemeral message failed (%s); sending a direct message", error_code(error))
         await self.client.chat_postMessage(channel=origin.user_id, **message)
 
     async def _respond(self, response_url: str, message: dict) -> bool:
         webhook = AsyncWebhookClient(response_url, session=self.session)
-        response = await webhook.send(response_type="ephemeral", replace_original=False, **message)
+        try:
+            response = await webhook.send(response_type="ephemeral", replace_original=False, **message)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            log.info("response_url unreachable (%s); trying another way", type(error).__name__)
+            return False
         if response.status_code != 200:
             log.info("response_url answered %s; trying another way", response.status_code)
         return response.status_code == 200
@@ -54,7 +59,15 @@ class SlackChat:
     async def link(self, channel_id: str, message_id: str) -> str | None:
         try:
             response = await self.client.chat_getPermalink(channel=channel_id, message_ts=message_id)
-        except SlackApiError as error:
-            log.info("no permalink for %s/%s: %s", channel_id, message_id, error.response.get("error"))
+        except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            log.info("no permalink for %s/%s: %s", channel_id, message_id, error_code(error))
             return None
         return response.get("permalink")
+
+
+def error_code(error: Exception) -> str:
+    """Slack's error code (`not_in_channel`, …), or what went wrong on the way there."""
+    data = getattr(getattr(error, "response", None), "data", None)
+    if isinstance(data, dict) and data.get("error"):
+        return data["error"]
+    return type(error).__name__

@@ -1,0 +1,110 @@
+"""A local stand-in for Slack's Web API and response_url endpoint that records every call."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict
+    answer: dict = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
+
+    def text(self) -> str:
+        """Everything visible in the message, as one string, for assertions."""
+        return json.dumps({k: self.args.get(k) for k in ("text", "blocks", "view")}, ensure_ascii=False)
+
+
+@dataclass
+class Failure:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._ts = itertools.count(1)
+        self._failures: dict[str, list[Failure]] = {}
+        self.app = web.Application()
+        self.app.router.add_route("*", "/api/{method}", self._api)
+        self.app.router.add_post("/response/{token}", self._response_url)
+        self.base_url = ""  # set once the server is listening
+
+    # --- what tests use -------------------------------------------------------------
+    def fail(self, method: str, times: int = 1, **failure) -> None:
+        """Make the next `times` calls of `method` fail (a Slack error, or an HTTP status such as 429)."""
+        self._failures.setdefault(method, []).extend(Failure(**failure) for _ in range(times))
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def response_url(self, token: str = "r1") -> str:
+        return f"{self.base_url}/response/{token}"
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0, where=None) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.calls_to(method) if where is None or where(c)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"expected {count} call(s) to {method}, saw {len(found)}; all calls: {seen}")
+            await asyncio.sleep(0.01)
+
+    # --- the fake API ---------------------------------------------------------------
+    async def _args(self, request: web.Request) -> dict:
+        if request.method == "GET":
+            return dict(request.query)
+        if request.content_type == "application/json":
+            return await request.json()
+        return dict(await request.post())
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        call = Call(method, args)
+        self.calls.append(call)
+        pending = self._failures.get(method)
+        if pending:
+            failure = pending.pop(0)
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            return web.json_response({"ok": False, "error": failure.error or "ratelimited"},
+                                     status=failure.status, headers=headers)
+        call.answer = self._answer(method, args)
+        return web.json_response(call.answer)
+
+    def _answer(self, method: str, args: dict) -> dict:
+        if method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "herobot",
+                    "url": "https://example.slack.com/"}
+        if method == "chat.postMessage":
+            ts = f"{1700000000 + next(self._ts)}.000100"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
+        if method == "chat.getPermalink":
+            ts = str(args.get("message_ts", "")).replace(".", "")
+            return {"ok": True, "channel": args.get("channel"),
+                    "permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))}}
+        if method == "views.open":
+            return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        return {"ok": True}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("response_url", await request.json()))
+        return web.Response(text="ok")
