@@ -30,6 +30,9 @@ class Chat(Protocol):
     async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
         """Replace a message the bot posted."""
 
+    async def send_direct(self, user_id: str, reply: Reply) -> tuple[str, str]:
+        """A direct message to one person; returns (conversation id, message id)."""
+
     async def tell(self, origin: Origin, reply: Reply) -> None:
         """Answer the person behind `origin`, privately."""
 

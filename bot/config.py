@@ -55,6 +55,7 @@ class Config:
     vote_reactions: tuple[str, ...] = ("+1", "thumbsup")
     vote_threshold: int = 3
     mission_goals: tuple[str, ...] = ()
+    routing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # mission goal -> its managers
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def channel(self, platform: str, kind: str) -> str | None:
@@ -84,6 +85,7 @@ class Config:
             vote_reactions=tuple(r.strip(":") for r in reader.texts("voting", "reactions") or default.vote_reactions),
             vote_threshold=reader.positive_int("voting", "threshold") or default.vote_threshold,
             mission_goals=reader.texts("mission", "goals") or default.mission_goals,
+            routing={goal: reader.texts("routing", goal) or () for goal in reader.keys("routing")},
             raw=data,
         )
 
@@ -112,10 +114,16 @@ class _Reader:
     def channels(self, platforms: tuple[str, ...]) -> dict[tuple[str, str], str]:
         found = {}
         for platform in platforms:
-            for key in self.data.get(platform, {}) if isinstance(self.data.get(platform), Mapping) else ():
+            for key in self.keys(platform):
                 if key.endswith("_channel") and (value := self.text(platform, key)):
                     found[(platform, key.removesuffix("_channel"))] = value
         return found
+
+    def keys(self, section: str) -> list[str]:
+        table = self.data.get(section, {})
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[{section}] must be a table")
+        return list(table)
 
     def texts(self, section: str, key: str) -> tuple[str, ...] | None:
         value = self._get(section, key)

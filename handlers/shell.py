@@ -88,6 +88,10 @@ class ShellChat:
         if isinstance(reply, IdeaCard):
             self.out.write(f"[{channel_id}] (updated) {summary(reply.idea)}\n")
 
+    async def send_direct(self, user_id: str, reply: Reply) -> tuple[str, str]:
+        self.out.write(f"(direct to {user_id}) {as_text(reply)}\n")
+        return f"dm-{user_id}", f"m{next(self._ids)}-{id(self)}"
+
     async def tell(self, origin: Origin, reply: Reply) -> None:
         self.out.write(f"(only you) {as_text(reply)}\n")
 

@@ -77,3 +77,63 @@ def m001_ideas_votes_comments(db: Database) -> None:
         """
     )
     db.execute("CREATE TABLE processed_events (event_id TEXT PRIMARY KEY, received_at TEXT NOT NULL) WITHOUT ROWID")
+
+
+@migrations()
+def m002_decisions_audit_experiments(db: Database) -> None:
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    db.execute("ALTER TABLE ideas ADD COLUMN champion TEXT")
+    db.execute("ALTER TABLE ideas ADD COLUMN outcome TEXT")
+    # Where to tell the author about their idea (a direct-message conversation); kept for
+    # anonymous ideas too, whose author_id is not stored.
+    db.execute("ALTER TABLE ideas ADD COLUMN author_channel TEXT")
+    db.execute(
+        f"""
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            from_status TEXT NOT NULL CHECK (from_status IN ({statuses})),
+            to_status TEXT NOT NULL CHECK (to_status IN ({statuses})),
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX audit_by_idea ON audit (idea_id, at)")
+    db.execute("CREATE INDEX audit_by_time ON audit (at)")
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_no_{verb.lower()} BEFORE {verb} ON audit "
+            f"BEGIN SELECT RAISE(ABORT, 'audit rows are never changed or removed'); END"
+        )
+    db.execute(
+        """
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            action TEXT NOT NULL CHECK (action IN ('approve', 'pilot', 'decline', 'needs_info')),
+            by_user TEXT NOT NULL,
+            risk TEXT CHECK (risk IS NULL OR risk IN ('low', 'medium', 'high')),
+            note TEXT,
+            reason TEXT,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX decisions_by_idea ON decisions (idea_id, at)")
+    db.execute(
+        """
+        CREATE TABLE experiments (
+            idea_id INTEGER PRIMARY KEY REFERENCES ideas(id),
+            hypothesis TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            baseline REAL,
+            target REAL NOT NULL,
+            ends_on TEXT NOT NULL,
+            result REAL,
+            learning TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX experiments_by_end ON experiments (ends_on)")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.slack.listeners import COMMANDS, EVENTS
+from handlers.slack.app import COMMANDS, EVENTS
 
 MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "manifest.yml").read_text())
 

@@ -12,10 +12,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
-from handlers.slack import listeners
+from handlers.slack import ideas
 from handlers.slack.chat import SlackChat
 
 DEFAULT_API_URL = "https://slack.com/api/"
+
+# Each feature's listeners live in their own module with `register`, `COMMANDS` and `EVENTS`.
+FEATURES = (ideas,)
+COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
+EVENTS = tuple(dict.fromkeys(event for feature in FEATURES for event in feature.EVENTS))
 
 
 def web_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
@@ -44,5 +49,6 @@ def build_slack(core: Core, settings: Settings, session: aiohttp.ClientSession) 
     )
     chat = SlackChat(client, session)
     core.connect(chat, per_message=settings.message_update_interval)
-    listeners.register(bolt, core, chat)
+    for feature in FEATURES:
+        feature.register(bolt, core, chat)
     return bolt

@@ -32,6 +32,11 @@ class SlackChat:
     async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
         await self.client.chat_update(channel=channel_id, ts=message_id, **render(reply))
 
+    async def send_direct(self, user_id: str, reply: Reply) -> tuple[str, str]:
+        """Posting to a user id lands in the bot's direct-message conversation with them."""
+        response = await self.client.chat_postMessage(channel=user_id, **render(reply))
+        return response["channel"], response["ts"]
+
     async def tell(self, origin: Origin, reply: Reply) -> None:
         """Ephemeral answer: through the response_url when there is one, else in the channel, else by DM."""
         message = render(reply)
@@ -43,7 +48,7 @@ class SlackChat:
                 return
             except SlackApiError as error:
                 log.info("ephemeral message failed (%s); sending a direct message", error_code(error))
-        await self.client.chat_postMessage(channel=origin.user_id, **message)
+        await self.send_direct(origin.user_id, reply)
 
     async def _respond(self, response_url: str, message: dict) -> bool:
         webhook = AsyncWebhookClient(response_url, session=self.session)

@@ -1,4 +1,4 @@
-"""Bolt listeners: translate each Slack request into a core call and its answer into an ack.
+"""Bolt listeners for ideas: post, vote, discuss, /hero. Each translates a Slack request into a core call.
 
 The app runs with `process_before_response=True`: a listener commits, then acks, inside
 the request; Web API calls (posting, modals, ephemeral notes) go to background tasks.
@@ -7,7 +7,6 @@ the request; Web API calls (posting, modals, ephemeral notes) go to background t
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
 
@@ -18,46 +17,18 @@ from bot.errors import Refused, SaveFailed
 from bot.ideas import comment_in_thread, draft_errors, react, submit_idea, toggle_vote
 from bot.replies import FieldErrors, IdeaForm, Notice, Reply
 from handlers.slack import parse
-from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, field_errors, idea_modal, render
+from handlers.slack.answers import SAVE_FAILED, answer_action, answer_command, tell_later
+from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, field_errors, idea_modal
 from handlers.slack.chat import SlackChat
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
 COMMANDS = ("/idea", "/hero")
 EVENTS = ("reaction_added", "reaction_removed", "message")
 
 
 def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     """Attach every listener herobot answers to."""
-
-    def tell_later(origin: Origin, reply: Reply) -> None:
-        core.background.spawn(chat.tell(origin, reply), name=f"tell {origin.user_id}")
-
-    async def answer_command(ack: Callable[..., Awaitable], work: Awaitable[Reply | None]) -> None:
-        """Ack a slash command with the reply of `work`, or with what went wrong."""
-        try:
-            reply = await work
-        except Refused as refusal:
-            reply = Notice(str(refusal))
-        except SaveFailed:
-            reply = Notice(SAVE_FAILED)
-        if reply is None:
-            await ack()
-        else:
-            await ack(response_type="ephemeral", **render(reply))
-
-    async def answer_action(ack: Callable[..., Awaitable], origin: Origin, work: Awaitable[Reply | None]) -> None:
-        """Ack a button click after its work is committed; notes go to the clicker afterwards."""
-        try:
-            reply = await work
-        except Refused as refusal:
-            reply = Notice(str(refusal))
-        except SaveFailed:
-            reply = Notice(SAVE_FAILED)
-        await ack()
-        if reply is not None:
-            tell_later(origin, reply)
 
     @app.command("/idea")
     async def idea_command(ack, command):
@@ -102,7 +73,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
             idea_id = hero.parse_idea_number(action.get("value", ""))
             return await toggle_vote(core, parse.actor(origin.user_id), idea_id)
 
-        await answer_action(ack, origin, vote())
+        await answer_action(ack, core, chat, origin, vote())
 
     async def reaction(event: dict, body: dict, added: bool) -> None:
         item = event.get("item") or {}
@@ -113,10 +84,10 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
             note = await react(core, parse.actor(event["user"]), item.get("channel", ""), item.get("ts", ""),
                                parse.reaction_name(event.get("reaction", "")), added, body.get("event_id"))
         except SaveFailed:
-            tell_later(origin, Notice(SAVE_FAILED))
+            tell_later(core, chat, origin, Notice(SAVE_FAILED))
             raise  # a non-2xx answer makes Slack deliver the event again
         if note:
-            tell_later(origin, note)
+            tell_later(core, chat, origin, note)
 
     @app.event("reaction_added")
     async def reaction_added(event, body):

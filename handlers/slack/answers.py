@@ -1,0 +1,46 @@
+"""How listeners answer: ack with the core's reply, or with what went wrong, and tell people later."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.chat import Origin
+from bot.core import Core
+from bot.errors import Refused, SaveFailed
+from bot.replies import Notice, Reply
+from handlers.slack.blocks import render
+from handlers.slack.chat import SlackChat
+
+SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
+Ack = Callable[..., Awaitable]
+
+
+async def outcome(work: Awaitable[Reply | None]) -> Reply | None:
+    """The reply of `work`; a refusal or a failed save becomes a note for the person."""
+    try:
+        return await work
+    except Refused as refusal:
+        return Notice(str(refusal))
+    except SaveFailed:
+        return Notice(SAVE_FAILED)
+
+
+async def answer_command(ack: Ack, work: Awaitable[Reply | None]) -> None:
+    """Ack a slash command with the reply of `work`, privately."""
+    reply = await outcome(work)
+    if reply is None:
+        await ack()
+    else:
+        await ack(response_type="ephemeral", **render(reply))
+
+
+async def answer_action(ack: Ack, core: Core, chat: SlackChat, origin: Origin, work: Awaitable[Reply | None]) -> None:
+    """Ack a button click after its work is committed; its note reaches the clicker afterwards."""
+    reply = await outcome(work)
+    await ack()
+    if reply is not None:
+        tell_later(core, chat, origin, reply)
+
+
+def tell_later(core: Core, chat: SlackChat, origin: Origin, reply: Reply) -> None:
+    core.background.spawn(chat.tell(origin, reply), name=f"tell {origin.user_id}")
