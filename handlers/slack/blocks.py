@@ -169,3 +169,34 @@ def idea_modal(form: IdeaForm, metadata: dict, anonymous: bool = False) -> dict:
 def field_errors(reply: FieldErrors) -> dict:
     """A `view_submission` answer that shows the errors next to their fields."""
     return {"response_action": "errors", "errors": dict(reply.errors)}
+
+
+# --- decision buttons: one contract for review messages, reminders and the App Home ------------
+
+DECISION_ACTIONS = {  # action_id -> button label; the button's value is the idea number
+    "decide_approve": "Approve",
+    "decide_pilot": "Pilot",
+    "decide_decline": "Decline",
+    "decide_needs_info": "Needs info",
+    "decide_implemented": "Mark implemented",
+}
+_BUTTONS_BY_STATUS = {
+    Status.OPEN: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info"),
+    Status.IN_REVIEW: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info"),
+    Status.NEEDS_INFO: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info"),
+    Status.APPROVED: ("decide_implemented",),
+    Status.PILOTING: ("decide_implemented",),
+}
+
+
+def decision_buttons(idea: Idea) -> list[dict]:
+    """The buttons that still make sense for the idea's status (none once it is closed)."""
+    styles = {"decide_approve": "primary", "decide_decline": "danger"}
+    buttons = []
+    for action_id in _BUTTONS_BY_STATUS.get(idea.status, ()):
+        button = {"type": "button", "action_id": action_id, "value": str(idea.id),
+                  "text": {"type": "plain_text", "text": DECISION_ACTIONS[action_id]}}
+        if action_id in styles:
+            button["style"] = styles[action_id]
+        buttons.append(button)
+    return buttons
