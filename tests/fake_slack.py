@@ -38,6 +38,9 @@ class FakeSlack:
         self.app = web.Application()
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{token}", self._response_url)
+        self.app.router.add_get("/socket", self._socket)
+        self.socket_acks: list[dict] = []
+        self._socket_outbox: asyncio.Queue[dict] = asyncio.Queue()
         self.base_url = ""  # set once the server is listening
 
     # --- what tests use -------------------------------------------------------------
@@ -50,6 +53,10 @@ class FakeSlack:
 
     def response_url(self, token: str = "r1") -> str:
         return f"{self.base_url}/response/{token}"
+
+    def push_envelope(self, envelope: dict) -> None:
+        """Send a Socket Mode envelope to the connected app."""
+        self._socket_outbox.put_nowait(envelope)
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0, where=None) -> list[Call]:
         deadline = time.monotonic() + timeout
@@ -85,6 +92,8 @@ class FakeSlack:
         return web.json_response(call.answer)
 
     def _answer(self, method: str, args: dict) -> dict:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/socket"}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "herobot",
                     "url": "https://example.slack.com/"}
@@ -108,3 +117,21 @@ class FakeSlack:
     async def _response_url(self, request: web.Request) -> web.Response:
         self.calls.append(Call("response_url", await request.json()))
         return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """A Socket Mode connection: hello, then queued envelopes out and acks in."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+
+        async def send_queued() -> None:
+            while True:
+                await ws.send_json(await self._socket_outbox.get())
+
+        sender = asyncio.create_task(send_queued())
+        try:
+            async for message in ws:
+                self.socket_acks.append(json.loads(message.data))
+        finally:
+            sender.cancel()
+        return ws
