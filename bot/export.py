@@ -6,16 +6,18 @@ could lead back to them.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
 from bot.model import Idea
+from storage import decisions as decided
 from storage import ideas as store
+from storage.audit import audit_trail
 
 
 def export(db: Database) -> dict:
-    return {"ideas": [idea_record(db, idea) for idea in store.all_ideas(db)]}
+    return {"ideas": [idea_record(db, idea) for idea in store.all_ideas(db)], "audit": [{**row, "at": _utc(row["at"])} for row in audit_trail(db)]}
 
 
 def idea_record(db: Database, idea: Idea) -> dict:
@@ -33,7 +35,31 @@ def idea_record(db: Database, idea: Idea) -> dict:
         "mission_goal": idea.mission_goal,
         "created_at": iso_utc(idea),
         "slack": _message_block(idea, "slack", "channel", "ts"),
+        **decision_fields(db, idea),
     }
+
+
+def decision_fields(db: Database, idea: Idea) -> dict:
+    """The latest decision, the pilot's experiment, the IT champion and the outcome."""
+    decision = decided.last_decision(db, idea.id)
+    experiment = decided.experiment_of(db, idea.id)
+    extras = decided.extras(db, idea.id)
+    return {
+        "decision": None if decision is None else {
+            "action": decision.action, "by": decision.by_user, "risk": decision.risk, "note": decision.note,
+            "reason": decision.reason, "at": _utc(decision.at.isoformat()),
+        },
+        "experiment": None if experiment is None else {
+            "hypothesis": experiment.hypothesis, "metric": experiment.metric, "baseline": experiment.baseline,
+            "target": experiment.target, "ends_on": experiment.ends_on, "result": experiment.result,
+        },
+        "champion": extras["champion"],
+        "outcome": extras["outcome"],
+    }
+
+
+def _utc(stamp: str) -> str:
+    return datetime.fromisoformat(stamp).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def iso_utc(idea: Idea) -> str:

@@ -7,9 +7,12 @@ from datetime import timedelta
 
 from bot.chat import Origin
 from bot.core import Core
+from bot.decisions import open_form
 from bot.errors import Refused
 from bot.model import Actor
+from bot.overview import WIN_PERIODS, waiting_for, wins
 from bot.replies import IdeaDetail, IdeaList, Notice, Reply
+from bot.review import pull_into_review
 from storage import ideas as store
 
 HELP = """*herobot* — share ideas that fix things for customers.
@@ -18,6 +21,8 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero top [week|month|all]` the top ideas by votes
 • `/hero mine` your ideas and their status
 • `/hero show <number>` one idea with its comments
+• `/hero wins [month|all]` celebrated wins (default: the last month)
+• managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review · `/hero done <number>` mark an approved idea or a pilot implemented
 • `/hero help` this text"""
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
@@ -71,4 +76,25 @@ def parse_idea_number(word: str) -> int:
     return int(digits)
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show}
+async def _review(core: Core, origin: Origin, args: list[str]) -> Reply:
+    return await pull_into_review(core, origin, parse_idea_number(args[0] if args else ""))
+
+
+async def _done(core: Core, origin: Origin, args: list[str]) -> Reply:
+    """The outcome form; adapters with forms open it (Slack intercepts `/hero done` for its trigger)."""
+    return open_form(core, Actor(origin.platform, origin.user_id), parse_idea_number(args[0] if args else ""), "outcome")
+
+
+async def _queue(core: Core, origin: Origin, args: list[str]) -> Reply:
+    return waiting_for(core, Actor(origin.platform, origin.user_id))
+
+
+async def _wins(core: Core, origin: Origin, args: list[str]) -> Reply:
+    period = args[0].lower() if args else "month"
+    if period not in WIN_PERIODS:
+        raise Refused("Use `/hero wins month` or `/hero wins all`.")
+    return wins(core, period)
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
+                                      "review": _review, "done": _done, "queue": _queue, "wins": _wins}

@@ -13,6 +13,7 @@ from bot.core import Core
 from bot.errors import Refused
 from bot.model import MAX_TEXT, Actor, Draft, Idea
 from bot.replies import IdeaCard, Notice
+from bot.review import after_answer, author_answered, reach_review, remember_anonymous_author, request_review
 from storage import ideas as store
 from storage.db import write
 
@@ -70,6 +71,7 @@ async def publish_idea(core: Core, idea: Idea, origin: Origin) -> None:
         store.set_idea_message(db, idea.id, channel, message_id)
     link = await chat.link(channel, message_id)
     await chat.tell(origin, Notice(f"Idea #{idea.id} is posted.", link=link))
+    await remember_anonymous_author(core, idea, origin)
 
 
 async def refresh_card(core: Core, idea_id: int) -> None:
@@ -97,13 +99,17 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
             raise Refused(f"There is no idea #{idea_id}.")
         if idea.status.closed:
             raise Refused(_closed_note(idea))
+        in_review = False
         if store.has_vote(db, idea_id, actor.user_id):
             store.remove_vote(db, idea_id, actor.user_id)
             note = f"Your vote for #{idea_id} is taken back."
         else:
             store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
             note = f"You voted for #{idea_id}."
+            in_review = reach_review(core, db, idea_id)
     _refresh(core, idea)
+    if in_review:
+        request_review(core, idea_id)
     return Notice(note)
 
 
@@ -121,11 +127,15 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
         if idea.status.closed:
             return Notice(_closed_note(idea)) if added else None
         source = f"reaction:{reaction}"
+        in_review = False
         if added:
             store.add_vote_mark(db, idea.id, actor.user_id, source, core.now())
+            in_review = reach_review(core, db, idea.id)
         else:
             store.remove_vote_mark(db, idea.id, actor.user_id, source)
     _refresh(core, idea)
+    if in_review:
+        request_review(core, idea.id)
     return None
 
 
@@ -138,8 +148,11 @@ async def comment_in_thread(core: Core, actor: Actor, channel_id: str, thread_id
         idea = store.idea_at_message(db, actor.platform, channel_id, thread_id)
         if idea is None:
             return
-        store.add_comment(db, idea.id, actor.user_id, text, message_id, core.now())
+        added = store.add_comment(db, idea.id, actor.user_id, text, message_id, core.now())
+        answered = added and author_answered(core, db, idea, actor)
     _refresh(core, idea)
+    if answered:
+        core.background.spawn(after_answer(core, idea.id), name=f"answered {idea.id}")
 
 
 async def comment_on_idea(core: Core, actor: Actor, idea_id: int, text: str, message_id: str) -> Notice:
@@ -150,6 +163,9 @@ async def comment_on_idea(core: Core, actor: Actor, idea_id: int, text: str, mes
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
-        store.add_comment(db, idea_id, actor.user_id, text.strip(), message_id, core.now())
+        added = store.add_comment(db, idea_id, actor.user_id, text.strip(), message_id, core.now())
+        answered = added and author_answered(core, db, idea, actor)
     _refresh(core, idea)
+    if answered:
+        core.background.spawn(after_answer(core, idea.id), name=f"answered {idea.id}")
     return Notice(f"Comment added to #{idea_id}.")

@@ -136,3 +136,45 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 def can_move(from_status: Status, to_status: Status) -> bool:
     return to_status in TRANSITIONS[from_status]
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+RISKS = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A manager's call on an idea: approve, pilot, decline or needs_info."""
+
+    idea_id: int
+    action: str
+    by_user: str
+    at: datetime
+    risk: str | None = None
+    note: str | None = None  # the mitigation (approve, pilot) or the question (needs_info)
+    reason: str | None = None  # why it was declined
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A pilot: what we expect, how we measure it, by when."""
+
+    hypothesis: str
+    metric: str
+    target: float
+    ends_on: str  # ISO date
+    baseline: float | None = None
+    result: float | None = None
+    learning: str | None = None
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.baseline is not None and self.target < self.baseline
+
+    def met(self, result: float | None = None) -> bool | None:
+        """Whether the (given or recorded) result reaches the target; None when not measured."""
+        value = self.result if result is None else result
+        if value is None:
+            return None
+        return value <= self.target if self.lower_is_better else value >= self.target

@@ -16,6 +16,9 @@ from typing import TextIO
 from bot import hero
 from bot.chat import Origin
 from bot.core import Core
+from bot.decision_replies import (
+    DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
+)
 from bot.errors import Refused, SaveFailed
 from bot.ideas import comment_on_idea, submit_idea, toggle_vote
 from bot.model import Actor, Draft
@@ -184,3 +187,39 @@ async def run_shell(core: Core, user: str, read_line: Callable[[str], str], out:
             break
         if line.strip() and not await shell.handle(line):
             break
+
+
+# --- decisions (bot/decision_replies.py) -------------------------------------------------
+
+@as_text.register
+def _(reply: Story) -> str:
+    parts = [p.user_id if isinstance(p, Person) else p.text if isinstance(p, Strong) else p for p in reply.parts]
+    return "".join(parts)
+
+
+@as_text.register
+def _(reply: ReviewRequest) -> str:
+    return f"For your decision: {summary(reply.idea)}"
+
+
+@as_text.register
+def _(reply: DecisionForm) -> str:
+    return f"The {reply.kind.replace('_', ' ')} form for #{reply.idea.id} needs Slack: use its buttons there."
+
+
+@as_text.register
+def _(reply: WinStory) -> str:
+    author = reply.author or "an anonymous colleague"
+    return f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, {reply.supporters} supporters)"
+
+
+@as_text.register
+def _(reply: WinList) -> str:
+    lines = [reply.heading] + [f"  {summary(i)}, implemented {at:%Y-%m-%d}" for i, at in reply.wins]
+    return "\n".join(lines if reply.wins else [reply.heading, f"  {reply.empty}"])
+
+
+@as_text.register
+def _(reply: WaitingList) -> str:
+    lines = [reply.heading] + [f"  {summary(i)}, waiting {age_text(age)}" for i, age in reply.items]
+    return "\n".join(lines if reply.items else [reply.heading, f"  {reply.empty}"])

@@ -137,3 +137,21 @@ def m002_decisions_audit_experiments(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX experiments_by_end ON experiments (ends_on)")
+
+
+@migrations()
+def m003_review_messages(db: Database) -> None:
+    # The review requests sent to managers, so a decision can update their buttons.
+    db.execute(
+        """
+        CREATE TABLE review_messages (
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            user_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            PRIMARY KEY (idea_id, user_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX audit_by_status ON audit (to_status, at)")
+    db.execute("CREATE INDEX ideas_by_status ON ideas (status)")

@@ -1,0 +1,98 @@
+"""Neutral replies for decisions, pilots and wins. Each adapter renders them for its platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.model import Decision, Experiment, Idea
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """What a manager sees of an idea to decide on: the idea, its counts, a link, the buttons that fit."""
+
+    idea: Idea
+    link: str | None = None
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True)
+class DecisionForm:
+    """A form a manager fills in for a decision. `kind` is approve, pilot, decline, needs_info or outcome."""
+
+    kind: str
+    idea: Idea
+    champion: str | None = None  # the IT champion offered by default (approve)
+    experiment: Experiment | None = None  # the pilot whose result is recorded (outcome)
+    verdict: str | None = None  # outcome of a pilot: "implemented" or "declined", preselected
+
+
+@dataclass(frozen=True)
+class WinStory:
+    """A win told in a few lines, crediting its people. `author` is None for an anonymous idea."""
+
+    idea: Idea
+    outcome: str
+    supporters: int
+    author: str | None = None
+    decider: str | None = None
+    champion: str | None = None
+    experiment: Experiment | None = None
+
+
+@dataclass(frozen=True)
+class WinList:
+    heading: str
+    wins: list[tuple[Idea, datetime]]
+    empty: str = "No wins yet."
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    """Ideas waiting for a manager's decision, the longest waiting first, with how long."""
+
+    heading: str
+    items: list[tuple[Idea, timedelta]]
+    empty: str = "Nothing is waiting for your decision."
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """A person's own page: their ideas, the ideas they voted for, and (managers) what waits for them."""
+
+    mine: list[Idea] = field(default_factory=list)
+    voted: list[Idea] = field(default_factory=list)
+    waiting: WaitingList | None = None
+
+
+def age_text(age: timedelta) -> str:
+    """`3 days`, `5 hours`, `12 minutes` (rounded down, at least a minute)."""
+    seconds = max(int(age.total_seconds()), 60)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}" + ("" if count == 1 else "s")
+    return "1 minute"
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """A message built from parts: plain text (people's words, shown as typed), people (mentions), bold text."""
+
+    parts: tuple[str | Person | Strong, ...]
+    link: str | None = None
+
+
+def story(*parts: str | Person | Strong | None, link: str | None = None) -> Story:
+    return Story(tuple(p for p in parts if p), link)

@@ -1,0 +1,40 @@
+"""What people look at: the manager's queue, the wins, and the App Home page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.config import Config
+from bot.core import Core
+from bot.decision_replies import HomeView, WaitingList, WinList
+from bot.model import Actor
+from bot.roles import is_manager_of
+from storage import decisions as decided
+from storage import ideas as store
+
+WIN_PERIODS = {"month": timedelta(days=30), "all": None}
+
+
+def is_a_manager(config: Config, user_id: str) -> bool:
+    return user_id in config.managers or any(user_id in people for people in config.routing.values())
+
+
+def waiting_for(core: Core, actor: Actor) -> WaitingList:
+    """Ideas in review whose managers include `actor`, the longest waiting first, with their age."""
+    now = core.now()
+    items = [(idea, now - since) for idea, since in decided.in_status_since(core.db, ("in_review",), actor.platform)
+             if is_manager_of(core.config, idea, actor.user_id)]
+    return WaitingList("Waiting for your decision", items)
+
+
+def wins(core: Core, period: str) -> WinList:
+    window = WIN_PERIODS[period]
+    since = core.now() - window if window else None
+    heading = "Wins of all time" if window is None else "Wins of the last month"
+    return WinList(heading, decided.wins(core.db, since), empty="No celebrated wins in that period yet.")
+
+
+def home_of(core: Core, actor: Actor) -> HomeView:
+    waiting = waiting_for(core, actor) if is_a_manager(core.config, actor.user_id) else None
+    return HomeView(mine=store.ideas_of_author(core.db, actor),
+                    voted=decided.ideas_voted_by(core.db, actor.platform, actor.user_id), waiting=waiting)

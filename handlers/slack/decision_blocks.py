@@ -1,0 +1,213 @@
+"""Block Kit for decisions: review requests, decision forms (modals), stories, wins, the queue, App Home."""
+
+from __future__ import annotations
+
+import json
+
+from bot.decision_replies import (
+    DecisionForm, HomeView, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
+)
+from bot.model import RISKS, Idea, Status, shorten
+from handlers.slack.blocks import (
+    STATUS_BADGES, author_of, context, counts, decision_buttons, escape, idea_heading, idea_summary_line, render,
+    section,
+)
+
+FORM_CALLBACKS = {kind: f"decision_{kind}" for kind in ("approve", "pilot", "decline", "needs_info", "outcome")}
+MAX_INPUT = 3000
+
+
+def actions(idea: Idea) -> list[dict]:
+    buttons = decision_buttons(idea)
+    return [{"type": "actions", "block_id": f"decide_{idea.id}", "elements": buttons}] if buttons else []
+
+
+def goal_of(idea: Idea) -> str:
+    return f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else ""
+
+
+@render.register
+def _(reply: Story) -> dict:
+    text = "".join(_part(p) for p in reply.parts)
+    if reply.link:
+        text += f" <{reply.link}|View it>"
+    return {"text": shorten(text, 3000), "blocks": [section(text)]}
+
+
+def _part(part) -> str:
+    if isinstance(part, Person):
+        return f"<@{part.user_id}>"
+    if isinstance(part, Strong):
+        return f"*{escape(part.text)}*"
+    return escape(part)
+
+
+@render.register
+def _(reply: ReviewRequest) -> dict:
+    idea = reply.idea
+    body = f"{idea_heading(idea)}\n{escape(idea.body)}" if idea.body else idea_heading(idea)
+    extra = [f"<{reply.link}|open the idea>" if reply.link else ""]
+    if reply.decision and idea.status not in (Status.IN_REVIEW, Status.OPEN):
+        extra.append(f"{reply.decision.action.replace('_', ' ')} by <@{reply.decision.by_user}>")
+    blocks = [
+        section(f"🔎 An idea is waiting for your decision\n{body}"),
+        context(f"by {author_of(idea)}", STATUS_BADGES[idea.status], counts(idea), goal_of(idea), *extra),
+        *actions(idea),
+    ]
+    return {"text": f"Idea #{idea.id} needs your decision: {idea.display_title}", "blocks": blocks}
+
+
+@render.register
+def _(reply: WinStory) -> dict:
+    idea = reply.idea
+    author = f"<@{reply.author}>" if reply.author else "a colleague who chose to stay anonymous"
+    supporters = "1 supporter" if reply.supporters == 1 else f"{reply.supporters} supporters"
+    people = [f"💡 idea by {author}", f"👍 {supporters}"]
+    if reply.decider:
+        people.append(f"✅ decided by <@{reply.decider}>")
+    if reply.champion:
+        people.append(f"🛠️ IT champion <@{reply.champion}>")
+    lines = [f"🏆 *A win!* #{idea.id} · {escape(idea.display_title)}", escape(shorten(reply.outcome, 1500))]
+    experiment = reply.experiment
+    if experiment and experiment.result is not None:
+        baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""
+        lines.append(f"📈 {escape(experiment.metric)}: {experiment.result:g} against a target of "
+                     f"{experiment.target:g}{baseline}")
+    blocks = [section("\n".join(lines)), context(*people)]
+    return {"text": f"A win: #{idea.id} {idea.display_title}", "blocks": blocks}
+
+
+@render.register
+def _(reply: WinList) -> dict:
+    blocks = [section(f"*{escape(reply.heading)}*")]
+    if not reply.wins:
+        blocks.append(section(escape(reply.empty)))
+    for idea, at in reply.wins[:45]:
+        blocks.append(section(f"🏆 {idea_heading(idea)}\nimplemented {at:%Y-%m-%d} · idea by {author_of(idea)} · "
+                              f"👍 {idea.votes} supporters"))
+    return {"text": reply.heading, "blocks": blocks}
+
+
+def waiting_blocks(reply: WaitingList, limit: int) -> list[dict]:
+    blocks = [section(f"*{escape(reply.heading)}*")]
+    if not reply.items:
+        blocks.append(section(escape(reply.empty)))
+    for idea, age in reply.items[:limit]:
+        blocks.append(section(f"{idea_summary_line(idea)} · waiting {age_text(age)}"))
+        blocks += actions(idea)
+    return blocks
+
+
+@render.register
+def _(reply: WaitingList) -> dict:
+    return {"text": reply.heading, "blocks": waiting_blocks(reply, limit=24)}
+
+
+def home_view(home: HomeView) -> dict:
+    """The App Home tab (at most 100 blocks)."""
+    blocks = []
+    if home.waiting is not None:
+        blocks += waiting_blocks(home.waiting, limit=20) + [{"type": "divider"}]
+    blocks.append(section("*Your ideas*"))
+    blocks += [section(idea_summary_line(i)) for i in home.mine[:20]] or [
+        section("You have not posted an idea yet. Try `/idea <text>`.")]
+    blocks += [{"type": "divider"}, section("*Ideas you voted for*")]
+    blocks += [section(idea_summary_line(i)) for i in home.voted[:20]] or [section("No votes yet.")]
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+# --- the decision forms ----------------------------------------------------------------------
+
+def _plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def _input(block_id: str, label: str, element: dict, optional: bool = False, hint: str | None = None) -> dict:
+    block = {"type": "input", "block_id": block_id, "optional": optional, "label": _plain(label),
+             "element": {"action_id": "value", **element}}
+    if hint:
+        block["hint"] = _plain(hint)
+    return block
+
+
+def _text(block_id: str, label: str, placeholder: str = "", multiline: bool = True, optional: bool = False,
+          hint: str | None = None) -> dict:
+    element = {"type": "plain_text_input", "multiline": multiline, "max_length": MAX_INPUT}
+    if placeholder:
+        element["placeholder"] = _plain(placeholder)
+    return _input(block_id, label, element, optional, hint)
+
+
+def _option(value: str, label: str) -> dict:
+    return {"text": _plain(label), "value": value}
+
+
+def _risk() -> dict:
+    return _input("risk", "Risk level", {"type": "static_select", "placeholder": _plain("Pick a risk level"),
+                                         "options": [_option(r, r.capitalize()) for r in RISKS]})
+
+
+def _form_blocks(form: DecisionForm) -> tuple[str, str, list[dict]]:
+    """(title, submit label, blocks); titles stay under Slack's 24 characters."""
+    idea = form.idea
+    about = section(f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}")
+    if form.kind == "approve":
+        tech = _option("tech", "Needs technology support")
+        champion = {"type": "users_select", "placeholder": _plain("Pick an IT champion")}
+        if form.champion:
+            champion["initial_user"] = form.champion
+        return "Approve", "Approve", [
+            about, _risk(),
+            _text("mitigation", "Mitigation", "How will you keep the risk in check?", optional=True,
+                  hint="Required for medium and high risk."),
+            _input("tech_support", "Technology", {"type": "checkboxes", "options": [tech]}, optional=True),
+            _input("champion", "IT champion", champion, optional=True, hint="Used when technology support is needed."),
+        ]
+    if form.kind == "pilot":
+        return "Pilot", "Start pilot", [
+            about,
+            _text("hypothesis", "Hypothesis", "If we …, then … because …"),
+            _text("metric", "Success metric", "e.g. repeat calls per 100 orders", multiline=False),
+            _text("baseline", "Baseline value", "a number, e.g. 12", multiline=False, optional=True),
+            _text("target", "Target value", "a number, e.g. 8", multiline=False),
+            _input("ends_on", "End date", {"type": "datepicker"}),
+            _risk(),
+            _text("mitigation", "Mitigation", "How will you keep the risk in check?", optional=True),
+        ]
+    if form.kind == "decline":
+        return "Decline", "Decline", [about, _text("reason", "Reason", "The author will see this.")]
+    if form.kind == "needs_info":
+        return "Needs info", "Ask", [about, _text("question", "Your question",
+                                                  "Posted in the idea's thread and sent to the author.")]
+    blocks = [about]
+    if form.experiment:
+        experiment = form.experiment
+        baseline = f", baseline {experiment.baseline:g}" if experiment.baseline is not None else ""
+        blocks.append(section(f"🧪 *{escape(experiment.metric)}*: target {experiment.target:g}{baseline}, "
+                              f"ends {experiment.ends_on}"))
+        blocks.append(_text("result", "Measured result", "a number", multiline=False))
+        choices = [_option("implemented", "It worked: roll it out (implemented)"),
+                   _option("declined", "It missed its target: close as declined")]
+        verdict = {"type": "radio_buttons", "options": choices}
+        chosen = next((c for c in choices if c["value"] == form.verdict), None)
+        if chosen:
+            verdict["initial_option"] = chosen
+        blocks.append(_input("verdict", "Verdict", verdict))
+        blocks.append(_text("outcome", "What changed, or what we learned", "A few lines for the story."))
+    else:
+        blocks.append(_text("outcome", "What changed", "What is different for customers now? A few lines."))
+    return "Mark implemented", "Save", blocks
+
+
+def decision_modal(form: DecisionForm, metadata: dict) -> dict:
+    """The modal for a decision; `private_metadata` carries the idea number and where to answer."""
+    title, submit, blocks = _form_blocks(form)
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACKS[form.kind],
+        "private_metadata": json.dumps({"idea": form.idea.id, **metadata})[:3000],
+        "title": _plain(title),
+        "submit": _plain(submit),
+        "close": _plain("Cancel"),
+        "blocks": blocks,
+    }

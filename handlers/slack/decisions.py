@@ -1,0 +1,124 @@
+"""Bolt listeners for decisions: the decision buttons, their modals, and `/hero done`.
+
+A click is checked first (only the idea's managers, only a status that allows it); the
+modal opens with the click's trigger_id right after the ack. The modal's submission is
+checked again in its write transaction, so a race of two managers has one winner.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import hero
+from bot.core import Core
+from bot.decision_forms import FormInvalid
+from bot.decision_replies import DecisionForm
+from bot.decisions import open_form, submit
+from bot.errors import Refused, SaveFailed
+from bot.replies import Notice
+from handlers.slack import parse
+from handlers.slack.answers import SAVE_FAILED, outcome, tell_later
+from handlers.slack.blocks import render
+from handlers.slack.chat import SlackChat
+from handlers.slack.decision_blocks import FORM_CALLBACKS, decision_modal
+
+log = logging.getLogger(__name__)
+
+COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas; `/hero done` is answered here
+EVENTS: tuple[str, ...] = ()
+
+CLICKS = {  # action_id -> (form kind, preselected verdict)
+    "decide_approve": ("approve", None),
+    "decide_pilot": ("pilot", None),
+    "decide_decline": ("decline", None),
+    "decide_needs_info": ("needs_info", None),
+    "decide_implemented": ("outcome", None),
+    "decide_close_pilot": ("outcome", "declined"),
+}
+FIRST_FIELD = {"approve": "risk", "pilot": "hypothesis", "decline": "reason", "needs_info": "question",
+               "outcome": "outcome"}
+
+
+def form_values(view: dict) -> dict:
+    """{block_id: value} of a submitted view: text, a chosen value, a user, a date, or a list of checked values."""
+    values = {}
+    for block_id, elements in (view.get("state") or {}).get("values", {}).items():
+        element = (elements or {}).get("value") or {}
+        kind = element.get("type")
+        if kind == "checkboxes":
+            values[block_id] = [o.get("value") for o in element.get("selected_options") or []]
+        elif kind in ("static_select", "radio_buttons"):
+            values[block_id] = (element.get("selected_option") or {}).get("value")
+        elif kind == "users_select":
+            values[block_id] = element.get("selected_user")
+        elif kind == "datepicker":
+            values[block_id] = element.get("selected_date")
+        else:
+            values[block_id] = element.get("value")
+    return values
+
+
+async def _is_done_command(body: dict) -> bool:
+    words = (body.get("text") or "").split()
+    return bool(words) and words[0].lower() == "done"
+
+
+def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
+    def open_modal(trigger_id: str, form: DecisionForm, metadata: dict) -> None:
+        view = decision_modal(form, metadata)
+        core.background.spawn(chat.client.views_open(trigger_id=trigger_id, view=view),
+                              name=f"open {form.kind} form {form.idea.id}")
+
+    def clicked(kind: str, verdict: str | None):
+        async def listener(ack, body, action):
+            origin = parse.origin_of_action(body)
+            try:
+                idea_id = hero.parse_idea_number(action.get("value", ""))
+                form = open_form(core, parse.actor(origin.user_id), idea_id, kind, verdict)
+            except Refused as refusal:
+                await ack()
+                tell_later(core, chat, origin, Notice(str(refusal)))
+                return
+            await ack()
+            open_modal(body["trigger_id"], form, {"channel": origin.channel_id, "response_url": origin.handle})
+
+        return listener
+
+    def submitted(kind: str):
+        async def listener(ack, body, view):
+            origin = parse.origin_of_view(body)
+            idea_id = parse.view_metadata(body).get("idea")
+            try:
+                if not isinstance(idea_id, int):
+                    raise Refused("This form has lost its idea number; open it again from the idea.")
+                note = await submit(core, parse.actor(origin.user_id), kind, idea_id, form_values(view))
+            except FormInvalid as invalid:
+                return await ack(response_action="errors", errors=invalid.errors)
+            except SaveFailed:
+                return await ack(response_action="errors", errors={FIRST_FIELD[kind]: SAVE_FAILED})
+            except Refused as refusal:
+                await ack()
+                tell_later(core, chat, origin, Notice(str(refusal)))
+                return
+            await ack()
+            tell_later(core, chat, origin, note)
+
+        return listener
+
+    for action_id, (kind, verdict) in CLICKS.items():
+        app.action(action_id)(clicked(kind, verdict))
+    for kind, callback_id in FORM_CALLBACKS.items():
+        app.view(callback_id)(submitted(kind))
+
+    # Registered before handlers.slack.ideas (see FEATURES): Bolt runs the first listener that matches.
+    @app.command("/hero", matchers=[_is_done_command])
+    async def done_command(ack, command):
+        origin = parse.origin_of_command(command)
+        reply = await outcome(hero.run(core, origin, command.get("text", "")))
+        if isinstance(reply, DecisionForm):
+            await ack()
+            open_modal(command["trigger_id"], reply, {"channel": origin.channel_id, "response_url": origin.handle})
+        else:
+            await ack(response_type="ephemeral", **render(reply))
