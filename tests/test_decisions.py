@@ -86,7 +86,7 @@ async def test_someone_else_clicking_a_decision_button_is_refused(slack, fake_sl
     assert idea_of(db_path)["status"] == "in_review"
 
 
-async def test_approve_needs_a_risk_and_a_mitigation_and_tells_everyone(slack, fake_slack, db_path):
+async def test_approve_needs_a_risk_and_a_mitigation_and_tells_everyone(slack, fake_slack, db_path, core):
     channel, ts = await in_review(slack, fake_slack)
     view = await open_form(slack, fake_slack, "decide_approve")
     champion = next(b for b in view["blocks"] if b.get("block_id") == "champion")
@@ -114,7 +114,7 @@ async def test_approve_needs_a_risk_and_a_mitigation_and_tells_everyone(slack, f
     author_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U1"))[0]
     assert "approved" in author_dm.text() and "<@U0MGR1>" in author_dm.text()
     await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == ts and "Approved" in c.text())
-    card = (await settle(fake_slack))[-1]
+    card = (await settle(core, fake_slack))[-1]
     assert card.args["ts"] == ts and "approved" in card.text()
     review_updates = [c for c in fake_slack.calls_to("chat.update") if c.args["channel"] in MANAGERS]
     assert review_updates and all("Mark implemented" in c.text() and "Approve" not in

@@ -14,7 +14,7 @@ async def test_thread_reply_is_stored_and_counted(slack, fake_slack, db_path, co
     assert rows[0]["created_at"]
     assert export_of(db_path)["ideas"][0]["comments"] == 1
 
-    update = (await settle(fake_slack))[-1]
+    update = (await settle(core, fake_slack))[-1]
     assert "1 comment" in update.text()
 
 

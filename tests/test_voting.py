@@ -18,18 +18,14 @@ def idea_of(db_path, number=1):
     return next(i for i in export_of(db_path)["ideas"] if i["id"] == number)
 
 
-async def settle(fake, method="chat.update", quiet=1.3):
-    """Wait for a first call to `method`, then until it has not been called for `quiet` seconds."""
+async def settle(core, fake, method="chat.update"):
+    """Wait until the app's background work (refreshes included) is done; the calls to `method` so far."""
     await fake.wait_for(method)
-    while True:
-        calls = fake.calls_to(method)
-        last = calls[-1].at if calls else 0
-        if time.monotonic() - last >= quiet:
-            return calls
-        await asyncio.sleep(0.1)
+    await core.background.drain(timeout=30)
+    return fake.calls_to(method)
 
 
-async def test_reaction_adds_and_removing_the_last_reaction_removes_the_vote(slack, fake_slack, db_path):
+async def test_reaction_adds_and_removing_the_last_reaction_removes_the_vote(slack, fake_slack, db_path, core):
     channel, ts = await posted_idea(slack, fake_slack)
     assert (await slack.reaction(True, "U2", channel, ts, "+1")).status == 200
     assert (await slack.reaction(True, "U2", channel, ts, "thumbsup")).status == 200
@@ -40,7 +36,7 @@ async def test_reaction_adds_and_removing_the_last_reaction_removes_the_vote(sla
     await slack.reaction(False, "U2", channel, ts, "thumbsup")
     assert idea_of(db_path)["votes"] == 0
 
-    updates = await settle(fake_slack)
+    updates = await settle(core, fake_slack)
     assert "0 votes" in updates[-1].text()
 
 
@@ -51,7 +47,7 @@ async def test_skin_tone_counts_and_other_reactions_are_ignored(slack, fake_slac
     assert idea_of(db_path)["voters"] == ["U2"]
 
 
-async def test_vote_button_toggles_and_mixes_with_reactions(slack, fake_slack, db_path):
+async def test_vote_button_toggles_and_mixes_with_reactions(slack, fake_slack, db_path, core):
     channel, ts = await posted_idea(slack, fake_slack)
     await slack.click("idea_vote", "1", user="U2", message_ts=ts)
     assert idea_of(db_path)["voters"] == ["U2"]
@@ -67,7 +63,7 @@ async def test_vote_button_toggles_and_mixes_with_reactions(slack, fake_slack, d
     await slack.click("idea_vote", "1", user="U3", message_ts=ts)
     assert sorted(idea_of(db_path)["voters"]) == ["U2", "U3"]
 
-    updates = await settle(fake_slack)
+    updates = await settle(core, fake_slack)
     last = updates[-1]
     assert last.args["channel"] == channel and last.args["ts"] == ts
     assert "2 votes" in last.text() and "Vote (2)" in last.text()
@@ -103,13 +99,13 @@ async def test_reaction_on_a_message_that_is_not_an_idea_is_ignored(slack, fake_
     assert fake_slack.calls_to("chat.update") == []
 
 
-async def test_a_burst_of_votes_updates_the_message_at_most_once_a_second(slack, fake_slack, db_path):
+async def test_a_burst_of_votes_updates_the_message_at_most_once_a_second(slack, fake_slack, db_path, core):
     channel, ts = await posted_idea(slack, fake_slack)
     started = time.monotonic()
     for n in range(12):
         await slack.reaction(True, f"UV{n}", channel, ts, "+1")
         await asyncio.sleep(0.1)
-    updates = await settle(fake_slack)
+    updates = await settle(core, fake_slack)
     span = updates[-1].at - started
     assert len(updates) <= int(span) + 1
     gaps = [b.at - a.at for a, b in zip(updates, updates[1:])]
