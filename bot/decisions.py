@@ -88,7 +88,7 @@ async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict
 def _move(core: Core, db, idea: Idea, actor: Actor, action: str, target: Status) -> None:
     if idea.status == Status.OPEN:
         transition(db, idea.id, actor.user_id, "review", Status.IN_REVIEW, core.now())
-    if target != Status(db.execute("SELECT status FROM ideas WHERE id = ?", [idea.id]).fetchone()[0]):
+    if target != store.get_idea(db, idea.id).status:
         if transition(db, idea.id, actor.user_id, action, target, core.now()) is None:
             raise Refused(f"Idea #{idea.id} changed meanwhile. Nothing changed.")
 

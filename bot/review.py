@@ -28,9 +28,8 @@ ANONYMOUS_AUTHOR = "author"  # the actor when an anonymous author acts: never th
 
 def reach_review(core: Core, db, idea_id: int) -> bool:
     """After a vote, inside its transaction: an open idea with enough votes goes to review."""
-    row = db.execute("SELECT status, (SELECT count(*) FROM votes WHERE idea_id = ?) FROM ideas WHERE id = ?",
-                     [idea_id, idea_id]).fetchone()
-    if row is None or row[0] != Status.OPEN or row[1] < core.config.vote_threshold:
+    idea = store.get_idea(db, idea_id)
+    if idea is None or idea.status != Status.OPEN or idea.votes < core.config.vote_threshold:
         return False
     return transition(db, idea_id, SYSTEM, "threshold", Status.IN_REVIEW, core.now()) is not None
 
@@ -80,14 +79,9 @@ async def pull_into_review(core: Core, origin: Origin, idea_id: int) -> Notice:
     return Notice(f"Idea #{idea_id} is in review; its managers have it with the decision buttons.")
 
 
-def is_author(db, idea_id: int, actor: Actor) -> bool:
-    row = db.execute("SELECT author_key FROM ideas WHERE id = ?", [idea_id]).fetchone()
-    return bool(row) and row[0] == store.author_key(db, actor)
-
-
 def author_answered(core: Core, db, idea: Idea, actor: Actor) -> bool:
     """Inside a comment's transaction: the author's reply to a question puts the idea back in review."""
-    if idea.status != Status.NEEDS_INFO or not is_author(db, idea.id, actor):
+    if idea.status != Status.NEEDS_INFO or not store.is_author(db, idea.id, actor):
         return False
     who = ANONYMOUS_AUTHOR if idea.anonymous else actor.user_id
     return transition(db, idea.id, who, "answered", Status.IN_REVIEW, core.now()) is not None

@@ -36,6 +36,11 @@ def author_key(db: Database, actor: Actor) -> str:
     return hmac.new(bytes.fromhex(secret), f"{actor.platform}:{actor.user_id}".encode(), hashlib.sha256).hexdigest()
 
 
+def is_author(db: Database, idea_id: int, actor: Actor) -> bool:
+    row = db.execute("SELECT author_key FROM ideas WHERE id = ?", [idea_id]).fetchone()
+    return bool(row) and row[0] == author_key(db, actor)
+
+
 def insert_idea(db: Database, actor: Actor, draft: Draft, at: datetime) -> int:
     stamp = at.isoformat()
     cursor = db.execute(

@@ -8,7 +8,7 @@ import pytest
 from bot.config import Config
 from tests.conftest import CONFIG, export_of
 from tests.decision_steps import (
-    MANAGERS, in_review, note_saying, open_form, posts_to, submit, thread_lines, voted_in,
+    MANAGERS, in_review, note_saying, open_form, submit, voted_in,
 )
 from tests.test_voting import idea_of, posted_idea, settle
 
