@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.fake_teams import ISSUER
 
-APP_ID = "00000000-0000-4000-8000-00000000b07"
+APP_ID = "11111111-2222-4333-8444-555555555555"  # the botId in teams/manifest.json
 TENANT = "72f988bf-0000-4000-8000-000000000001"
 BOT_ID = f"28:{APP_ID}"
 IDEAS_CHANNEL = "19:ideas@thread.tacv2"
