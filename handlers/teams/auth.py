@@ -41,6 +41,7 @@ class BotFrameworkAuth:
         self.openid_url = openid_url
         self._issuer: str | None = None
         self._keys: dict[str, dict] = {}
+        self._parsed: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
 
@@ -54,7 +55,7 @@ class BotFrameworkAuth:
         key = await self._key(kid)
         try:
             claims = jwt.decode(
-                token, jwt.PyJWK(key).key, algorithms=["RS256"], audience=self.app_id, issuer=self._issuer,
+                token, self._parsed[kid].key, algorithms=["RS256"], audience=self.app_id, issuer=self._issuer,
                 leeway=LEEWAY, options={"require": ["exp", "iss", "aud"]},
             )
         except jwt.PyJWTError as error:
@@ -92,7 +93,13 @@ class BotFrameworkAuth:
                     raise Unauthorized("no signing keys available") from error
                 return
             self._issuer = issuer
-            self._keys = {k["kid"]: k for k in keys if isinstance(k, dict) and k.get("kid")}
+            found = {k["kid"]: k for k in keys if isinstance(k, dict) and k.get("kid") and k.get("kty") == "RSA"}
+            try:
+                self._parsed = {kid: jwt.PyJWK(k) for kid, k in found.items()}
+            except jwt.PyJWTError as error:
+                log.warning("the Bot Framework key set is unreadable: %s", type(error).__name__)
+                return
+            self._keys = found
             self._fetched_at = time.monotonic()
 
 
