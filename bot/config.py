@@ -24,6 +24,12 @@ class Settings:
     db_path: str = "./herobot.db"
     config_path: str = "./herobot.toml"
     message_update_interval: float = 1.0  # seconds between two refreshes of one message
+    microsoft_app_id: str | None = None
+    microsoft_app_password: str | None = None
+    microsoft_app_tenant_id: str | None = None
+    teams_anonymous: bool = False  # no authentication in or out: local testing only
+    teams_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    teams_retry_delay: float = 0.5  # first backoff before resending to Teams; doubles each try
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -34,6 +40,11 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL") or None,
             db_path=env.get("HEROBOT_DB") or "./herobot.db",
             config_path=env.get("HEROBOT_CONFIG") or "./herobot.toml",
+            microsoft_app_id=env.get("MICROSOFT_APP_ID") or None,
+            microsoft_app_password=env.get("MICROSOFT_APP_PASSWORD") or None,
+            microsoft_app_tenant_id=env.get("MICROSOFT_APP_TENANT_ID") or None,
+            teams_anonymous=env.get("HEROBOT_TEAMS_ANONYMOUS", "").strip().lower() in ("1", "true", "yes"),
+            teams_openid_url=env.get("MICROSOFT_OPENID_METADATA_URL") or cls.teams_openid_url,
         )
 
     @property
@@ -41,8 +52,16 @@ class Settings:
         """A bot token, and a way in: a signing secret (HTTP) or an app token (Socket Mode)."""
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
 
+    @property
+    def teams_enabled(self) -> bool:
+        """The Entra app's id, secret and tenant; or the anonymous local-testing mode."""
+        return self.teams_anonymous or bool(
+            self.microsoft_app_id and self.microsoft_app_password and self.microsoft_app_tenant_id
+        )
+
     def __repr__(self) -> str:  # keep secrets out of logs and tracebacks
-        return f"Settings(db_path={self.db_path!r}, config_path={self.config_path!r}, slack_enabled={self.slack_enabled})"
+        return (f"Settings(db_path={self.db_path!r}, config_path={self.config_path!r}, "
+                f"slack_enabled={self.slack_enabled}, teams_enabled={self.teams_enabled})")
 
 
 @dataclass(frozen=True)
@@ -53,10 +72,15 @@ class Config:
     managers: tuple[str, ...] = ()
     it_champions: tuple[str, ...] = ()
     vote_reactions: tuple[str, ...] = ("+1", "thumbsup")
+    teams_vote_reactions: tuple[str, ...] = ("like",)  # Teams reaction types that count as a vote
     vote_threshold: int = 3
     mission_goals: tuple[str, ...] = ()
     routing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # mission goal -> its managers
     raw: Mapping = field(default_factory=dict, repr=False)
+
+    def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
+        """Reactions that count as a vote on `platform`: Teams has its own reaction names."""
+        return self.teams_vote_reactions if platform == "teams" else self.vote_reactions
 
     def channel(self, platform: str, kind: str) -> str | None:
         """The configured channel for `kind` ("ideas", "wins", ...) on `platform`, e.g. `[slack] ideas_channel`."""
@@ -83,6 +107,7 @@ class Config:
             managers=reader.texts("roles", "managers") or default.managers,
             it_champions=reader.texts("roles", "it_champions") or default.it_champions,
             vote_reactions=tuple(r.strip(":") for r in reader.texts("voting", "reactions") or default.vote_reactions),
+            teams_vote_reactions=reader.texts("teams", "vote_reactions") or default.teams_vote_reactions,
             vote_threshold=reader.positive_int("voting", "threshold") or default.vote_threshold,
             mission_goals=reader.texts("mission", "goals") or default.mission_goals,
             routing={goal: reader.texts("routing", goal) or () for goal in reader.keys("routing")},

@@ -35,6 +35,7 @@ def idea_record(db: Database, idea: Idea) -> dict:
         "mission_goal": idea.mission_goal,
         "created_at": iso_utc(idea),
         "slack": _message_block(idea, "slack", "channel", "ts"),
+        "teams": _message_block(idea, "teams", "conversation_id", "activity_id"),
         **decision_fields(db, idea),
     }
 

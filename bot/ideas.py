@@ -116,7 +116,7 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
 async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reaction: str,
                 added: bool, event_id: str | None = None) -> Notice | None:
     """A voting reaction added to or removed from an idea's message. Other reactions are ignored."""
-    if reaction not in core.config.vote_reactions:
+    if reaction not in core.config.vote_reactions_on(actor.platform):
         return None
     with write(core.db) as db:
         if event_id and not store.claim_event(db, event_id, core.now()):

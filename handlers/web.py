@@ -23,11 +23,14 @@ from handlers.slack.http import slack_endpoint
 log = logging.getLogger(__name__)
 
 CORE = web.AppKey("core", Core)
+SESSION = web.AppKey("session", aiohttp.ClientSession)
 SLACK_ENDPOINT = web.AppKey("slack_endpoint", Handler)
+TEAMS_ENDPOINT = web.AppKey("teams_endpoint", Handler)
 MAX_BODY = 1024 * 1024
 
 
-def create_app(settings: Settings, config: Config | None = None) -> web.Application:
+def create_app(settings: Settings, config: Config | None = None, teams_tokens=None) -> web.Application:
+    """`teams_tokens` replaces MSAL as the source of Bot Connector tokens (tests pass their own)."""
     app = web.Application(client_max_size=MAX_BODY)
 
     async def core_ctx(app: web.Application):
@@ -35,25 +38,61 @@ def create_app(settings: Settings, config: Config | None = None) -> web.Applicat
             app[CORE] = core
             yield
 
+    async def session_ctx(app: web.Application):
+        async with aiohttp.ClientSession() as session:  # one pool of connections for every platform
+            app[SESSION] = session
+            yield
+            await app[CORE].background.drain()  # finish sending while the session is still open
+
     async def slack_ctx(app: web.Application):
         if not settings.slack_enabled:
             log.warning("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to turn it on")
             yield
             return
         core = app[CORE]
-        async with aiohttp.ClientSession() as session:
-            bolt = build_slack(core, settings, session)
-            app[SLACK_ENDPOINT] = slack_endpoint(bolt, settings.slack_signing_secret)
-            socket = await _start_socket_mode(bolt, settings)
-            yield
-            if socket:
-                await socket.close_async()
-            await core.background.drain()  # finish posting while the session is still open
+        bolt = build_slack(core, settings, app[SESSION])
+        app[SLACK_ENDPOINT] = slack_endpoint(bolt, settings.slack_signing_secret)
+        socket = await _start_socket_mode(bolt, settings)
+        yield
+        if socket:
+            await socket.close_async()
+        await core.background.drain()  # finish posting while the session is still open
 
-    app.cleanup_ctx.extend([core_ctx, slack_ctx])
+    async def teams_ctx(app: web.Application):
+        if settings.teams_enabled:
+            app[TEAMS_ENDPOINT] = build_teams_endpoint(app[CORE], settings, app[SESSION], teams_tokens)
+        else:
+            log.warning("Teams is off: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
+                        "to turn it on")
+        yield
+
+    app.cleanup_ctx.extend([core_ctx, session_ctx, slack_ctx, teams_ctx])
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/slack/events", slack_events)
+    app.router.add_post("/api/messages", teams_messages)
     return app
+
+
+def build_teams_endpoint(core: Core, settings: Settings, session: aiohttp.ClientSession, tokens) -> Handler:
+    from handlers.teams.app import build_teams
+    from handlers.teams.auth import BotFrameworkAuth
+    from handlers.teams.chat import TeamsChat
+    from handlers.teams.connector import Connector
+    from handlers.teams.http import teams_endpoint
+    from handlers.teams.tokens import Tokens, msal_provider
+
+    if settings.teams_anonymous:
+        log.warning("!!! Teams is on WITHOUT AUTHENTICATION (HEROBOT_TEAMS_ANONYMOUS=1): anyone who reaches "
+                    "POST /api/messages acts as anyone, and nothing sent to Teams carries a token. "
+                    "For local testing only. !!!")
+        auth, provider = None, None
+    else:
+        auth = BotFrameworkAuth(session, settings.microsoft_app_id, settings.teams_openid_url)
+        provider = tokens or msal_provider(settings)
+        log.info("Teams is on at POST /api/messages")
+    connector = Connector(session, Tokens(provider), settings.teams_retry_delay)
+    bot = build_teams(core, TeamsChat(connector, core.db, core.now), settings.message_update_interval)
+    return teams_endpoint(bot, auth)
 
 
 async def _start_socket_mode(bolt: AsyncApp, settings: Settings) -> AsyncSocketModeHandler | None:
@@ -75,6 +114,13 @@ async def slack_events(request: web.Request) -> web.Response:
     endpoint = request.app.get(SLACK_ENDPOINT)
     if endpoint is None:
         return web.json_response({"error": "Slack is not configured on this server"}, status=404)
+    return await endpoint(request)
+
+
+async def teams_messages(request: web.Request) -> web.StreamResponse:
+    endpoint = request.app.get(TEAMS_ENDPOINT)
+    if endpoint is None:
+        return web.json_response({"error": "Teams is not configured on this server"}, status=404)
     return await endpoint(request)
 
 

@@ -155,3 +155,35 @@ def m003_review_messages(db: Database) -> None:
     )
     db.execute("CREATE INDEX audit_by_status ON audit (to_status, at)")
     db.execute("CREATE INDEX ideas_by_status ON ideas (status)")
+
+
+@migrations()
+def m004_teams_conversation_references(db: Database) -> None:
+    # Where and how to reach Teams again after a restart (proactive messages): the Bot
+    # Connector's serviceUrl, the conversation, its tenant and the bot's own id there.
+    db.execute(
+        """
+        CREATE TABLE teams_conversations (
+            conversation_id TEXT PRIMARY KEY,
+            service_url TEXT NOT NULL,
+            tenant_id TEXT,
+            bot_id TEXT NOT NULL,
+            kind TEXT NOT NULL,        -- personal, channel or groupChat
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    # People seen on Teams, by AAD object id: their Teams user id and personal chat with the bot.
+    db.execute(
+        """
+        CREATE TABLE teams_people (
+            aad_object_id TEXT PRIMARY KEY,
+            teams_id TEXT NOT NULL,
+            name TEXT,
+            tenant_id TEXT,
+            service_url TEXT NOT NULL,
+            personal_conversation_id TEXT,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )

@@ -11,10 +11,14 @@ import pytest
 from bot.config import Config, Settings
 from handlers.web import CORE, create_app
 from tests.fake_slack import FakeSlack
+from tests.fake_teams import FakeTeams
 from tests.slack_requests import SIGNING_SECRET, Slack
+from tests.teams_cards import CardLog
+from tests.teams_requests import APP_ID, IDEAS_CHANNEL, JWKS, TENANT, Teams
 
 CONFIG = {
     "slack": {"ideas_channel": "C0IDEAS", "wins_channel": "C0WINS"},
+    "teams": {"ideas_channel": IDEAS_CHANNEL, "wins_channel": "19:wins@thread.tacv2"},
     "roles": {"managers": ["U0MGR1"], "it_champions": ["U0IT1"]},
     "voting": {"reactions": ["+1", "thumbsup"], "threshold": 3},
     "mission": {"goals": ["Resolve on first contact", "Shorter waits"]},
@@ -30,15 +34,46 @@ async def fake_slack(aiohttp_server):
 
 
 @pytest.fixture
+async def fake_teams(aiohttp_server, request):
+    cards = CardLog(request.node.name.replace("/", "_").replace("[", "-").replace("]", ""))
+    fake = FakeTeams(JWKS, cards)
+    server = await aiohttp_server(fake.app)
+    fake.base_url = str(server.make_url("")).rstrip("/")
+    yield fake
+    problems = cards.check_and_save()
+    assert problems == [], problems
+
+
+class TestTokens:
+    """Stands in for MSAL: the token the bot puts on its calls to the Bot Connector."""
+
+    TOKEN = "outbound-test-token"
+
+    def __init__(self):
+        self.asked: list[tuple[str, list[str]]] = []
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        self.asked.append((resource_url, scopes))
+        return self.TOKEN
+
+
+@pytest.fixture
+def teams_tokens():
+    return TestTokens()
+
+
+@pytest.fixture
 def db_path(tmp_path):
     return str(tmp_path / "herobot.db")
 
 
 @pytest.fixture
-def settings(fake_slack, db_path):
+def settings(fake_slack, fake_teams, db_path):
     return Settings(
         slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.base_url + "/api/", db_path=db_path, message_update_interval=1.0,
+        microsoft_app_id=APP_ID, microsoft_app_password="test-secret", microsoft_app_tenant_id=TENANT,
+        teams_openid_url=fake_teams.openid_url, teams_retry_delay=0.05,
     )
 
 
@@ -48,8 +83,8 @@ def config():
 
 
 @pytest.fixture
-async def app_client(aiohttp_client, settings, config, fake_slack):
-    client = await aiohttp_client(create_app(settings, config))
+async def app_client(aiohttp_client, settings, config, fake_slack, fake_teams, teams_tokens):
+    client = await aiohttp_client(create_app(settings, config, teams_tokens=teams_tokens))
     yield client
     await client.close()  # drain the app's background work while the fake Slack still answers
 
@@ -62,6 +97,11 @@ def core(app_client):
 @pytest.fixture
 def slack(app_client, fake_slack):
     return Slack(app_client, fake_slack)
+
+
+@pytest.fixture
+def teams(app_client, fake_teams):
+    return Teams(app_client, fake_teams, fake_teams.cards)
 
 
 def run_cli(*args: str, env: dict, input: str | None = None) -> subprocess.CompletedProcess:

@@ -1,0 +1,48 @@
+"""POST /api/messages: authenticate, parse the activity, let the bot answer.
+
+Nothing is read or stored before the token is checked; a bad token gets a bare 401.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+from microsoft_agents.activity import Activity
+from pydantic import ValidationError
+
+from bot.errors import SaveFailed
+from handlers.teams.auth import BotFrameworkAuth, Unauthorized
+from handlers.teams.bot import TeamsBot
+
+log = logging.getLogger(__name__)
+
+
+def teams_endpoint(bot: TeamsBot, auth: BotFrameworkAuth | None):
+    """`auth` None is the anonymous local-testing mode (HEROBOT_TEAMS_ANONYMOUS=1)."""
+
+    async def endpoint(request: web.Request) -> web.Response:
+        try:
+            data = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return web.json_response({"error": "the body is not JSON"}, status=400)
+        if not isinstance(data, dict):
+            return web.json_response({"error": "the body is not an activity"}, status=400)
+        if auth is not None:
+            try:
+                await auth.check(request.headers.get("Authorization"), data.get("serviceUrl"), data.get("channelId"))
+            except Unauthorized as error:
+                log.warning("rejected a request to /api/messages: %s", error)
+                return web.json_response({"error": "unauthorized"}, status=401)
+        try:
+            activity = Activity.model_validate(data)
+        except ValidationError:
+            return web.json_response({"error": "the body is not an activity"}, status=400)
+        try:
+            status, body = await bot.handle(activity)
+        except SaveFailed:
+            return web.json_response({"error": "could not be saved; send it again"}, status=503)
+        return web.json_response(body, status=status) if body is not None else web.Response(status=status)
+
+    return endpoint

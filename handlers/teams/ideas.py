@@ -1,0 +1,76 @@
+"""Teams listeners for ideas: post, form, vote, like, discuss, hero. Parse the activity, call the core, render.
+
+Each answer comes after the core has committed: a command's note goes out in the
+background, a button's refreshed card is the invoke response itself.
+"""
+
+from __future__ import annotations
+
+from bot import hero
+from bot.core import Core
+from bot.errors import Refused, SaveFailed
+from bot.ideas import comment_in_thread, draft_errors, react, submit_idea, toggle_vote
+from bot.replies import IdeaForm, Notice, Reply
+from handlers.teams import parse
+from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
+from handlers.teams.cards import IDEA_FORM_VERB, VOTE_VERB, idea_card, idea_form, message, runs, card
+from handlers.teams.chat import TeamsChat
+from storage import ideas as store
+from storage import teams as refs
+
+COMMANDS = (
+    ("idea", "Post an idea: idea <text>, idea anon <text>, or idea alone for a form"),
+    ("hero", "hero help | top [week|month|all] | mine | show <number>"),
+)
+
+
+def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
+    @bot.command("idea")
+    async def idea_command(turn: Turn, rest: str) -> Reply | None:
+        draft = parse.draft_from_text(rest)
+        if not draft.text:  # `idea` or `idea anon` alone: the form, in the person's own chat
+            form = idea_form(IdeaForm(core.config.mission_goals), anonymous=draft.anonymous)
+            core.background.spawn(chat.tell_activity(turn.origin, message(form, "Share an idea")), name="send form")
+            return None
+        await submit_idea(core, turn.origin, draft)
+        return None
+
+    @bot.command("hero")
+    async def hero_command(turn: Turn, rest: str) -> Reply | None:
+        return await hero.run(core, turn.origin, rest)
+
+    @bot.verb(IDEA_FORM_VERB)
+    async def idea_form_submitted(turn: Turn, data: dict) -> dict:
+        draft = parse.draft_from_form(data)
+        values = {k: v for k, v in data.items() if isinstance(v, str)}
+        errors = draft_errors(draft, core.config.mission_goals)
+        if "text" in errors:  # the whole text is too long: show it under the solution
+            errors["solution"] = errors.pop("text")
+        if not errors:
+            try:
+                idea = await submit_idea(core, turn.origin, draft)
+            except Refused as refusal:
+                errors = {"problem": str(refusal)}
+            except SaveFailed:
+                errors = {"problem": SAVE_FAILED}
+            else:
+                return card([runs(f"Idea #{idea.id} is saved; it is being posted to the ideas channel.")])
+        return idea_form(IdeaForm(core.config.mission_goals), values, errors)
+
+    @bot.verb(VOTE_VERB)
+    async def vote_clicked(turn: Turn, data: dict) -> dict:
+        idea_id = hero.parse_idea_number(str(data.get("idea", "")))
+        note = await toggle_vote(core, turn.actor, idea_id)
+        idea = store.get_idea(core.db, idea_id)
+        names = refs.names(core.db, {idea.author_id} if idea.author_id and not idea.anonymous else set())
+        return idea_card(idea, names, note=note.text)  # the clicker's copy; everyone's follows via the refresher
+
+    @bot.on_reaction
+    async def reaction(turn: Turn, channel: str, message_id: str, kind: str, added: bool) -> Notice | None:
+        return await react(core, turn.actor, channel, message_id, kind, added, turn.event_id)
+
+    @bot.on_thread_reply
+    async def thread_reply(turn: Turn, channel: str, root: str) -> None:
+        text = parse.plain_text(turn.activity.text)
+        if text:
+            await comment_in_thread(core, turn.actor, channel, root, turn.activity.id or "", text, turn.event_id)

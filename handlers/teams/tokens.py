@@ -1,0 +1,43 @@
+"""Outbound authentication: the bearer token on calls to the Bot Connector.
+
+In production the Agents SDK's `MsalAuth` gets an app-only token for the Bot
+Framework (client credentials of the Entra app, cached by MSAL until it expires).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.config import Settings
+
+BOT_FRAMEWORK = "https://api.botframework.com"
+SCOPES = [f"{BOT_FRAMEWORK}/.default"]
+
+
+class TokenProvider(Protocol):
+    """The SDK's `AccessTokenProviderBase.get_access_token`, which `MsalAuth` implements."""
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str: ...
+
+
+class Tokens:
+    """Bearer tokens for the Bot Connector; none at all in anonymous mode."""
+
+    def __init__(self, provider: TokenProvider | None):
+        self.provider = provider
+
+    async def header(self, force_refresh: bool = False) -> dict[str, str]:
+        if self.provider is None:
+            return {}
+        token = await self.provider.get_access_token(BOT_FRAMEWORK, SCOPES, force_refresh)
+        return {"Authorization": f"Bearer {token}"}
+
+
+def msal_provider(settings: Settings) -> TokenProvider:
+    from microsoft_agents.authentication.msal import MsalAuth
+    from microsoft_agents.hosting.core import AgentAuthConfiguration, AuthTypes
+
+    return MsalAuth(AgentAuthConfiguration(
+        auth_type=AuthTypes.client_secret, client_id=settings.microsoft_app_id,
+        tenant_id=settings.microsoft_app_tenant_id, client_secret=settings.microsoft_app_password,
+    ))
