@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot import digest
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
@@ -18,6 +19,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero top [week|month|all]` the top ideas by votes
 • `/hero mine` your ideas and their status
 • `/hero show <number>` one idea with its comments
+• `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero help` this text"""
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
@@ -71,4 +73,8 @@ def parse_idea_number(word: str) -> int:
     return int(digits)
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show}
+async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
+    return await digest.preview(core, core.now())
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show, "digest": _digest}
