@@ -40,7 +40,7 @@ def day_label(day: date) -> str:
 
 def title_for(weekly: Weekly, start: datetime, end: datetime) -> str:
     first = start.astimezone(weekly.zone).date()
-    last = (end - timedelta(microseconds=1)).astimezone(weekly.zone).date()
+    last = first + timedelta(days=6)
     return f"Weekly digest: {day_label(first)} – {day_label(last)} {last.year}"
 
 
