@@ -22,6 +22,7 @@ from bot.decision_replies import (
 from bot.errors import Refused, SaveFailed
 from bot.ideas import comment_on_idea, submit_idea, toggle_vote
 from bot.model import Actor, Draft
+from bot.notices import WeeklyDigest
 from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, Reply
 
 PLATFORM = "shell"
@@ -74,6 +75,29 @@ def _(reply: IdeaDetail) -> str:
 @as_text.register
 def _(reply: FieldErrors) -> str:
     return "\n".join(reply.errors.values())
+
+
+def line_text(line) -> str:
+    """A digest line: people as @id, ideas as #number and title."""
+    from bot.notices import IdeaRef, Person
+
+    def part(p) -> str:
+        if isinstance(p, Person):
+            return f"@{p.user_id}"
+        if isinstance(p, IdeaRef):
+            return f"#{p.idea_id} {p.title}"
+        return p
+    return "".join(part(p) for p in line)
+
+
+@as_text.register
+def _(reply: WeeklyDigest) -> str:
+    lines = [reply.title]
+    for item in reply.sections:
+        lines += ["", item.heading] + [f"  {line_text(line)}" for line in item.lines]
+        if item.hidden:
+            lines.append(f"  …and {item.hidden:,} more" + (f" — see {item.more_hint}" if item.more_hint else ""))
+    return "\n".join(lines)
 
 
 class ShellChat:

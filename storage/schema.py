@@ -187,3 +187,41 @@ def m004_teams_conversation_references(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m005_sends_and_snoozes(db: Database) -> None:
+    # One row per scheduled send (a digest for a week, a reminder for an idea, manager and day,
+    # a pilot check-in): claimed before sending, completed with the message after. The primary
+    # key is what makes a send happen once across processes, restarts and clock changes.
+    db.execute(
+        """
+        CREATE TABLE sends (
+            kind TEXT NOT NULL,
+            idea_id INTEGER NOT NULL DEFAULT 0,     -- 0 when the send is about no single idea
+            recipient TEXT NOT NULL DEFAULT '',     -- a user id, a channel id, or 'author' (never an anonymous author's id)
+            period TEXT NOT NULL,                   -- '2026-W48', or a local date '2026-11-30'
+            claimed_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            retry_at TEXT NOT NULL,                 -- until then the claim holds; after it another attempt may take over
+            error TEXT,
+            sent_at TEXT,
+            channel_id TEXT,
+            message_id TEXT,
+            PRIMARY KEY (kind, idea_id, recipient, period)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+    # "Remind me tomorrow": the latest snooze of a manager on an idea.
+    db.execute(
+        """
+        CREATE TABLE snoozes (
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            user_id TEXT NOT NULL,
+            until TEXT NOT NULL,                    -- the local date to remind again
+            at TEXT NOT NULL,
+            PRIMARY KEY (idea_id, user_id)
+        ) WITHOUT ROWID
+        """
+    )
