@@ -137,7 +137,9 @@ async def test_pilot_check_in_on_the_end_date_then_overdue_nudges(settings, fake
     assert check_ins == [(named, "U0MGR2"), (named, "author"), (hidden, "U0MGR2"), (hidden, "author"),
                          (channelled, "U0MGR2"), (channelled, "author")]
     [to_author] = posts_to(fake_slack, "U0AUTHOR")
-    assert action_ids(to_author) == ["decide_implemented"] and labels(to_author) == ["Record result"]
+    assert action_ids(to_author) == [] and "they record the result" in str(to_author.args)  # authors cannot record it
+    [to_manager] = [c for c in posts_to(fake_slack, "U0MGR2") if "ends today" in c.args["text"]][:1]
+    assert action_ids(to_manager) == ["decide_implemented"] and labels(to_manager) == ["Record result"]
     assert posts_to(fake_slack, "D0QUIET") and not posts_to(fake_slack, "U0SHY") and not posts_to(fake_slack, "U0QUIET")
     assert "U0SHY" not in caplog.text and "U0QUIET" not in caplog.text
     assert "no way to reach an anonymous author" in caplog.text

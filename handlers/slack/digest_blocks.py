@@ -119,6 +119,10 @@ def _(reply: PilotCheckIn) -> dict:
     text = (f"🧪 {who} {idea_heading(idea)} ends today ({reply.ends_on:%Y-%m-%d}). How did it go?\n"
             f"*Hypothesis:* {escape(reply.hypothesis)}\n*Metric:* {escape(reply.metric)}, "
             f"{baseline}to a target of {reply.target:g}")
+    if reply.for_author:  # only a manager or the IT champion records the result: the author tells them
+        blocks = [section(text + "\nTell your manager what you saw by replying in the idea's thread; "
+                                 "they record the result.")]
+        return {"text": f"The pilot of your idea #{idea.id} ends today", "blocks": blocks}
     blocks = [section(text),
               {"type": "actions", "block_id": f"pilot_{idea.id}", "elements": [record_button(idea.id)]}]
     return {"text": f"Pilot #{idea.id} ends today: record its result", "blocks": blocks}
