@@ -56,6 +56,7 @@ class Config:
     vote_threshold: int = 3
     mission_goals: tuple[str, ...] = ()
     routing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # mission goal -> its managers
+    self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def channel(self, platform: str, kind: str) -> str | None:
@@ -86,6 +87,8 @@ class Config:
             vote_threshold=reader.positive_int("voting", "threshold") or default.vote_threshold,
             mission_goals=reader.texts("mission", "goals") or default.mission_goals,
             routing={goal: reader.texts("routing", goal) or () for goal in reader.keys("routing")},
+            self_service_threshold=reader.positive_int("problems", "self_service_threshold")
+            or default.self_service_threshold,
             raw=data,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot import problem_commands
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
@@ -18,7 +19,8 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero top [week|month|all]` the top ideas by votes
 • `/hero mine` your ideas and their status
 • `/hero show <number>` one idea with its comments
-• `/hero help` this text"""
+• `/hero help` this text
+""" + problem_commands.HELP_LINES
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
@@ -72,3 +74,4 @@ def parse_idea_number(word: str) -> int:
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show}
+SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

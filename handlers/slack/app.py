@@ -12,13 +12,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
-from handlers.slack import ideas
+from handlers.slack import ideas, problems
 from handlers.slack.chat import SlackChat
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
 # Each feature's listeners live in their own module with `register`, `COMMANDS` and `EVENTS`.
-FEATURES = (ideas,)
+FEATURES = (ideas, problems)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 EVENTS = tuple(dict.fromkeys(event for feature in FEATURES for event in feature.EVENTS))
 
