@@ -10,12 +10,14 @@ from datetime import UTC
 
 from sqlite_utils import Database
 
-from bot.model import Idea
+from bot.model import Idea, Problem
 from storage import ideas as store
+from storage import problems as problem_store
 
 
 def export(db: Database) -> dict:
-    return {"ideas": [idea_record(db, idea) for idea in store.all_ideas(db)]}
+    return {"ideas": [idea_record(db, idea) for idea in store.all_ideas(db)],
+            "problems": [problem_record(db, problem) for problem in problem_store.all_problems(db)]}
 
 
 def idea_record(db: Database, idea: Idea) -> dict:
@@ -33,14 +35,32 @@ def idea_record(db: Database, idea: Idea) -> dict:
         "mission_goal": idea.mission_goal,
         "created_at": iso_utc(idea),
         "slack": _message_block(idea, "slack", "channel", "ts"),
+        "duplicate_of": idea.duplicate_of,
+        "problem_ids": problem_store.problems_for_idea(db, idea.id),
     }
 
 
-def iso_utc(idea: Idea) -> str:
+def problem_record(db: Database, problem: Problem) -> dict:
+    return {
+        "id": problem.id,
+        "platform": problem.platform,
+        "text": problem.text,
+        "reporter": problem.reporter_id,
+        "reporters": problem.reporters,
+        "channel_mix": problem_store.channel_mix(db, problem.id),
+        "status": problem.status.value,
+        "duplicate_of": problem.duplicate_of,
+        "ideas": problem_store.ideas_for_problem(db, problem.id),
+        "created_at": iso_utc(problem),
+        "slack": _message_block(problem, "slack", "channel", "ts"),
+    }
+
+
+def iso_utc(idea: Idea | Problem) -> str:
     return idea.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _message_block(idea: Idea, platform: str, channel_key: str, message_key: str) -> dict | None:
+def _message_block(idea: Idea | Problem, platform: str, channel_key: str, message_key: str) -> dict | None:
     if idea.platform != platform or not idea.message_id:
         return None
     return {channel_key: idea.channel_id, message_key: idea.message_id}
