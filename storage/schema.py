@@ -152,7 +152,7 @@ def _full_text_index(db: Database, table: str, columns: tuple[str, ...]) -> None
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
     db.execute(f"CREATE VIRTUAL TABLE {table}_fts USING FTS5 ({cols}, "
-               f"tokenize='porter unicode61 remove_diacritics 2', content={table})")
+               f"tokenize='porter unicode61 remove_diacritics 2', content=\"{table}\")")
     db.execute(f"INSERT INTO {table}_fts (rowid, {cols}) SELECT rowid, {cols} FROM {table}")
     db.execute(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN "
                f"INSERT INTO {table}_fts (rowid, {cols}) VALUES (new.rowid, {new}); END")
