@@ -11,7 +11,6 @@ EXPLAIN QUERY PLAN of every query, flagging a full scan of a table.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import statistics
@@ -180,5 +179,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.sleep(0))  # nothing async; keeps imports of the core honest
     main()
