@@ -84,6 +84,7 @@ class Config:
     remind_after_days: int = 3  # working days without action before a manager is reminded
     escalate_after_days: int = 7
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
+    self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -125,6 +126,8 @@ class Config:
             remind_after_days=reader.positive_int("nudges", "remind_after_days") or default.remind_after_days,
             escalate_after_days=reader.positive_int("nudges", "escalate_after_days") or default.escalate_after_days,
             escalation=reader.text("roles", "escalation"),
+            self_service_threshold=reader.positive_int("problems", "self_service_threshold")
+            or default.self_service_threshold,
             raw=data,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot import digest
+from bot import digest, problem_commands
 from bot.chat import Origin
 from bot.core import Core
 from bot.decisions import open_form
@@ -25,7 +25,8 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero wins [month|all]` celebrated wins (default: the last month)
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review · `/hero done <number>` mark an approved idea or a pilot implemented
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
-• `/hero help` this text"""
+• `/hero help` this text
+""" + problem_commands.HELP_LINES
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
@@ -105,3 +106,4 @@ async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
                                       "review": _review, "done": _done, "queue": _queue, "wins": _wins,
                                       "digest": _digest}
+SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

@@ -77,7 +77,8 @@ def _(reply: IdeaCard) -> dict:
     blocks = [
         section(body),
         context(f"by {author_of(idea)}", STATUS_BADGES[idea.status], counts(idea),
-                f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else ""),
+                f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else "",
+                f"duplicate of #{idea.duplicate_of}" if idea.duplicate_of else ""),
     ]
     if not idea.status.closed:
         blocks.append({"type": "actions", "block_id": f"idea_{idea.id}", "elements": [vote_button(idea)]})
@@ -149,6 +150,8 @@ def idea_modal(form: IdeaForm, metadata: dict, anonymous: bool = False) -> dict:
             "element": {"type": "static_select", "action_id": "value", "options": options,
                         "placeholder": {"type": "plain_text", "text": "Pick a goal"}},
         })
+    if form.problems:
+        blocks.append(problem_select(form.problems))
     anon_option = {"text": {"type": "plain_text", "text": "Post anonymously"}, "value": "anonymous"}
     checkbox = {"type": "checkboxes", "action_id": "value", "options": [anon_option]}
     if anonymous:
@@ -164,6 +167,16 @@ def idea_modal(form: IdeaForm, metadata: dict, anonymous: bool = False) -> dict:
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
     }
+
+
+def problem_select(problems: tuple) -> dict:
+    """The /idea form's optional select: which open problem the idea solves."""
+    options = [{"text": {"type": "plain_text", "text": shorten(f"{p.ref} · {p.display_title}", 75)}, "value": str(p.id)}
+               for p in problems[:100]]
+    return {"type": "input", "block_id": "problem_id", "optional": True,
+            "label": {"type": "plain_text", "text": "Customer problem it solves"},
+            "element": {"type": "static_select", "action_id": "value", "options": options,
+                        "placeholder": {"type": "plain_text", "text": "Pick a logged problem"}}}
 
 
 def field_errors(reply: FieldErrors) -> dict:
