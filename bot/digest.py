@@ -13,7 +13,17 @@ from datetime import date, datetime, timedelta
 from bot.chat import Chat
 from bot.core import Core
 from bot.model import Idea
-from bot.notices import IdeaRef, Line, ManagerQueue, Person, QueueItem, Section, WeeklyDigest
+from bot.notices import (
+    IdeaRef,
+    Line,
+    ManagerQueue,
+    Person,
+    QueueItem,
+    Section,
+    WeeklyDigest,
+)
+from bot.problem_commands import hotspots_between
+from bot.replies import Hotspot
 from bot.roles import managers_for
 from bot.schedule import Weekly, week_key, working_days_between
 from bot.sending import Send
@@ -26,6 +36,7 @@ TOP_NEW = 5
 MAX_DECISIONS = 12
 MAX_WAITING = 15
 MAX_WINS = 5
+MAX_HOT = 5
 MAX_QUEUE = 20
 MAX_LINKS = 40
 DECISION_WORDS = {"approved": "✅ approved", "piloting": "🧪 piloting", "declined": "⛔ declined",
@@ -53,12 +64,12 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     decided = store.decided(db, start, end)
     waiting = store.waiting_ideas(db)
     wins = [d for d in decided if d.status == "implemented"]
-    hot = store.hot_problems(db, start, end)
+    hot = hotspots_between(core, start, end, MAX_HOT)
     now_people = store.participation(db, start, end)
     before = store.participation(db, start - (end - start), start)
 
     shown = [*top, *(d.idea for d in decided[:MAX_DECISIONS]), *(w.idea for w in waiting[:MAX_WAITING]),
-             *(w.idea for w in wins[:MAX_WINS]), *(idea for idea, _ in hot)]
+             *(w.idea for w in wins[:MAX_WINS])]
     links = await _links(shown, chat)
 
     def ref(idea: Idea) -> IdeaRef:
@@ -89,7 +100,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
         waiting_lines.append(line)
 
     win_lines: list[Line] = [_win(core, w.idea, ref(w.idea)) for w in wins[:MAX_WINS]]
-    hot_lines: list[Line] = [("🔥 ", ref(i), f" — {n} votes and comments this week") for i, n in hot]
+    hot_lines: list[Line] = [_hot(h) for h in hot]
     people = (f"{now_people.people} people took part (the week before: {before.people}): "
               f"{now_people.posters} posted, {now_people.voters} voted, {now_people.commenters} commented.",)
 
@@ -100,10 +111,18 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
                 "the managers' queues", max(0, len(waiting) - MAX_WAITING)),
         Section("Wins of the week", tuple(win_lines) or (("No wins recorded this week.",),), "`/hero show <number>`",
                 max(0, len(wins) - MAX_WINS)),
-        Section("Hot problems", tuple(hot_lines) or (("No votes or comments this week.",),)),
+        Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),
+                "`/hero hotspots`"),
         Section("Participation", (people,)),
     )
     return WeeklyDigest(title_for(weekly, start, end), sections)
+
+
+def _hot(spot: Hotspot) -> Line:
+    people = f"{spot.reporters} reporter{'s' if spot.reporters != 1 else ''}"
+    line: Line = ("🔥 ", f"{spot.problem.ref} {spot.problem.display_title}",
+                  f" — {people} this week (the week before: {spot.previous})")
+    return line + ((" · 🛟 self-service candidate",) if spot.self_service else ())
 
 
 def _people(users: tuple[str, ...], limit: int = 3) -> Line:

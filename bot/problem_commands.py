@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.chat import Origin
 from bot.core import Core
@@ -56,19 +56,23 @@ async def _hotspots(core: Core, origin: Origin, args: list[str]) -> Reply:
 def hotspots(core: Core, days: int) -> HotspotList:
     """Problems by distinct reporters in the last `days`, against the `days` before; self-service candidates flagged."""
     until = core.now()
-    since = until - timedelta(days=days)
-    before = since - timedelta(days=days)
+    found = hotspots_between(core, until - timedelta(days=days), until, HOTSPOTS_SHOWN)
+    return HotspotList(f"Hot spots: problems reported in the last {days} days", found, core.config.self_service_threshold)
+
+
+def hotspots_between(core: Core, since: datetime, until: datetime, limit: int) -> list[Hotspot]:
+    """The most reported problems in [since, until), each against the window of the same length before it."""
+    before = since - (until - since)
     threshold = core.config.self_service_threshold
     found = []
-    for problem_id, count in problem_store.reporters_in_window(core.db, since, until, HOTSPOTS_SHOWN):
-        problem = problem_store.get_problem(core.db, problem_id)
+    for problem_id, count in problem_store.reporters_in_window(core.db, since, until, limit):
         found.append(Hotspot(
-            problem=problem, reporters=count,
+            problem=problem_store.get_problem(core.db, problem_id), reporters=count,
             previous=problem_store.reporters_between(core.db, problem_id, before, since),
             channel_mix=problem_store.channel_mix(core.db, problem_id, since, until),
             self_service=count >= threshold and not problem_store.has_approved_idea(core.db, problem_id),
         ))
-    return HotspotList(f"Hot spots: problems reported in the last {days} days", found, threshold)
+    return found
 
 
 async def _search(core: Core, origin: Origin, args: list[str]) -> Reply:

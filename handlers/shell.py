@@ -20,8 +20,8 @@ from bot.decision_replies import (
     DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
 )
 from bot.errors import Refused, SaveFailed
-from bot.ideas import comment_on_idea, submit_idea, toggle_vote
-from bot.duplicates import post_anyway, propose_problem
+from bot.ideas import comment_on_idea, toggle_vote
+from bot.duplicates import post_anyway, propose_idea, propose_problem
 from bot.model import Actor, Draft, Idea, ProblemDraft
 from bot.notices import WeeklyDigest
 from bot.problems import me_too
@@ -210,9 +210,7 @@ class Shell:
     async def _dispatch(self, command: str, rest: str) -> Reply | None:
         actor = Actor(PLATFORM, self.user)
         if command == "/idea":
-            draft = self._draft(rest)
-            await submit_idea(self.core, self.origin, draft)
-            return None
+            return await propose_idea(self.core, self.origin, self._draft(rest))
         if command == "/hero":
             return await hero.run(self.core, self.origin, rest)
         if command == "/problem":

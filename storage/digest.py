@@ -122,26 +122,6 @@ def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict
     return outcome, champion, pilot
 
 
-def hot_problems(db: Database, start: datetime, end: datetime, top: int = 5) -> list[tuple[Idea, int]]:
-    """Open or waiting ideas that drew the most votes and comments in the window."""
-    window = [utc_text(start), utc_text(end)] * 2
-    rows = db.execute(
-        """
-        SELECT idea_id, count(*) AS heat FROM (
-            SELECT idea_id FROM votes WHERE created_at >= ? AND created_at < ?
-            UNION ALL SELECT idea_id FROM comments WHERE created_at >= ? AND created_at < ?)
-        GROUP BY idea_id ORDER BY heat DESC, idea_id LIMIT 50
-        """, window).fetchall()
-    found = []
-    for idea_id, heat in rows:
-        idea = _idea(db.execute(f"SELECT {_IDEA_COLUMNS} FROM ideas i WHERE i.id = ?", [idea_id]).fetchone())
-        if idea.status.value in ("open", "in_review", "needs_info"):
-            found.append((idea, heat))
-        if len(found) == top:
-            break
-    return found
-
-
 def participation(db: Database, start: datetime, end: datetime) -> Participation:
     """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named)."""
     window = [utc_text(start), utc_text(end)]

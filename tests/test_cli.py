@@ -145,3 +145,11 @@ def test_shell_logs_problems_offers_similar_ones_and_shows_hot_spots(tmp_path):
     assert len(problems) == 1 and problems[0]["reporters"] == 2
     assert set(problems[0]) >= {"id", "text", "reporter", "reporters", "channel_mix", "status", "duplicate_of",
                                 "ideas", "created_at", "slack"}
+
+
+def test_shell_offers_similar_ideas_before_posting(tmp_path):
+    db = str(tmp_path / "shell.db")
+    script = "/idea Print return labels at the counter\n/idea Print the return labels at our counter\n/quit\n"
+    result = run_cli("shell", "--as", "alice", env={**os.environ, "HEROBOT_DB": db}, input=script)
+    assert "Similar items are already open" in result.stdout and "/anyway" in result.stdout
+    assert len(export_of(db)["ideas"]) == 1

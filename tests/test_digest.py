@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.digest import build_digest
-from bot.model import Actor, Draft, Status
+from bot.model import Actor, Draft, ProblemDraft, Status
 from bot.scheduler import run_due
 from handlers.slack.blocks import render
 from handlers.web import create_app
 from storage import sends
 from storage.db import open_database, write
+from storage.problems import add_report, insert_problem
 from storage.ideas import insert_idea
 from tests.conftest import run_cli
 from tests.scheduling import (
@@ -43,6 +44,10 @@ async def test_the_digest_reports_every_section(settings, fake_slack):
         decide(core, ideas[1], "decline", Status.DECLINED, "U0MGR1", utc(2026, 11, 26, 9, 0), reason="Too costly now")
         start_pilot(core, ideas[2], "U0MGR1", utc(2026, 11, 26, 9, 0), utc(2026, 12, 20).date())
         implement(core, ideas[0], "U0MGR1", utc(2026, 11, 27, 9, 0), outcome="Repeat calls down 12%")
+        with write(core.db) as db:
+            problem = insert_problem(db, Actor("slack", "UP1"), ProblemDraft(text="Cannot reset a password online"),
+                                     utc(2026, 11, 24, 11, 0))
+            add_report(db, problem, "UP2", "phone", None, utc(2026, 11, 25, 11, 0))
 
         digest = await build_digest(core, *WEEK)
         text = json.dumps(render(digest), ensure_ascii=False)
@@ -56,7 +61,7 @@ async def test_the_digest_reports_every_section(settings, fake_slack):
     assert "reason: Too costly now" in text and "piloting: *#4 Idea number 2*" in text
     assert "Repeat calls down 12%" in text and "thanks to <@U1>" in text
     assert "Idea number 3" in text and "in review for 3 working days, <@U0MGR1>" in text
-    assert "🔥" in text
+    assert "🔥 P1 Cannot reset a password online — 2 reporters this week (the week before: 0)" in text
     # posters: U1 (8 ideas incl. one anonymous? no: U0SHY) -> 2; voters UV0-UV5; commenter UC1; week before: U5
     assert "9 people took part (the week before: 1): 2 posted, 6 voted, 1 commented." in text
     assert "U0SHY" not in text and hidden

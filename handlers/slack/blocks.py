@@ -193,11 +193,12 @@ DECISION_ACTIONS = {  # action_id -> button label; the button's value is the ide
     "decide_needs_info": "Needs info",
     "decide_implemented": "Mark implemented",
     "decide_close_pilot": "Close as declined",  # a pilot that missed its target
+    "mark_duplicate": "Mark duplicate",  # asks for the original (handlers/slack/problems.py)
 }
 _BUTTONS_BY_STATUS = {
-    Status.OPEN: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info"),
-    Status.IN_REVIEW: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info"),
-    Status.NEEDS_INFO: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info"),
+    Status.OPEN: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info", "mark_duplicate"),
+    Status.IN_REVIEW: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info", "mark_duplicate"),
+    Status.NEEDS_INFO: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info", "mark_duplicate"),
     Status.APPROVED: ("decide_implemented",),
     Status.PILOTING: ("decide_implemented", "decide_close_pilot"),
 }
