@@ -36,7 +36,7 @@ async def test_threshold_moves_the_idea_to_review_and_dms_its_managers(slack, fa
         assert "Self-service refunds under 20 EUR" in text and "3 votes" in text and "0 comments" in text
         assert "https://example.slack.com/archives/C0IDEAS" in text
         buttons = [e for b in dm.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
-        assert [b["text"]["text"] for b in buttons] == ["Approve", "Pilot", "Decline", "Needs info"]
+        assert [b["text"]["text"] for b in buttons] == ["Approve", "Pilot", "Decline", "Needs info", "Mark duplicate"]
         assert {b["value"] for b in buttons} == {"1"}
     assert statuses(db_path) == [("open", "in_review", "herobot", "threshold")]
     await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == ts)

@@ -40,7 +40,7 @@ async def test_reminder_and_escalation_count_working_days(settings, fake_slack):
     assert len(reminders) == 1
     reminder = reminders[0]
     assert action_ids(reminder) == ["decide_approve", "decide_pilot", "decide_decline", "decide_needs_info",
-                                    "remind_tomorrow"]
+                                    "mark_duplicate", "remind_tomorrow"]
     assert "Remind me tomorrow" in labels(reminder) and "3 working days" in reminder.text()
     [escalation] = posts_to(fake_slack, "U0ESC")
     assert "7 working days" in escalation.text() and "<@U0MGR1>" in escalation.text()
