@@ -216,3 +216,42 @@ async def test_hero_commands_for_managers(teams, fake_teams, db_path):
     assert "Self-service refunds" in wins.text() and "3 supporters" not in wins.text()  # no votes: 0 supporters
     await teams.message("hero wins year", channel=None)
     await fake_teams.wait_for("send", where=lambda c: "hero wins month" in c.text())
+
+
+async def test_an_anonymous_author_is_asked_answers_in_the_thread_and_is_told_without_anyone_learning_who(
+        teams, fake_teams, db_path, core):
+    await teams.message("idea anon Print return labels at the counter", user="USECRET")
+    post = (await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL))[0]
+    hello = (await fake_teams.wait_for("send", where=lambda c: "anonymous idea" in c.text()))[0]
+    assert hello.conversation == personal("USECRET")
+    row = core.db.execute("SELECT author_id, author_channel FROM ideas").fetchone()
+    assert row == (None, personal("USECRET"))  # where to reach the author, never their AAD object id
+    for voter in ("U2", "U3", "U4"):
+        await teams.reaction(True, post.activity_id, user=voter)
+    await decide(teams, fake_teams, "needs_info", {"question": "Which counters?"})
+    assert idea_of(db_path)["status"] == "needs_info"
+    thread = f"{IDEAS_CHANNEL};messageid={post.activity_id}"
+    asked = (await fake_teams.wait_for("send", where=lambda c: c.conversation == thread and "asks" in c.text()))[0]
+    assert "Which counters?" in asked.text()  # a reply to the card's activity
+    told = await fake_teams.wait_for("send", where=lambda c: c.conversation == personal("USECRET")
+                                     and "Which counters?" in c.text())
+    assert "shows your name" in told[0].text()
+
+    await teams.message("Any counter", user="U7", channel=IDEAS_CHANNEL, thread=post.activity_id, mention=False)
+    assert idea_of(db_path)["status"] == "needs_info"
+    await teams.message("The two at the entrance", user="USECRET", channel=IDEAS_CHANNEL, thread=post.activity_id,
+                        mention=False)
+    assert idea_of(db_path)["status"] == "in_review"
+    await fake_teams.wait_for("send", where=lambda c: "answered your question" in c.text()
+                              and c.conversation in (personal("U0MGR1"), f"a:personal-{aad('U0MGR1')}"))
+    await decide(teams, fake_teams, "approve", {"risk": "low"})
+    await decide(teams, fake_teams, "implemented", {"outcome": "Labels print in 10 s"})
+    win = (await fake_teams.wait_for("send", where=lambda c: c.conversation == "19:wins@thread.tacv2"))[0]
+    assert "stay anonymous" in win.text() and "Labels print in 10 s" in win.text()
+    await core.background.drain(timeout=30)
+    not_to_the_author = [c.text() for c in fake_teams.calls if c.conversation != personal("USECRET")
+                         and c.body.get("members") != [{"id": "29:USECRET"}]]  # opening the author's own chat
+    assert [t for t in not_to_the_author if "USECRET" in t] == []
+    exported = export_of(db_path)
+    assert "USECRET" not in str(exported["audit"]) + str(idea_of(db_path))
+    assert exported["audit"][2]["actor"] == "author"
