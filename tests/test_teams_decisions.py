@@ -58,6 +58,11 @@ async def test_approve_form_shows_field_errors_next_to_the_fields_and_then_tells
     assert [c["title"] for c in fields["champion"]["choices"]] == ["Person U0IT2", CHAMPION]
     assert [c["value"] for c in fields["risk"]["choices"]] == ["low", "medium", "high"]
     assert titles(form) == ["Approve", "Back"]
+    back = next(a for a in form["actions"] if a["title"] == "Back")
+    conversation, activity_id, _ = await review_card_of(fake_teams, "U0MGR1")
+    _, answer = await teams.click(back["verb"], back["data"], user="U0MGR1", conversation=conversation,
+                                  message_id=activity_id)
+    assert titles(answer["value"]) == ["Approve", "Pilot", "Decline", "Needs info"]
 
     answer = await submit(teams, fake_teams, form, {})
     body = answer["value"]["body"]

@@ -13,7 +13,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import hero
 from bot.core import Core
-from bot.decision_forms import FormInvalid
+from bot.decision_forms import FIRST_FIELD, FormInvalid
 from bot.decision_replies import CHOICES, DecisionForm
 from bot.decisions import open_form, submit
 from bot.errors import Refused, SaveFailed
@@ -30,8 +30,6 @@ COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas; `/h
 EVENTS: tuple[str, ...] = ()
 
 CLICKS = {f"decide_{c.name}": (c.form, c.verdict) for c in CHOICES.values()}  # action_id -> (form, verdict)
-FIRST_FIELD = {"approve": "risk", "pilot": "hypothesis", "decline": "reason", "needs_info": "question",
-               "outcome": "outcome"}
 
 
 def form_values(view: dict) -> dict:

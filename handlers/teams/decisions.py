@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot import hero
 from bot.core import Core
-from bot.decision_forms import FormInvalid
+from bot.decision_forms import FIRST_FIELD, FormInvalid
 from bot.decision_replies import CHOICES, ReviewRequest
 from bot.decisions import KINDS, open_form, submit
 from bot.errors import Refused, SaveFailed
@@ -29,8 +29,6 @@ COMMANDS = (  # listed in teams/manifest.json; all answered by the `hero` comman
     ("hero done", "Managers: hero done <number> records the outcome of an approved idea or a pilot"),
     ("hero wins", "hero wins [month|all]: celebrated wins"),
 )
-FIRST_FIELD = {"approve": "risk", "pilot": "hypothesis", "decline": "reason", "needs_info": "question",
-               "outcome": "outcome"}
 
 
 def form_values(data: dict) -> dict:
