@@ -1,4 +1,4 @@
-"""The `herobot` command: serve, shell, export."""
+"""The `herobot` command: serve, shell, export, digest."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
 
     exporter = commands.add_parser("export", help="print the whole database as JSON")
     exporter.set_defaults(run=_export)
+
+    digest = commands.add_parser("digest", help="the weekly digest of the last seven days: print it, or send it now")
+    what = digest.add_mutually_exclusive_group(required=True)
+    what.add_argument("--preview", action="store_true", help="print the digest as text; nothing is sent")
+    what.add_argument("--send", action="store_true", help="post the digest to the ideas channel now")
+    digest.set_defaults(run=_digest)
     return parser
 
 
@@ -70,6 +76,37 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         db.close()
     return 0
+
+
+def _digest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import digest
+    from bot.sending import deliver_all
+    from handlers.shell import as_text
+
+    async def preview() -> int:
+        async with running_core(settings) as core:
+            print(as_text(await digest.preview(core, core.now())))
+        return 0
+
+    async def send() -> int:
+        from handlers.slack.app import standalone_chat
+
+        if not settings.slack_bot_token:
+            print("herobot: digest --send needs SLACK_BOT_TOKEN", file=sys.stderr)
+            return 2
+        async with running_core(settings) as core, standalone_chat(settings) as chat:
+            core.connect(chat)
+            send = digest.manual_digest(core, core.now(), chat.platform)
+            if send is None:
+                print("herobot: set [slack] ideas_channel in the config to send the digest", file=sys.stderr)
+                return 2
+            if not await deliver_all(core, [send]):
+                print("herobot: the digest could not be sent; see the log above", file=sys.stderr)
+                return 1
+            print(f"The digest is posted to {send.key.recipient}.")
+        return 0
+
+    return asyncio.run(preview() if args.preview else send())
 
 
 if __name__ == "__main__":

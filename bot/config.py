@@ -6,7 +6,9 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(Exception):
@@ -76,6 +78,13 @@ class Config:
     vote_threshold: int = 3
     mission_goals: tuple[str, ...] = ()
     routing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # mission goal -> its managers
+    digest_day: int = 0  # Monday; also when weekly manager digests go out
+    digest_time: time = time(9, 0)  # also the hour reminders and pilot check-ins are sent from
+    digest_timezone: str = "UTC"
+    remind_after_days: int = 3  # working days without action before a manager is reminded
+    escalate_after_days: int = 7
+    escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
+    self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -111,11 +120,20 @@ class Config:
             vote_threshold=reader.positive_int("voting", "threshold") or default.vote_threshold,
             mission_goals=reader.texts("mission", "goals") or default.mission_goals,
             routing={goal: reader.texts("routing", goal) or () for goal in reader.keys("routing")},
+            digest_day=reader.weekday("digest", "day", default.digest_day),
+            digest_time=reader.clock_time("digest", "time") or default.digest_time,
+            digest_timezone=reader.timezone("digest", "timezone") or default.digest_timezone,
+            remind_after_days=reader.positive_int("nudges", "remind_after_days") or default.remind_after_days,
+            escalate_after_days=reader.positive_int("nudges", "escalate_after_days") or default.escalate_after_days,
+            escalation=reader.text("roles", "escalation"),
+            self_service_threshold=reader.positive_int("problems", "self_service_threshold")
+            or default.self_service_threshold,
             raw=data,
         )
 
 
 PLATFORMS = ("slack", "teams")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class _Reader:
@@ -164,4 +182,32 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"[{section}] {key} must be a whole number of at least 1")
+        return value
+
+    def weekday(self, section: str, key: str, default: int) -> int:
+        value = self.text(section, key)
+        if value is None:
+            return default
+        if value.strip().lower() not in WEEKDAYS:
+            raise ConfigError(f"[{section}] {key} must be a day of the week, monday to sunday")
+        return WEEKDAYS.index(value.strip().lower())
+
+    def clock_time(self, section: str, key: str) -> time | None:
+        value = self.text(section, key)
+        if value is None:
+            return None
+        hours, colon, minutes = value.strip().partition(":")
+        if not (colon and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+                and int(hours) < 24 and int(minutes) < 60):
+            raise ConfigError(f'[{section}] {key} must be a time of day as "HH:MM", e.g. "09:00"')
+        return time(int(hours), int(minutes))
+
+    def timezone(self, section: str, key: str) -> str | None:
+        value = self.text(section, key)
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ConfigError(f"[{section}] {key} must be an IANA time zone name, e.g. Europe/Paris") from error
         return value

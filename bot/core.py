@@ -33,11 +33,16 @@ class Core:
     def connect(self, chat: Chat, per_message: float = 1.0, bucket: TokenBucket | None = None) -> None:
         """Plug in a platform; its cards are refreshed at that platform's pace."""
         from bot.ideas import refresh_card  # the refresher calls back into the service
+        from bot.problems import refresh_problem_card
+
+        async def refresh(key) -> None:  # an idea number, or ("problem", number)
+            if isinstance(key, tuple) and key[0] == "problem":
+                await refresh_problem_card(self, key[1])
+            else:
+                await refresh_card(self, key)
 
         self.chats[chat.platform] = chat
-        self.refreshers[chat.platform] = Refresher(
-            lambda idea_id: refresh_card(self, idea_id), self.background, per_message, bucket
-        )
+        self.refreshers[chat.platform] = Refresher(refresh, self.background, per_message, bucket)
 
     def chat(self, platform: str) -> Chat | None:
         return self.chats.get(platform)

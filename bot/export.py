@@ -10,14 +10,19 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from bot.model import Idea
+from bot.model import Idea, Problem
 from storage import decisions as decided
 from storage import ideas as store
+from storage import problems as problem_store
 from storage.audit import audit_trail
 
 
 def export(db: Database) -> dict:
-    return {"ideas": [idea_record(db, idea) for idea in store.all_ideas(db)], "audit": [{**row, "at": _utc(row["at"])} for row in audit_trail(db)]}
+    return {
+        "ideas": [idea_record(db, idea) for idea in store.all_ideas(db)],
+        "problems": [problem_record(db, problem) for problem in problem_store.all_problems(db)],
+        "audit": [{**row, "at": _utc(row["at"])} for row in audit_trail(db)],
+    }
 
 
 def idea_record(db: Database, idea: Idea) -> dict:
@@ -37,6 +42,8 @@ def idea_record(db: Database, idea: Idea) -> dict:
         "slack": _message_block(idea, "slack", "channel", "ts"),
         "teams": _message_block(idea, "teams", "conversation_id", "activity_id"),
         **decision_fields(db, idea),
+        "duplicate_of": idea.duplicate_of,
+        "problem_ids": problem_store.problems_for_idea(db, idea.id),
     }
 
 
@@ -63,11 +70,27 @@ def _utc(stamp: str) -> str:
     return datetime.fromisoformat(stamp).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def iso_utc(idea: Idea) -> str:
+def problem_record(db: Database, problem: Problem) -> dict:
+    return {
+        "id": problem.id,
+        "platform": problem.platform,
+        "text": problem.text,
+        "reporter": problem.reporter_id,
+        "reporters": problem.reporters,
+        "channel_mix": problem_store.channel_mix(db, problem.id),
+        "status": problem.status.value,
+        "duplicate_of": problem.duplicate_of,
+        "ideas": problem_store.ideas_for_problem(db, problem.id),
+        "created_at": iso_utc(problem),
+        "slack": _message_block(problem, "slack", "channel", "ts"),
+    }
+
+
+def iso_utc(idea: Idea | Problem) -> str:
     return idea.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _message_block(idea: Idea, platform: str, channel_key: str, message_key: str) -> dict | None:
+def _message_block(idea: Idea | Problem, platform: str, channel_key: str, message_key: str) -> dict | None:
     if idea.platform != platform or not idea.message_id:
         return None
     return {channel_key: idea.channel_id, message_key: idea.message_id}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot import digest, problem_commands
 from bot.chat import Origin
 from bot.core import Core
 from bot.decisions import open_form
@@ -23,7 +24,9 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero show <number>` one idea with its comments
 • `/hero wins [month|all]` celebrated wins (default: the last month)
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review · `/hero done <number>` mark an approved idea or a pilot implemented
-• `/hero help` this text"""
+• `/hero digest` a preview of the weekly digest (the last seven days), only for you
+• `/hero help` this text
+""" + problem_commands.HELP_LINES
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
@@ -96,5 +99,11 @@ async def _wins(core: Core, origin: Origin, args: list[str]) -> Reply:
     return wins(core, period)
 
 
+async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
+    return await digest.preview(core, core.now())
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
-                                      "review": _review, "done": _done, "queue": _queue, "wins": _wins}
+                                      "review": _review, "done": _done, "queue": _queue, "wins": _wins,
+                                      "digest": _digest}
+SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

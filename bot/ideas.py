@@ -12,9 +12,11 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import MAX_TEXT, Actor, Draft, Idea
+from bot.problems import refresh_problem
 from bot.replies import IdeaCard, Notice
 from bot.review import after_answer, author_answered, reach_review, remember_anonymous_author, request_review
 from storage import ideas as store
+from storage import problems as problem_store
 from storage.db import write
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,11 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft) -> Idea:
     actor = Actor(origin.platform, origin.user_id)
     with write(core.db) as db:
         idea_id = store.insert_idea(db, actor, draft, core.now())
+        if draft.problem_id is not None:
+            problem_store.link(db, idea_id, draft.problem_id, core.now())
     idea = store.get_idea(core.db, idea_id)
+    if draft.problem_id is not None:
+        refresh_problem(core, problem_store.get_problem(core.db, draft.problem_id))
     core.background.spawn(publish_idea(core, idea, origin), name=f"publish idea {idea_id}")
     return idea
 
@@ -100,9 +106,11 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
         if idea.status.closed:
             raise Refused(_closed_note(idea))
         in_review = False
-        if store.has_vote(db, idea_id, actor.user_id):
+        if store.has_own_vote(db, idea_id, actor.user_id):
             store.remove_vote(db, idea_id, actor.user_id)
             note = f"Your vote for #{idea_id} is taken back."
+            if store.has_vote(db, idea_id, actor.user_id):
+                note += " You still count once here through a duplicate you voted for."
         else:
             store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
             note = f"You voted for #{idea_id}."

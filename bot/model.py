@@ -51,6 +51,7 @@ class Draft:
     impact: str = ""
     mission_goal: str | None = None
     anonymous: bool = False
+    problem_id: int | None = None  # the customer problem it addresses (the /idea form's select)
 
     @property
     def framed(self) -> bool:
@@ -101,6 +102,7 @@ class Idea:
     votes: int = 0
     comments: int = 0
     fields: dict[str, str | None] = field(default_factory=dict)
+    duplicate_of: int | None = None
 
     @property
     def display_title(self) -> str:
@@ -178,3 +180,56 @@ class Experiment:
         if value is None:
             return None
         return value <= self.target if self.lower_is_better else value >= self.target
+
+
+# --- customer problems ---------------------------------------------------------------------
+
+class ProblemStatus(enum.StrEnum):
+    OPEN = "open"
+    DUPLICATE = "duplicate"
+    SOLVED = "solved"
+
+
+CONTACT_CHANNELS = {"phone": "phone", "email": "email", "chat": "chat", "in_person": "in person", "other": "other"}
+FREQUENCIES = {"daily": "every day", "weekly": "every week", "monthly": "every month", "rarely": "now and then"}
+# ideas whose fix is on its way: a problem linked to one is not a self-service candidate
+APPROVED_LIKE = frozenset({Status.APPROVED, Status.PILOTING, Status.IMPLEMENTED})
+
+
+@dataclass(frozen=True)
+class ProblemDraft:
+    """What a person reports: free text, or the form (what was tried, what went wrong, how, how often)."""
+
+    text: str = ""
+    tried: str = ""
+    went_wrong: str = ""
+    contact_channel: str | None = None
+    frequency: str | None = None
+
+    def full_text(self) -> str:
+        if not (self.tried.strip() or self.went_wrong.strip()):
+            return self.text.strip()
+        parts = [("Tried to", self.tried), ("What went wrong", self.went_wrong)]
+        return "\n".join(f"{label}: {value.strip()}" for label, value in parts if value.strip())
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: int
+    platform: str
+    text: str
+    reporter_id: str
+    status: ProblemStatus
+    created_at: datetime
+    reporters: int = 0
+    duplicate_of: int | None = None
+    channel_id: str | None = None
+    message_id: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"P{self.id}"
+
+    @property
+    def display_title(self) -> str:
+        return shorten(first_line(self.text), TITLE_DISPLAY)

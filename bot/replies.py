@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.model import Comment, Idea
+from bot.model import Comment, Idea, Problem
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class IdeaForm:
     """The problem-solving frame for a new idea."""
 
     goals: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # open problems an idea can say it solves
 
 
 @dataclass(frozen=True)
@@ -50,4 +51,51 @@ class FieldErrors:
     errors: dict[str, str]
 
 
-Reply = Notice | IdeaCard | IdeaList | IdeaDetail | IdeaForm | FieldErrors
+@dataclass(frozen=True)
+class ProblemCard:
+    """A problem's public message: text, reporter, reporters count, status, linked ideas, a Me too button."""
+
+    problem: Problem
+    ideas: list[Idea] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProblemForm:
+    """The /problem form: what the customer tried, what went wrong, how they reached us, how often."""
+
+
+@dataclass(frozen=True)
+class SimilarFound:
+    """Similar open items found before posting; `token` names the held draft for Post mine anyway."""
+
+    kind: str  # what is being posted: "idea" or "problem"
+    token: str
+    ideas: list[Idea] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    problem: Problem
+    reporters: int  # distinct people in the window
+    previous: int  # in the window before it, of the same length
+    channel_mix: dict[str, int]
+    self_service: bool
+
+
+@dataclass(frozen=True)
+class HotspotList:
+    heading: str
+    hotspots: list[Hotspot]
+    threshold: int
+    empty: str = "No problems were reported in that period."
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    words: str
+    items: list[Idea | Problem]
+
+
+Reply = (Notice | IdeaCard | IdeaList | IdeaDetail | IdeaForm | FieldErrors | ProblemCard | ProblemForm
+         | SimilarFound | HotspotList | SearchResults)

@@ -20,14 +20,30 @@ from bot.decision_replies import (
     DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
 )
 from bot.errors import Refused, SaveFailed
-from bot.ideas import comment_on_idea, submit_idea, toggle_vote
-from bot.model import Actor, Draft
-from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, Reply
+from bot.ideas import comment_on_idea, toggle_vote
+from bot.duplicates import post_anyway, propose_idea, propose_problem
+from bot.model import Actor, Draft, Idea, ProblemDraft
+from bot.notices import WeeklyDigest
+from bot.problems import me_too
+from bot.replies import (
+    FieldErrors,
+    HotspotList,
+    IdeaCard,
+    IdeaDetail,
+    IdeaForm,
+    IdeaList,
+    Notice,
+    ProblemCard,
+    Reply,
+    SearchResults,
+    SimilarFound,
+)
 
 PLATFORM = "shell"
 CHANNEL = "shell"
 SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N
-          /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else) · /quit"""
+          /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else) · /quit
+          /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)"""
 
 
 @singledispatch
@@ -76,6 +92,64 @@ def _(reply: FieldErrors) -> str:
     return "\n".join(reply.errors.values())
 
 
+def line_text(line) -> str:
+    """A digest line: people as @id, ideas as #number and title."""
+    from bot.notices import IdeaRef, Person
+
+    def part(p) -> str:
+        if isinstance(p, Person):
+            return f"@{p.user_id}"
+        if isinstance(p, IdeaRef):
+            return f"#{p.idea_id} {p.title}"
+        return p
+    return "".join(part(p) for p in line)
+
+
+@as_text.register
+def _(reply: WeeklyDigest) -> str:
+    lines = [reply.title]
+    for item in reply.sections:
+        lines += ["", item.heading] + [f"  {line_text(line)}" for line in item.lines]
+        if item.hidden:
+            lines.append(f"  …and {item.hidden:,} more" + (f" — see {item.more_hint}" if item.more_hint else ""))
+    return "\n".join(lines)
+
+
+def problem_summary(problem) -> str:
+    return f"{problem.ref} {problem.display_title}  [{problem.status.value}] {problem.reporters} reporters"
+
+
+@as_text.register
+def _(reply: ProblemCard) -> str:
+    lines = [problem_summary(reply.problem)] + [f"    addressed by #{i.id} {i.display_title}" for i in reply.ideas]
+    return "\n".join(lines)
+
+
+@as_text.register
+def _(reply: SimilarFound) -> str:
+    lines = ["Similar items are already open (nothing was posted):"]
+    lines += [f"  {summary(i)}  → /vote {i.id}" for i in reply.ideas]
+    lines += [f"  {problem_summary(p)}  → /metoo {p.id}" for p in reply.problems]
+    lines.append(f"  or post yours anyway: /anyway {reply.token}")
+    return "\n".join(lines)
+
+
+@as_text.register
+def _(reply: HotspotList) -> str:
+    lines = [reply.heading] + [
+        f"  {problem_summary(h.problem)}: {h.reporters} in the window, {h.previous} before, "
+        f"{', '.join(f'{k} {v}' for k, v in h.channel_mix.items())}" + ("  SELF-SERVICE CANDIDATE" if h.self_service else "")
+        for h in reply.hotspots]
+    return "\n".join(lines if reply.hotspots else [reply.heading, f"  {reply.empty}"])
+
+
+@as_text.register
+def _(reply: SearchResults) -> str:
+    lines = [f"Search: {reply.words}"] + [
+        f"  {summary(i) if isinstance(i, Idea) else problem_summary(i)}" for i in reply.items]
+    return "\n".join(lines if reply.items else [lines[0], "  Nothing found."])
+
+
 class ShellChat:
     platform = PLATFORM
 
@@ -90,6 +164,8 @@ class ShellChat:
     async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
         if isinstance(reply, IdeaCard):
             self.out.write(f"[{channel_id}] (updated) {summary(reply.idea)}\n")
+        elif isinstance(reply, ProblemCard):
+            self.out.write(f"[{channel_id}] (updated) {problem_summary(reply.problem)}\n")
 
     async def send_direct(self, user_id: str, reply: Reply) -> tuple[str, str]:
         self.out.write(f"(direct to {user_id}) {as_text(reply)}\n")
@@ -134,11 +210,15 @@ class Shell:
     async def _dispatch(self, command: str, rest: str) -> Reply | None:
         actor = Actor(PLATFORM, self.user)
         if command == "/idea":
-            draft = self._draft(rest)
-            await submit_idea(self.core, self.origin, draft)
-            return None
+            return await propose_idea(self.core, self.origin, self._draft(rest))
         if command == "/hero":
             return await hero.run(self.core, self.origin, rest)
+        if command == "/problem":
+            return await propose_problem(self.core, self.origin, ProblemDraft(text=rest))
+        if command == "/metoo":
+            return await me_too(self.core, actor, hero.parse_idea_number(rest))
+        if command == "/anyway":
+            return await post_anyway(self.core, self.origin, rest)
         if command == "/vote":
             return await toggle_vote(self.core, actor, hero.parse_idea_number(rest))
         if command == "/comment":

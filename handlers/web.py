@@ -7,6 +7,8 @@ database, the shared HTTP session and the Bolt app live exactly as long as the a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 import aiohttp
 from aiohttp import web
@@ -17,6 +19,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.config import Config, Settings
 from bot.core import Core
 from bot.lifecycle import running_core
+from bot.scheduler import start_scheduler
 from handlers.slack.app import build_slack
 from handlers.slack.http import slack_endpoint
 
@@ -29,12 +32,15 @@ TEAMS_ENDPOINT = web.AppKey("teams_endpoint", Handler)
 MAX_BODY = 1024 * 1024
 
 
-def create_app(settings: Settings, config: Config | None = None, teams_tokens=None) -> web.Application:
-    """`teams_tokens` replaces MSAL as the source of Bot Connector tokens (tests pass their own)."""
+def create_app(settings: Settings, config: Config | None = None, teams_tokens=None,
+               clock: Callable[[], datetime] | None = None) -> web.Application:
+    """`teams_tokens` replaces MSAL as the source of Bot Connector tokens, `clock` the system clock (tests)."""
     app = web.Application(client_max_size=MAX_BODY)
 
     async def core_ctx(app: web.Application):
         async with running_core(settings, config) as core:
+            if clock is not None:
+                core.clock = clock
             app[CORE] = core
             yield
 
@@ -66,7 +72,14 @@ def create_app(settings: Settings, config: Config | None = None, teams_tokens=No
                         "to turn it on")
         yield
 
-    app.cleanup_ctx.extend([core_ctx, session_ctx, slack_ctx, teams_ctx])
+
+    async def scheduler_ctx(app: web.Application):
+        # started once the chats are connected, stopped before their HTTP session closes
+        scheduler = start_scheduler(app[CORE])
+        yield
+        await scheduler.stop()
+
+    app.cleanup_ctx.extend([core_ctx, session_ctx, slack_ctx, teams_ctx, scheduler_ctx])
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/slack/events", slack_events)
     app.router.add_post("/api/messages", teams_messages)

@@ -15,18 +15,20 @@ _IDEA_COLUMNS = """
     i.id, i.platform, i.title, i.text, i.author_id, i.anonymous, i.status, i.created_at,
     i.mission_goal, i.channel_id, i.message_id, i.problem, i.root_cause, i.solution, i.impact,
     (SELECT count(*) FROM votes v WHERE v.idea_id = i.id) AS votes,
-    (SELECT count(*) FROM comments c WHERE c.idea_id = i.id) AS comments
+    (SELECT count(*) FROM comments c WHERE c.idea_id = i.id) AS comments,
+    i.duplicate_of
 """
 
 
 def _idea(row: tuple) -> Idea:
     (id_, platform, title, text, author_id, anonymous, status, created_at, goal, channel_id,
-     message_id, problem, root_cause, solution, impact, votes, comments) = row
+     message_id, problem, root_cause, solution, impact, votes, comments, duplicate_of) = row
     return Idea(
         id=id_, platform=platform, title=title, text=text, author_id=author_id,
         anonymous=bool(anonymous), status=Status(status), created_at=datetime.fromisoformat(created_at),
         mission_goal=goal, channel_id=channel_id, message_id=message_id, votes=votes, comments=comments,
         fields={"problem": problem, "root_cause": root_cause, "solution": solution, "impact": impact},
+        duplicate_of=duplicate_of,
     )
 
 
@@ -97,8 +99,24 @@ def remove_vote_mark(db: Database, idea_id: int, user_id: str, source: str) -> b
     return db.execute("DELETE FROM votes WHERE idea_id = ? AND user_id = ?", [idea_id, user_id]).rowcount == 1
 
 
+# Marks with this prefix were moved in from a duplicate (storage.merges); only undoing the merge removes them.
+MERGED = "merged:"
+
+
+def has_own_vote(db: Database, idea_id: int, user_id: str) -> bool:
+    """A vote the person cast here themselves (button or reaction), not one moved in by a merge."""
+    row = db.execute("SELECT 1 FROM vote_marks WHERE idea_id = ? AND user_id = ? AND source NOT LIKE 'merged:%' LIMIT 1",
+                     [idea_id, user_id]).fetchone()
+    return row is not None
+
+
 def remove_vote(db: Database, idea_id: int, user_id: str) -> bool:
-    db.execute("DELETE FROM vote_marks WHERE idea_id = ? AND user_id = ?", [idea_id, user_id])
+    """Take back the person's own marks; a vote still held up by a merged duplicate stays."""
+    db.execute("DELETE FROM vote_marks WHERE idea_id = ? AND user_id = ? AND source NOT LIKE 'merged:%'",
+               [idea_id, user_id])
+    left = db.execute("SELECT 1 FROM vote_marks WHERE idea_id = ? AND user_id = ? LIMIT 1", [idea_id, user_id]).fetchone()
+    if left:
+        return False
     return db.execute("DELETE FROM votes WHERE idea_id = ? AND user_id = ?", [idea_id, user_id]).rowcount == 1
 
 

@@ -187,3 +187,166 @@ def m004_teams_conversation_references(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m005_sends_and_snoozes(db: Database) -> None:
+    # One row per scheduled send (a digest for a week, a reminder for an idea, manager and day,
+    # a pilot check-in): claimed before sending, completed with the message after. The primary
+    # key is what makes a send happen once across processes, restarts and clock changes.
+    db.execute(
+        """
+        CREATE TABLE sends (
+            kind TEXT NOT NULL,
+            idea_id INTEGER NOT NULL DEFAULT 0,     -- 0 when the send is about no single idea
+            recipient TEXT NOT NULL DEFAULT '',     -- a user id, a channel id, or 'author' (never an anonymous author's id)
+            period TEXT NOT NULL,                   -- '2026-W48', or a local date '2026-11-30'
+            claimed_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            retry_at TEXT NOT NULL,                 -- until then the claim holds; after it another attempt may take over
+            error TEXT,
+            sent_at TEXT,
+            channel_id TEXT,
+            message_id TEXT,
+            PRIMARY KEY (kind, idea_id, recipient, period)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+    # "Remind me tomorrow": the latest snooze of a manager on an idea.
+    db.execute(
+        """
+        CREATE TABLE snoozes (
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            user_id TEXT NOT NULL,
+            until TEXT NOT NULL,                    -- the local date to remind again
+            at TEXT NOT NULL,
+            PRIMARY KEY (idea_id, user_id)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+PROBLEM_STATUSES = ("open", "duplicate", "solved")
+CONTACT_CHANNELS = ("phone", "email", "chat", "in_person", "other")
+
+
+def _full_text_index(db: Database, table: str, columns: tuple[str, ...]) -> None:
+    """The FTS5 index sqlite-utils' `enable_fts(columns, create_triggers=True)` builds (same table
+    and trigger names, so `db[table].search()` works), written out with `db.execute`: `enable_fts`
+    runs `executescript`, which would commit the migration's transaction half-way. The update
+    trigger fires only when an indexed column changes, not on every status or message update."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    db.execute(f"CREATE VIRTUAL TABLE {table}_fts USING FTS5 ({cols}, "
+               f"tokenize='porter unicode61 remove_diacritics 2', content=\"{table}\")")
+    db.execute(f"INSERT INTO {table}_fts (rowid, {cols}) SELECT rowid, {cols} FROM {table}")
+    db.execute(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN "
+               f"INSERT INTO {table}_fts (rowid, {cols}) VALUES (new.rowid, {new}); END")
+    db.execute(f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN "
+               f"INSERT INTO {table}_fts ({table}_fts, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END")
+    db.execute(f"CREATE TRIGGER {table}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
+               f"INSERT INTO {table}_fts ({table}_fts, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
+               f"INSERT INTO {table}_fts (rowid, {cols}) VALUES (new.rowid, {new}); END")
+
+
+@migrations()
+def m006_problems_duplicates_search(db: Database) -> None:
+    statuses = ", ".join(f"'{s}'" for s in PROBLEM_STATUSES)
+    channels = ", ".join(f"'{c}'" for c in CONTACT_CHANNELS)
+    db.execute(
+        f"""
+        CREATE TABLE problems (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            text TEXT NOT NULL,       -- everything submitted, as one text (what is searched)
+            tried TEXT,               -- what the customer tried to do (the form)
+            went_wrong TEXT,          -- what went wrong (the form)
+            reporter_id TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({statuses})),
+            duplicate_of INTEGER REFERENCES problems(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            channel_id TEXT,
+            message_id TEXT,
+            CHECK ((status = 'duplicate') = (duplicate_of IS NOT NULL))
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX problems_by_message ON problems (platform, channel_id, message_id)")
+    db.execute("CREATE INDEX problems_by_duplicate_of ON problems (duplicate_of) WHERE duplicate_of IS NOT NULL")
+    db.execute("CREATE INDEX problems_by_status ON problems (status, id)")
+    # One row per person per problem they reported, and per original report moved in by a merge:
+    # origin_id is the problem the person reported. Counts are distinct user_ids, so a person
+    # reported both on a duplicate and on its original counts once; undoing a merge deletes
+    # exactly the rows whose origin left, and nothing else.
+    db.execute(
+        f"""
+        CREATE TABLE problem_reports (
+            problem_id INTEGER NOT NULL REFERENCES problems(id),
+            user_id TEXT NOT NULL,
+            origin_id INTEGER NOT NULL REFERENCES problems(id),
+            contact_channel TEXT CHECK (contact_channel IS NULL OR contact_channel IN ({channels})),
+            frequency TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (problem_id, user_id, origin_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX problem_reports_by_time ON problem_reports (created_at, problem_id, user_id)")
+    db.execute("CREATE INDEX problem_reports_by_problem_time ON problem_reports "
+               "(problem_id, created_at, contact_channel, user_id)")
+    db.execute("CREATE INDEX problem_reports_by_origin ON problem_reports (origin_id, problem_id)")
+    db.execute(
+        f"""
+        CREATE TABLE problem_audit (
+            id INTEGER PRIMARY KEY,
+            problem_id INTEGER NOT NULL REFERENCES problems(id),
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            from_status TEXT NOT NULL CHECK (from_status IN ({statuses})),
+            to_status TEXT NOT NULL CHECK (to_status IN ({statuses})),
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX problem_audit_by_problem ON problem_audit (problem_id, at)")
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER problem_audit_no_{verb.lower()} BEFORE {verb} ON problem_audit "
+            f"BEGIN SELECT RAISE(ABORT, 'audit rows are never changed or removed'); END"
+        )
+    # Merged votes are vote_marks with source 'merged:<origin idea id>' (see storage.merges).
+    db.execute("ALTER TABLE ideas ADD COLUMN duplicate_of INTEGER REFERENCES ideas(id)")
+    db.execute("CREATE INDEX ideas_by_duplicate_of ON ideas (duplicate_of) WHERE duplicate_of IS NOT NULL")
+    db.execute("DROP INDEX IF EXISTS ideas_by_status")  # m003's (status) index, widened to cover the order
+    db.execute("CREATE INDEX ideas_by_status ON ideas (status, id)")
+    db.execute(
+        """
+        CREATE TABLE idea_problems (
+            idea_id INTEGER NOT NULL REFERENCES ideas(id),
+            problem_id INTEGER NOT NULL REFERENCES problems(id),
+            linked_at TEXT NOT NULL,
+            PRIMARY KEY (idea_id, problem_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX idea_problems_by_problem ON idea_problems (problem_id, idea_id)")
+    # A post held back because similar items exist, until its poster chooses. Holds the draft
+    # and a keyed hash of the poster (never their id, so anonymity survives the wait).
+    db.execute(
+        """
+        CREATE TABLE pending_posts (
+            token TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('idea', 'problem')),
+            poster_key TEXT NOT NULL,
+            draft TEXT NOT NULL,
+            channel_id TEXT,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX pending_posts_by_time ON pending_posts (created_at)")
+    _full_text_index(db, "ideas", ("title", "text"))
+    _full_text_index(db, "problems", ("text",))

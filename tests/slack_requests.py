@@ -81,7 +81,9 @@ class Slack:
         """Submit a modal the app opened, with `values` as {block_id: value}."""
         state = {}
         for block_id, value in values.items():
-            if isinstance(value, bool):
+            if isinstance(value, dict):  # a raw element state, e.g. a static select's
+                state[block_id] = {"value": value}
+            elif isinstance(value, bool):
                 state[block_id] = {"value": {"type": "checkboxes", "selected_options": [
                     {"value": "anonymous", "text": {"type": "plain_text", "text": "Post anonymously"}}] if value else []}}
             elif block_id == "mission_goal":

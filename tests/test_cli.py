@@ -129,3 +129,27 @@ def test_a_broken_config_is_reported_without_a_traceback(tmp_path):
     result = run_cli("serve", env={**os.environ, "HEROBOT_CONFIG": str(tmp_path / "bad.toml"),
                                    "HEROBOT_DB": str(tmp_path / "b.db")})
     assert result.returncode == 2 and "[voting] threshold" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_shell_logs_problems_offers_similar_ones_and_shows_hot_spots(tmp_path):
+    db = str(tmp_path / "p.db")
+    script = ("/problem Customers cannot find the returns form\n/as bob\n/problem The returns form cannot be found\n"
+              "/metoo 1\n/hero hotspots\n/hero search returns\n/hero search \"*\n/quit\n")
+    result = run_cli("shell", "--as", "alice", env={**os.environ, "HEROBOT_DB": db}, input=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Problem P1 is posted" in out and "Similar items are already open" in out and "/anyway " in out
+    assert "Thanks, you are counted on problem P1" in out and "2 in the window" in out
+    assert "P1 Customers cannot find the returns form" in out and "Give me some words" in out
+    problems = export_of(db)["problems"]
+    assert len(problems) == 1 and problems[0]["reporters"] == 2
+    assert set(problems[0]) >= {"id", "text", "reporter", "reporters", "channel_mix", "status", "duplicate_of",
+                                "ideas", "created_at", "slack"}
+
+
+def test_shell_offers_similar_ideas_before_posting(tmp_path):
+    db = str(tmp_path / "shell.db")
+    script = "/idea Print return labels at the counter\n/idea Print the return labels at our counter\n/quit\n"
+    result = run_cli("shell", "--as", "alice", env={**os.environ, "HEROBOT_DB": db}, input=script)
+    assert "Similar items are already open" in result.stdout and "/anyway" in result.stdout
+    assert len(export_of(db)["ideas"]) == 1

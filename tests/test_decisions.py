@@ -36,7 +36,7 @@ async def test_threshold_moves_the_idea_to_review_and_dms_its_managers(slack, fa
         assert "Self-service refunds under 20 EUR" in text and "3 votes" in text and "0 comments" in text
         assert "https://example.slack.com/archives/C0IDEAS" in text
         buttons = [e for b in dm.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
-        assert [b["text"]["text"] for b in buttons] == ["Approve", "Pilot", "Decline", "Needs info"]
+        assert [b["text"]["text"] for b in buttons] == ["Approve", "Pilot", "Decline", "Needs info", "Mark duplicate"]
         assert {b["value"] for b in buttons} == {"1"}
     assert statuses(db_path) == [("open", "in_review", "herobot", "threshold")]
     await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == ts)
@@ -205,3 +205,19 @@ async def test_two_managers_deciding_at_once_exactly_one_wins(slack, fake_slack,
 async def test_a_decision_on_an_unknown_idea_is_refused(slack, fake_slack):
     await slack.click("decide_approve", "42", user="U0MGR1")
     assert "no idea #42" in await note_saying(fake_slack, "#42")
+
+
+async def test_review_message_marks_a_duplicate_through_its_button(slack, fake_slack, db_path, core):
+    await posted_idea(slack, fake_slack, "Callback when the queue is long")
+    await in_review(slack, fake_slack, "Ring people back at peak hours")  # idea #2: the same fix in other words
+    review = next(c for c in fake_slack.calls_to("chat.postMessage") if c.args.get("channel") == "U0MGR1")
+    buttons = [e for b in review.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["text"]["text"] for b in buttons][-1] == "Mark duplicate"
+
+    await slack.click("mark_duplicate", "2", user="U0MGR1", channel="DMGR")
+    view = (await fake_slack.wait_for("views.open"))[-1].args["view"]
+    response = await submit(slack, view, {"original": "1"})
+    assert response.status == 200
+    ideas = export_of(db_path)["ideas"]
+    assert ideas[1]["status"] == "duplicate" and ideas[1]["duplicate_of"] == 1
+    assert ideas[0]["votes"] == 3  # the duplicate's supporters now count on the original

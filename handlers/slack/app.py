@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -12,14 +15,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
-from handlers.slack import decisions, home, ideas
+from handlers.slack import decisions, home, ideas, nudges, problems
 from handlers.slack.chat import SlackChat
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
 # Each feature's listeners live in their own module with `register`, `COMMANDS` and `EVENTS`.
 # `decisions` comes before `ideas`: its `/hero done` listener must match before the general `/hero` one.
-FEATURES = (decisions, home, ideas)
+FEATURES = (decisions, home, ideas, nudges, problems)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 EVENTS = tuple(dict.fromkeys(event for feature in FEATURES for event in feature.EVENTS))
 
@@ -53,3 +56,10 @@ def build_slack(core: Core, settings: Settings, session: aiohttp.ClientSession) 
     for feature in FEATURES:
         feature.register(bolt, core, chat)
     return bolt
+
+
+@contextlib.asynccontextmanager
+async def standalone_chat(settings: Settings) -> AsyncIterator[SlackChat]:
+    """A Slack chat port without the Bolt app, for one-off sends from the command line."""
+    async with aiohttp.ClientSession() as session:
+        yield SlackChat(web_client(settings, session), session)

@@ -78,7 +78,8 @@ def _(reply: IdeaCard) -> dict:
     blocks = [
         section(body),
         context(f"by {author_of(idea)}", STATUS_BADGES[idea.status], counts(idea),
-                f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else ""),
+                f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else "",
+                f"duplicate of #{idea.duplicate_of}" if idea.duplicate_of else ""),
     ]
     if not idea.status.closed:
         blocks.append({"type": "actions", "block_id": f"idea_{idea.id}", "elements": [vote_button(idea)]})
@@ -150,6 +151,8 @@ def idea_modal(form: IdeaForm, metadata: dict, anonymous: bool = False) -> dict:
             "element": {"type": "static_select", "action_id": "value", "options": options,
                         "placeholder": {"type": "plain_text", "text": "Pick a goal"}},
         })
+    if form.problems:
+        blocks.append(problem_select(form.problems))
     anon_option = {"text": {"type": "plain_text", "text": "Post anonymously"}, "value": "anonymous"}
     checkbox = {"type": "checkboxes", "action_id": "value", "options": [anon_option]}
     if anonymous:
@@ -167,6 +170,16 @@ def idea_modal(form: IdeaForm, metadata: dict, anonymous: bool = False) -> dict:
     }
 
 
+def problem_select(problems: tuple) -> dict:
+    """The /idea form's optional select: which open problem the idea solves."""
+    options = [{"text": {"type": "plain_text", "text": shorten(f"{p.ref} · {p.display_title}", 75)}, "value": str(p.id)}
+               for p in problems[:100]]
+    return {"type": "input", "block_id": "problem_id", "optional": True,
+            "label": {"type": "plain_text", "text": "Customer problem it solves"},
+            "element": {"type": "static_select", "action_id": "value", "options": options,
+                        "placeholder": {"type": "plain_text", "text": "Pick a logged problem"}}}
+
+
 def field_errors(reply: FieldErrors) -> dict:
     """A `view_submission` answer that shows the errors next to their fields."""
     return {"response_action": "errors", "errors": dict(reply.errors)}
@@ -175,13 +188,17 @@ def field_errors(reply: FieldErrors) -> dict:
 # --- decision buttons: one contract for review messages, reminders and the App Home ------------
 
 DECISION_ACTIONS = {f"decide_{c.name}": c.label for c in CHOICES.values()}  # action_id -> label; value: idea number
+DECISION_ACTIONS["mark_duplicate"] = "Mark duplicate"  # asks for the original (handlers/slack/problems.py)
+_DUPLICATE_FROM = (Status.OPEN, Status.IN_REVIEW, Status.NEEDS_INFO)  # TODO(core): a Choice once Teams has it
 
 
 def decision_buttons(idea: Idea) -> list[dict]:
     """The buttons that still make sense for the idea's status (none once it is closed)."""
     styles = {"decide_approve": "primary", "decide_decline": "danger"}
     buttons = []
-    for action_id in (f"decide_{c.name}" for c in choices_for(idea.status)):
+    action_ids = [f"decide_{c.name}" for c in choices_for(idea.status)]
+    action_ids += ["mark_duplicate"] if idea.status in _DUPLICATE_FROM else []
+    for action_id in action_ids:
         button = {"type": "button", "action_id": action_id, "value": str(idea.id),
                   "text": {"type": "plain_text", "text": DECISION_ACTIONS[action_id]}}
         if action_id in styles:

@@ -14,12 +14,14 @@ from bot import hero
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused, SaveFailed
-from bot.ideas import comment_in_thread, draft_errors, react, submit_idea, toggle_vote
+from bot.duplicates import propose_idea
+from bot.ideas import comment_in_thread, draft_errors, react, toggle_vote
 from bot.replies import FieldErrors, IdeaForm, Notice, Reply
 from handlers.slack import parse
 from handlers.slack.answers import SAVE_FAILED, answer_action, answer_command, tell_later
 from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, field_errors, idea_modal
 from handlers.slack.chat import SlackChat
+from storage import problems as problem_store
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +39,12 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
         if not draft.text:
             await ack()
             metadata = {"channel": origin.channel_id, "response_url": origin.handle}
-            view = idea_modal(IdeaForm(core.config.mission_goals), metadata, anonymous=draft.anonymous)
+            form = IdeaForm(core.config.mission_goals, tuple(problem_store.open_problems(core.db)))
+            view = idea_modal(form, metadata, anonymous=draft.anonymous)
             core.background.spawn(chat.client.views_open(trigger_id=command["trigger_id"], view=view), name="open form")
             return
 
-        async def post() -> None:
-            await submit_idea(core, origin, draft)
-
-        await answer_command(ack, post())
+        await answer_command(ack, propose_idea(core, origin, draft))
 
     @app.command("/hero")
     async def hero_command(ack, command):
@@ -58,12 +58,15 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
             errors["solution"] = errors.pop("text")
         if errors:
             return await ack(**field_errors(FieldErrors(errors)))
+        origin = parse.origin_of_view(body)
         try:
-            await submit_idea(core, parse.origin_of_view(body), draft)
+            similar = await propose_idea(core, origin, draft)
         except (Refused, SaveFailed) as error:
             message = str(error) if isinstance(error, Refused) else SAVE_FAILED
             return await ack(**field_errors(FieldErrors({"problem": message})))
         await ack()
+        if similar is not None:
+            tell_later(core, chat, origin, similar)
 
     @app.action(VOTE_ACTION)
     async def vote_clicked(ack, body, action):

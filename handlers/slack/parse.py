@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.chat import Origin
-from bot.model import Actor, Draft
+from bot.model import Actor, Draft, ProblemDraft
 
 PLATFORM = "slack"
 ANONYMOUS_WORDS = ("anon", "anonymous")
@@ -54,10 +54,27 @@ def draft_from_view(view: dict) -> Draft:
 
     goal = ((values.get("mission_goal") or {}).get("value") or {}).get("selected_option") or {}
     anonymous = ((values.get("anonymous") or {}).get("value") or {}).get("selected_options") or []
+    problem = selected(values, "problem_id")
     return Draft(
         problem=text("problem"), root_cause=text("root_cause"), solution=text("solution"), impact=text("impact"),
         mission_goal=goal.get("value"), anonymous=any(o.get("value") == "anonymous" for o in anonymous),
+        problem_id=int(problem) if problem and problem.isdigit() else None,
     )
+
+
+def selected(values: dict, block_id: str) -> str | None:
+    """The value of a static select in a submitted view, if one was picked."""
+    return (((values.get(block_id) or {}).get("value") or {}).get("selected_option") or {}).get("value")
+
+
+def typed(values: dict, block_id: str) -> str:
+    return ((values.get(block_id) or {}).get("value") or {}).get("value") or ""
+
+
+def problem_draft_from_view(view: dict) -> ProblemDraft:
+    values = view.get("state", {}).get("values", {})
+    return ProblemDraft(tried=typed(values, "tried"), went_wrong=typed(values, "went_wrong"),
+                        contact_channel=selected(values, "contact_channel"), frequency=selected(values, "frequency"))
 
 
 def reaction_name(raw: str) -> str:

@@ -1,0 +1,232 @@
+"""The weekly digest for the ideas channel, and each manager's personal queue.
+
+The digest summarises (top five, first lines of each list, counts of the rest) so that it
+fits a chat message however busy the week was; adapters enforce their own size limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+
+from bot.chat import Chat
+from bot.core import Core
+from bot.model import Idea
+from bot.notices import (
+    IdeaRef,
+    Line,
+    ManagerQueue,
+    Person,
+    QueueItem,
+    Section,
+    WeeklyDigest,
+)
+from bot.problem_commands import hotspots_between
+from bot.replies import Hotspot
+from bot.roles import managers_for
+from bot.schedule import Weekly, week_key, working_days_between
+from bot.sending import Send
+from storage import digest as store
+from storage import sends as sends_store
+from storage.db import write
+from storage.sends import SendKey
+
+TOP_NEW = 5
+MAX_DECISIONS = 12
+MAX_WAITING = 15
+MAX_WINS = 5
+MAX_HOT = 5
+MAX_QUEUE = 20
+MAX_LINKS = 40
+DECISION_WORDS = {"approved": "✅ approved", "piloting": "🧪 piloting", "declined": "⛔ declined",
+                  "implemented": "🏆 implemented"}
+
+Linker = Callable[[Idea], Awaitable[str | None]]
+
+
+def day_label(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def title_for(weekly: Weekly, start: datetime, end: datetime) -> str:
+    first = start.astimezone(weekly.zone).date()
+    last = first + timedelta(days=6)
+    return f"Weekly digest: {day_label(first)} – {day_label(last)} {last.year}"
+
+
+async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | None = None) -> WeeklyDigest:
+    """What happened between `start` and `end`, and what is waiting now."""
+    weekly = Weekly.of(core.config)
+    db = core.db
+    today = weekly.today(end)
+    count, top = store.new_ideas(db, start, end, TOP_NEW)
+    decided = store.decided(db, start, end)
+    waiting = store.waiting_ideas(db)
+    wins = [d for d in decided if d.status == "implemented"]
+    hot = hotspots_between(core, start, end, MAX_HOT)
+    now_people = store.participation(db, start, end)
+    before = store.participation(db, start - (end - start), start)
+
+    shown = [*top, *(d.idea for d in decided[:MAX_DECISIONS]), *(w.idea for w in waiting[:MAX_WAITING]),
+             *(w.idea for w in wins[:MAX_WINS])]
+    links = await _links(shown, chat)
+
+    def ref(idea: Idea) -> IdeaRef:
+        return IdeaRef(idea.id, idea.display_title, links.get(idea.id))
+
+    new_lines: list[Line] = [(f"{count} new idea{'s' if count != 1 else ''} this week" + (", the most voted:" if top else "."),)]
+    new_lines += [("• ", ref(i), f" — 👍 {i.votes}") for i in top]
+
+    decision_lines: list[Line] = []
+    for d in decided[:MAX_DECISIONS]:
+        line: Line = (f"{DECISION_WORDS[d.status]}: ", ref(d.idea))
+        if d.by:
+            line += (" by ", Person(d.by))
+        if d.status == "declined":
+            line += (f" — reason: {d.reason}" if d.reason else " — no reason given",)
+        decision_lines.append(line)
+    totals = ", ".join(f"{sum(d.status == s for d in decided)} {s}" for s in DECISION_WORDS)
+    decision_lines.insert(0, (f"{len(decided)} decision{'s' if len(decided) != 1 else ''}: {totals}.",))
+
+    escalate = core.config.escalate_after_days
+    waiting_lines: list[Line] = []
+    for w in waiting[:MAX_WAITING]:
+        days = working_days_between(weekly.today(w.since), today)
+        line = ("⏳ ", ref(w.idea), f" — {w.idea.status.label} for {days} working day{'s' if days != 1 else ''}, ")
+        line += _people(managers_for(core.config, w.idea)) or ("no manager configured",)
+        if days >= escalate:
+            line += (" · ⚠️ escalated",)
+        waiting_lines.append(line)
+
+    win_lines: list[Line] = [_win(core, w.idea, ref(w.idea)) for w in wins[:MAX_WINS]]
+    hot_lines: list[Line] = [_hot(h) for h in hot]
+    people = (f"{now_people.people} people took part (the week before: {before.people}): "
+              f"{now_people.posters} posted, {now_people.voters} voted, {now_people.commenters} commented.",)
+
+    sections = (
+        Section("New ideas", tuple(new_lines), "`/hero top week`", max(0, count - len(top))),
+        Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, len(decided) - MAX_DECISIONS)),
+        Section(f"Waiting for a decision ({len(waiting)})", tuple(waiting_lines) or (("Nothing is waiting. 🎉",),),
+                "the managers' queues", max(0, len(waiting) - MAX_WAITING)),
+        Section("Wins of the week", tuple(win_lines) or (("No wins recorded this week.",),), "`/hero show <number>`",
+                max(0, len(wins) - MAX_WINS)),
+        Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),
+                "`/hero hotspots`"),
+        Section("Participation", (people,)),
+    )
+    return WeeklyDigest(title_for(weekly, start, end), sections)
+
+
+def _hot(spot: Hotspot) -> Line:
+    people = f"{spot.reporters} reporter{'s' if spot.reporters != 1 else ''}"
+    line: Line = ("🔥 ", f"{spot.problem.ref} {spot.problem.display_title}",
+                  f" — {people} this week (the week before: {spot.previous})")
+    return line + ((" · 🛟 self-service candidate",) if spot.self_service else ())
+
+
+def _people(users: tuple[str, ...], limit: int = 3) -> Line:
+    line: Line = ()
+    for n, user in enumerate(users[:limit]):
+        line += ((", " if n else ""), Person(user))
+    if len(users) > limit:
+        line += (f" and {len(users) - limit} more",)
+    return line
+
+
+def _win(core: Core, idea: Idea, ref: IdeaRef) -> Line:
+    outcome, champion, pilot = store.outcome_of(core.db, idea.id)
+    line: Line = ("🏆 ", ref)
+    if outcome:
+        line += (f" — {outcome}",)
+    elif pilot and pilot["result"] is not None:
+        line += (f" — {pilot['metric']}: {_number(pilot['baseline'])} → {_number(pilot['result'])}"
+                 f" (target {_number(pilot['target'])})",)
+    credits = ([Person(idea.author_id)] if idea.author_id and not idea.anonymous else []) + (
+        [Person(champion)] if champion else [])
+    if credits:
+        line += (" — thanks to ",)
+        for n, person in enumerate(credits):
+            line += ((" and " if n else ""), person)
+    return line
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:g}"
+
+
+async def _links(ideas: list[Idea], chat: Chat | None) -> dict[int, str]:
+    if chat is None:
+        return {}
+    wanted = {i.id: i for i in ideas if i.message_id and i.channel_id and i.platform == chat.platform}
+    ids = list(wanted)[:MAX_LINKS]
+    found = await asyncio.gather(*(chat.link(wanted[i].channel_id, wanted[i].message_id) for i in ids),
+                                 return_exceptions=True)
+    return {i: link for i, link in zip(ids, found) if isinstance(link, str)}
+
+
+def manager_queues(core: Core, now: datetime) -> dict[tuple[str, str], list[QueueItem]]:
+    """(platform, manager) -> the ideas waiting for them, oldest wait first."""
+    weekly = Weekly.of(core.config)
+    today = weekly.today(now)
+    queues: dict[tuple[str, str], list[QueueItem]] = {}
+    for w in store.waiting_ideas(core.db):
+        days = working_days_between(weekly.today(w.since), today)
+        item = QueueItem(w.idea, days, days >= core.config.escalate_after_days)
+        for manager in managers_for(core.config, w.idea):
+            queues.setdefault((w.idea.platform, manager), []).append(item)
+    return queues
+
+
+def queue_reply(items: list[QueueItem]) -> ManagerQueue:
+    title = f"Your decision queue: {len(items)} idea{'s' if len(items) != 1 else ''} waiting, oldest first"
+    return ManagerQueue(title, tuple(items[:MAX_QUEUE]), max(0, len(items) - MAX_QUEUE))
+
+
+def due_digests(core: Core, now: datetime) -> list[Send]:
+    """The channel digest and the managers' digests of the latest weekly period, when it has come."""
+    weekly = Weekly.of(core.config)
+    with write(core.db) as db:
+        since = sends_store.schedule_since(db, now)
+    fire = weekly.last_fire(now)
+    if fire < since:  # before this database ever ran a scheduler: nothing to catch up
+        return []
+    start, end = weekly.covered(fire)
+    period = week_key(start)
+    sends = []
+    for platform in core.chats:
+        channel = core.config.channel(platform, "ideas")
+        if channel:
+            sends.append(Send(SendKey("digest", 0, channel, period), platform, _post_digest(core, channel, start, end)))
+    for (platform, manager), items in manager_queues(core, fire).items():
+        if platform in core.chats:
+            sends.append(Send(SendKey("manager_digest", 0, manager, period), platform, _direct(manager, queue_reply(items))))
+    return sends
+
+
+def manual_digest(core: Core, now: datetime, platform: str) -> Send | None:
+    """`herobot digest --send`: the last seven days, now, outside the weekly schedule (recorded, not claimed per week)."""
+    channel = core.config.channel(platform, "ideas")
+    if channel is None:
+        return None
+    return Send(SendKey("digest_manual", 0, channel, now.isoformat()), platform,
+                _post_digest(core, channel, now - timedelta(days=7), now))
+
+
+def _post_digest(core: Core, channel: str, start: datetime, end: datetime):
+    async def deliver(chat: Chat) -> tuple[str, str]:
+        return channel, await chat.post(channel, await build_digest(core, start, end, chat))
+    return deliver
+
+
+def _direct(user_id: str, reply):
+    async def deliver(chat: Chat) -> tuple[str, str]:
+        return await chat.send_direct(user_id, reply)
+    return deliver
+
+
+async def preview(core: Core, now: datetime) -> WeeklyDigest:
+    """The digest of the last seven days, as it would read if sent now."""
+    return await build_digest(core, now - timedelta(days=7), now)

@@ -1,0 +1,112 @@
+"""Use cases for customer problems: report, publish, Me too. One function per use case."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.chat import Origin
+from bot.core import Core
+from bot.errors import Refused
+from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Problem, ProblemDraft, ProblemStatus
+from bot.replies import Notice, ProblemCard
+from storage import ideas as idea_store
+from storage import problems as store
+from storage.db import write
+
+log = logging.getLogger(__name__)
+
+
+def problem_errors(draft: ProblemDraft) -> dict[str, str]:
+    """What is wrong with a report, by form field; empty when it can be posted."""
+    errors: dict[str, str] = {}
+    framed = bool(draft.tried.strip() or draft.went_wrong.strip())
+    if framed and not draft.went_wrong.strip():
+        errors["went_wrong"] = "Say what went wrong for the customer."
+    if not framed and not draft.text.strip():
+        errors["text"] = "Describe the problem after the command, e.g. /problem Customers can't reset their password."
+    if draft.contact_channel is not None and draft.contact_channel not in CONTACT_CHANNELS:
+        errors["contact_channel"] = "Pick one of the listed contact channels."
+    if draft.frequency is not None and draft.frequency not in FREQUENCIES:
+        errors["frequency"] = "Pick one of the listed frequencies."
+    length = len(draft.full_text())
+    if length > MAX_TEXT:
+        errors["text"] = f"Your problem is {length:,} characters long; the limit is {MAX_TEXT:,}. Shorten it and try again."
+    return errors
+
+
+def check(draft: ProblemDraft) -> None:
+    errors = problem_errors(draft)
+    if errors:
+        raise Refused(" ".join(errors.values()))
+
+
+async def submit_problem(core: Core, origin: Origin, draft: ProblemDraft) -> Problem:
+    """Store a new problem (its reporter counts as the first) and publish it in the background."""
+    check(draft)
+    with write(core.db) as db:
+        problem_id = store.insert_problem(db, Actor(origin.platform, origin.user_id), draft, core.now())
+    problem = store.get_problem(core.db, problem_id)
+    core.background.spawn(publish_problem(core, problem, origin), name=f"publish problem {problem_id}")
+    return problem
+
+
+def problems_channel(core: Core, platform: str) -> str | None:
+    return core.config.channel(platform, "problems") or core.config.channel(platform, "ideas")
+
+
+async def publish_problem(core: Core, problem: Problem, origin: Origin) -> None:
+    chat = core.chat(problem.platform)
+    channel = problems_channel(core, problem.platform) or origin.channel_id
+    if chat is None or channel is None:
+        log.warning("problem %s has nowhere to be posted on %s", problem.id, problem.platform)
+        return
+    try:
+        message_id = await chat.post(channel, card(core, problem))
+    except Exception:
+        log.exception("posting problem %s failed", problem.id)
+        await chat.tell(origin, Notice(f"Problem {problem.ref} is saved, but it could not be posted to the "
+                                       "problems channel. Ask an admin to check that herobot is in that channel."))
+        return
+    with write(core.db) as db:
+        store.set_problem_message(db, problem.id, channel, message_id)
+    link = await chat.link(channel, message_id)
+    await chat.tell(origin, Notice(f"Problem {problem.ref} is posted.", link=link))
+
+
+def card(core: Core, problem: Problem) -> ProblemCard:
+    ideas = [idea_store.get_idea(core.db, i) for i in store.ideas_for_problem(core.db, problem.id)]
+    return ProblemCard(problem, [i for i in ideas if i is not None])
+
+
+async def refresh_problem_card(core: Core, problem_id: int) -> None:
+    problem = store.get_problem(core.db, problem_id)
+    chat = core.chat(problem.platform) if problem else None
+    if problem and chat and problem.message_id:
+        await chat.update(problem.channel_id, problem.message_id, card(core, problem))
+
+
+def refresh_problem(core: Core, problem: Problem | None) -> None:
+    refresher = core.refreshers.get(problem.platform) if problem else None
+    if refresher and problem.message_id:
+        refresher.request(("problem", problem.id))
+
+
+def not_open_note(problem: Problem) -> str:
+    if problem.status == ProblemStatus.DUPLICATE:
+        return f"Problem {problem.ref} is a duplicate of P{problem.duplicate_of}; add yourself there."
+    return f"Problem {problem.ref} is {problem.status.value}; it takes no more reports."
+
+
+async def me_too(core: Core, actor: Actor, problem_id: int) -> Notice:
+    """The Me too button: counts the person once, however often they click."""
+    with write(core.db) as db:
+        problem = store.get_problem(db, problem_id)
+        if problem is None:
+            raise Refused(f"There is no problem P{problem_id}.")
+        if problem.status != ProblemStatus.OPEN:
+            raise Refused(not_open_note(problem))
+        new = store.add_report(db, problem_id, actor.user_id, None, None, core.now())
+    refresh_problem(core, problem)
+    if not new:
+        return Notice(f"You are already counted on problem {problem.ref}.")
+    return Notice(f"Thanks, you are counted on problem {problem.ref}.")

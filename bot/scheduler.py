@@ -1,0 +1,84 @@
+"""The scheduler: APScheduler behind a small wrapper, and the job it runs.
+
+APScheduler only wakes us up (every minute, and once right at start). What is due is
+computed each time from the core's clock and the claims table, never from APScheduler's
+own memory of missed runs, so a period missed while the bot was down goes out on the first
+wake-up after start, and two processes on one database send it once between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.core import Core
+from bot.digest import due_digests
+from bot.nudges import due_nudges
+from bot.sending import deliver_all
+from storage import sends as sends_store
+from storage.sends import SendKey
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    """Runs one async job at every minute's start and once at `start()`; never two at a time."""
+
+    def __init__(self, job: Callable[[], Awaitable[object]], name: str = "scheduled sends"):
+        self._job = job
+        self._name = name
+        self._aps: AsyncIOScheduler | None = None
+        self._running: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._aps = AsyncIOScheduler(timezone=UTC)
+        self._aps.add_job(self._wake, CronTrigger(second=0, timezone=UTC), id=self._name, coalesce=True,
+                          max_instances=1, misfire_grace_time=None, next_run_time=datetime.now(UTC))
+        self._aps.start()
+
+    async def _wake(self) -> None:
+        if self._running is None or self._running.done():
+            self._running = asyncio.get_running_loop().create_task(self._run(), name=self._name)
+        # shielded: stopping the scheduler must not cut a send between posting and recording it
+        await asyncio.shield(self._running)
+
+    async def _run(self) -> None:
+        try:
+            await self._job()
+        except Exception:
+            log.exception("%s failed; the next wake-up tries again", self._name)
+
+    async def stop(self, timeout: float = 150.0) -> None:
+        if self._aps is not None and self._aps.running:
+            self._aps.shutdown(wait=False)
+        if self._running is not None and not self._running.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._running), timeout)
+            except TimeoutError:
+                log.warning("%s still running at shutdown; cancelling it", self._name)
+                self._running.cancel()
+
+
+async def run_due(core: Core) -> list[SendKey]:
+    """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
+    now = core.now()
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
+
+
+def report_unfinished(core: Core) -> None:
+    """At start: say which claimed sends never completed (they are retried when due)."""
+    for key, attempts, claimed_at, error in sends_store.unfinished(core.db):
+        log.warning("%s was claimed at %s and is not sent yet (%d attempt%s, %s); it will be retried",
+                    key, claimed_at, attempts, "s" if attempts != 1 else "", error or "no error recorded")
+
+
+def start_scheduler(core: Core) -> Scheduler:
+    report_unfinished(core)
+    scheduler = Scheduler(lambda: run_due(core))
+    scheduler.start()
+    return scheduler

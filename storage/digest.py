@@ -1,0 +1,140 @@
+"""Queries behind the weekly digest, the manager queues, reminders and pilot check-ins."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from bot.model import Idea
+from bot.schedule import utc_text
+from storage.ideas import _IDEA_COLUMNS, _idea
+
+DECIDED = ("approved", "piloting", "declined", "implemented")
+ACTION_OF = {"approved": "approve", "piloting": "pilot", "declined": "decline"}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An idea waiting for a manager: in review or needing info, since its last action."""
+
+    idea: Idea
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Decided:
+    idea: Idea
+    status: str
+    at: datetime
+    by: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Pilot:
+    idea: Idea
+    ends_on: date
+    hypothesis: str
+    metric: str
+    baseline: float | None
+    target: float
+    result: float | None
+    learning: str | None
+    decided_by: str | None
+    author_channel: str | None
+
+
+@dataclass(frozen=True)
+class Participation:
+    posters: int
+    voters: int
+    commenters: int
+    people: int
+
+
+def waiting_ideas(db: Database) -> list[Waiting]:
+    """Ideas waiting for a decision, oldest wait first. The wait starts at the idea's last action."""
+    rows = db.execute(
+        f"""
+        SELECT {_IDEA_COLUMNS},
+               max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = i.id), i.updated_at),
+                   coalesce((SELECT max(at) FROM decisions d WHERE d.idea_id = i.id), '')) AS since
+        FROM ideas i WHERE i.status IN ('in_review', 'needs_info') ORDER BY since, i.id
+        """
+    ).fetchall()
+    return [Waiting(_idea(r[:-1]), datetime.fromisoformat(r[-1])) for r in rows]
+
+
+def pilots(db: Database) -> list[Pilot]:
+    rows = db.execute(
+        f"""
+        SELECT {_IDEA_COLUMNS}, e.ends_on, e.hypothesis, e.metric, e.baseline, e.target, e.result, e.learning,
+               (SELECT d.by_user FROM decisions d WHERE d.idea_id = i.id AND d.action = 'pilot'
+                ORDER BY d.at DESC, d.id DESC LIMIT 1),
+               i.author_channel
+        FROM ideas i JOIN experiments e ON e.idea_id = i.id
+        WHERE i.status = 'piloting' ORDER BY e.ends_on, i.id
+        """
+    ).fetchall()
+    width = len(rows[0]) - 9 if rows else 0
+    return [Pilot(_idea(r[:width]), date.fromisoformat(r[width][:10]), *r[width + 1:]) for r in rows]
+
+
+def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5) -> tuple[int, list[Idea]]:
+    """How many ideas were posted in the window, and the most voted of them."""
+    window = [utc_text(start), utc_text(end)]
+    count = db.execute("SELECT count(*) FROM ideas WHERE created_at >= ? AND created_at < ? AND status != 'duplicate'",
+                       window).fetchone()[0]
+    rows = db.execute(
+        f"SELECT {_IDEA_COLUMNS} FROM ideas i WHERE i.created_at >= ? AND i.created_at < ? AND i.status != 'duplicate' "
+        "ORDER BY votes DESC, i.id LIMIT ?", [*window, top]).fetchall()
+    return count, [_idea(r) for r in rows]
+
+
+def decided(db: Database, start: datetime, end: datetime) -> list[Decided]:
+    """Status changes to approved, piloting, declined or implemented in the window, in order."""
+    marks = ", ".join("?" for _ in DECIDED)
+    rows = db.execute(
+        f"""
+        SELECT {_IDEA_COLUMNS}, a.to_status, a.at,
+               (SELECT d.by_user FROM decisions d WHERE d.idea_id = a.idea_id AND d.at <= a.at
+                  AND d.action = CASE a.to_status WHEN 'approved' THEN 'approve' WHEN 'piloting' THEN 'pilot'
+                                                  WHEN 'declined' THEN 'decline' END
+                ORDER BY d.at DESC, d.id DESC LIMIT 1),
+               (SELECT coalesce(d.reason, d.note) FROM decisions d WHERE d.idea_id = a.idea_id AND d.at <= a.at
+                  AND d.action = 'decline' AND a.to_status = 'declined' ORDER BY d.at DESC, d.id DESC LIMIT 1)
+        FROM audit a JOIN ideas i ON i.id = a.idea_id
+        WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}) ORDER BY a.at, a.id
+        """, [utc_text(start), utc_text(end), *DECIDED]).fetchall()
+    return [Decided(_idea(r[:-4]), r[-4], datetime.fromisoformat(r[-3]), r[-2], r[-1]) for r in rows]
+
+
+def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict | None]:
+    """An implemented idea's recorded outcome, champion and pilot figures (when it was piloted)."""
+    outcome, champion = db.execute("SELECT outcome, champion FROM ideas WHERE id = ?", [idea_id]).fetchone()
+    row = db.execute("SELECT metric, baseline, target, result, learning FROM experiments WHERE idea_id = ?",
+                     [idea_id]).fetchone()
+    pilot = dict(zip(("metric", "baseline", "target", "result", "learning"), row)) if row else None
+    return outcome, champion, pilot
+
+
+def participation(db: Database, start: datetime, end: datetime) -> Participation:
+    """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named)."""
+    window = [utc_text(start), utc_text(end)]
+    secret = bytes.fromhex(db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()[0])
+
+    def key(platform: str, user: str) -> str:
+        return hmac.new(secret, f"{platform}:{user}".encode(), hashlib.sha256).hexdigest()
+
+    posters = {r[0] for r in db.execute("SELECT DISTINCT author_key FROM ideas WHERE created_at >= ? AND created_at < ?",
+                                        window)}
+    voters = set(db.execute("SELECT DISTINCT i.platform, v.user_id FROM votes v JOIN ideas i ON i.id = v.idea_id "
+                            "WHERE v.created_at >= ? AND v.created_at < ?", window).fetchall())
+    commenters = set(db.execute("SELECT DISTINCT i.platform, c.user_id FROM comments c JOIN ideas i ON i.id = c.idea_id "
+                                "WHERE c.created_at >= ? AND c.created_at < ?", window).fetchall())
+    people = posters | {key(p, u) for p, u in voters | commenters}
+    return Participation(len(posters), len(voters), len(commenters), len(people))

@@ -1,0 +1,48 @@
+"""The full-text indexes stay in sync with ideas and problems, and people's words never become FTS syntax."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.model import Actor, Draft, ProblemDraft
+from storage import ideas as idea_store
+from storage import problems as problem_store
+from storage import search
+from storage.db import open_database, write
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "f.db")
+    yield database
+    database.close()
+
+
+def test_indexes_follow_inserts_updates_and_deletes(db):
+    with write(db):
+        idea = idea_store.insert_idea(db, Actor("slack", "U1"), Draft(text="Refund to store credit"), NOW)
+        problem = problem_store.insert_problem(db, Actor("slack", "U1"), ProblemDraft(text="Refunds are slow"), NOW)
+    assert db["ideas"].detect_fts() == "ideas_fts" and db["problems"].detect_fts() == "problems_fts"
+    assert [(h.kind, h.id) for h in search.search(db, "refund")] in ([("idea", idea), ("problem", problem)],
+                                                                      [("problem", problem), ("idea", idea)])
+    with write(db):
+        db.execute("UPDATE ideas SET text = 'Voucher instead', title = 'Voucher instead' WHERE id = ?", [idea])
+        db.execute("UPDATE problems SET status = 'solved' WHERE id = ?", [problem])
+    assert [h.kind for h in search.search(db, "refund")] == ["problem"]
+    assert [h.id for h in search.search(db, "voucher")] == [idea]
+    for table in ("ideas_fts", "problems_fts"):
+        db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")  # raises when out of sync
+
+
+@pytest.mark.parametrize("text", ['"', "*", "NEAR(", "-", "( ) : ^ +", "AND OR NOT", ""])
+def test_syntax_only_input_leaves_nothing_to_search(text):
+    assert search.all_words_query(text) is None
+
+
+@pytest.mark.parametrize("text", ['refund"', "refund*", "-refund", "NEAR(refund", "refund AND", "refund:"])
+def test_syntax_around_words_is_harmless(db, text):
+    with write(db):
+        idea_store.insert_idea(db, Actor("slack", "U1"), Draft(text="Refund to store credit"), NOW)
+    assert len(search.search(db, text)) == 1
