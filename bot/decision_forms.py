@@ -12,6 +12,8 @@ from datetime import date
 from bot.model import RISKS, Experiment
 
 MAX_NOTE = 3000
+FIRST_FIELD = {"approve": "risk", "pilot": "hypothesis", "decline": "reason", "needs_info": "question",
+               "outcome": "outcome"}  # where a form-wide problem (a failed save) is shown
 
 
 class FormInvalid(Exception):

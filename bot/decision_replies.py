@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.model import Decision, Experiment, Idea
+from bot.model import Decision, Experiment, Idea, Status
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,40 @@ class DecisionForm:
     champion: str | None = None  # the IT champion offered by default (approve)
     experiment: Experiment | None = None  # the pilot whose result is recorded (outcome)
     verdict: str | None = None  # outcome of a pilot: "implemented" or "declined", preselected
+    champions: tuple[str, ...] = ()  # `[roles] it_champions`, for platforms that offer a list (approve)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A decision button: its words (the contract), and the form it opens."""
+
+    name: str
+    label: str
+    form: str  # the DecisionForm kind
+    verdict: str | None = None
+
+
+CHOICES = {c.name: c for c in (
+    Choice("approve", "Approve", "approve"),
+    Choice("pilot", "Pilot", "pilot"),
+    Choice("decline", "Decline", "decline"),
+    Choice("needs_info", "Needs info", "needs_info"),
+    Choice("implemented", "Mark implemented", "outcome"),
+    Choice("close_pilot", "Close as declined", "outcome", "declined"),  # a pilot that missed its target
+)}
+_DECIDE = ("approve", "pilot", "decline", "needs_info")
+_CHOICES_BY_STATUS = {
+    Status.OPEN: _DECIDE,
+    Status.IN_REVIEW: _DECIDE,
+    Status.NEEDS_INFO: _DECIDE,
+    Status.APPROVED: ("implemented",),
+    Status.PILOTING: ("implemented", "close_pilot"),
+}
+
+
+def choices_for(status: Status) -> tuple[Choice, ...]:
+    """The decision buttons that still make sense in `status` (none once an idea is closed)."""
+    return tuple(CHOICES[name] for name in _CHOICES_BY_STATUS.get(status, ()))
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ def open_form(core: Core, actor: Actor, idea_id: int, kind: str, verdict: str | 
         raise Refused(f"There is no idea #{idea_id}.")
     _check(core, core.db, idea, actor, kind)
     if kind == "approve":
-        return DecisionForm(kind, idea, champion=next(iter(core.config.it_champions), None))
+        return DecisionForm(kind, idea, champion=next(iter(core.config.it_champions), None),
+                            champions=core.config.it_champions)
     if kind == "outcome":
         experiment = decided.experiment_of(core.db, idea_id) if idea.status == Status.PILOTING else None
         return DecisionForm(kind, idea, experiment=experiment, verdict=verdict)

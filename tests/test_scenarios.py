@@ -1,9 +1,33 @@
-"""The same scenarios on Slack and on Teams: post an idea, vote for it, discuss it."""
+"""The same scenarios on Slack and on Teams: post, vote, discuss, review, decide, pilot, celebrate."""
+
+from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import export_of
+from bot.config import Config
+from tests import decision_steps as slack_steps
+from tests import teams_decision_steps as teams_steps
+from tests.conftest import CONFIG, export_of
 from tests.teams_requests import IDEAS_CHANNEL, aad
+
+WINS = {"slack": "C0WINS", "teams": "19:wins@thread.tacv2"}
+TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+MANAGERS = ("U0MGR1", "U0MGR2")
+
+
+@pytest.fixture
+def config():
+    people = {"managers": [*MANAGERS, *map(aad, MANAGERS)], "it_champions": ["U0IT1", aad("U0IT1")]}
+    return Config.from_dict({**CONFIG, "roles": people})
+
+
+def as_slack_form(values: dict) -> dict:
+    """Neutral answers as the Slack modal gives them: a champion comes with the technology box checked."""
+    return {**values, "tech_support": ["tech"]} if values.get("champion") else values
+
+
+def as_teams_form(values: dict) -> dict:
+    return {**values, "tech_support": "true"} if values.get("champion") else values
 
 
 class SlackDriver:
@@ -29,7 +53,45 @@ class SlackDriver:
         await self.slack.reply(user, "C0IDEAS", self.message, text)
 
     async def card_shows(self, words):
-        await self.fake.wait_for("chat.update", where=lambda c: all(w in c.text() for w in words), timeout=6)
+        await self.fake.wait_for("chat.update", where=lambda c: c.args.get("channel") == "C0IDEAS"
+                                 and all(w in c.text() for w in words), timeout=6)
+
+    def name(self, user):
+        return f"<@{user}>"
+
+    async def say_hello(self, user):
+        await self.slack.command("/hero", "help", user=user)
+
+    async def review_buttons_become(self, manager, labels):
+        def fits(call):
+            buttons = [e["text"]["text"] for b in call.args.get("blocks", []) if b["type"] == "actions"
+                       for e in b["elements"]]
+            # Mark duplicate (the problems feature) is on Slack's review messages only, until problems reach Teams
+            return call.args.get("channel") == manager and [b for b in buttons if b != "Mark duplicate"] == labels
+
+        await self.fake.wait_for("chat.postMessage", where=fits, timeout=6) if labels[0] == "Approve" else \
+            await self.fake.wait_for("chat.update", where=fits, timeout=6)
+
+    async def decide(self, manager, choice, values):
+        view = await slack_steps.open_form(self.slack, self.fake, f"decide_{choice}", user=manager)
+        response = await slack_steps.submit(self.slack, view, as_slack_form(values), user=manager)
+        assert response.status == 200 and await response.text() == ""
+
+    async def refused(self, manager, choice, words):
+        await self.slack.click(f"decide_{choice}", "1", user=manager, channel=manager)
+        return await slack_steps.note_saying(self.fake, words)
+
+    async def thread_shows(self, words):
+        await self.fake.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == self.message
+                                 and all(w in c.text() for w in words))
+
+    async def told(self, user, words):
+        await self.fake.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == user
+                                 and all(w in c.text() for w in words))
+
+    async def win_shows(self, words):
+        await self.fake.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == WINS[self.platform]
+                                 and all(w in c.text() for w in words))
 
 
 class TeamsDriver:
@@ -55,7 +117,41 @@ class TeamsDriver:
         await self.teams.message(text, user=user, channel=IDEAS_CHANNEL, thread=self.message, mention=False)
 
     async def card_shows(self, words):
-        await self.fake.wait_for("update", where=lambda c: all(w in c.text() for w in words), timeout=6)
+        await self.fake.wait_for("update", where=lambda c: c.conversation == IDEAS_CHANNEL
+                                 and all(w in c.text() for w in words), timeout=6)
+
+    def name(self, user):
+        return f"Person {user}"
+
+    async def say_hello(self, user):
+        await self.teams.installed(user)
+
+    async def review_buttons_become(self, manager, labels):
+        await self.fake.wait_for("update" if labels[0] != "Approve" else "send", timeout=6, where=lambda c: (
+            teams_steps.is_personal_chat_of(c.conversation, manager) and c.card() is not None
+            and teams_steps.REVIEW_WORDS in c.text() and teams_steps.titles(c.card()) == labels))
+
+    async def decide(self, manager, choice, values):
+        answer = await teams_steps.decide(self.teams, self.fake, choice, as_teams_form(values), manager=manager)
+        assert teams_steps.REVIEW_WORDS in str(answer["value"])  # the form gave way to the review card
+
+    async def refused(self, manager, choice, words):
+        _, answer = await self.teams.click("decide", {"idea": 1, "choice": choice}, user=manager,
+                                           conversation=teams_steps.personal(manager))
+        assert words in answer["value"]
+        return answer["value"]
+
+    async def thread_shows(self, words):
+        thread = f"{IDEAS_CHANNEL};messageid={self.message}"
+        await self.fake.wait_for("send", where=lambda c: c.conversation == thread and all(w in c.text() for w in words))
+
+    async def told(self, user, words):
+        await self.fake.wait_for("send", where=lambda c: teams_steps.is_personal_chat_of(c.conversation, user)
+                                 and all(w in c.text() for w in words))
+
+    async def win_shows(self, words):
+        await self.fake.wait_for("send", where=lambda c: c.conversation == WINS[self.platform]
+                                 and all(w in c.text() for w in words))
 
 
 @pytest.fixture(params=["slack", "teams"])
@@ -80,3 +176,81 @@ async def test_post_vote_and_discuss(platform, db_path):
     await platform.react("U3", added=False)
     await platform.card_shows(["1 vote", "Vote (1)"])
     assert export_of(db_path)["ideas"][0]["voters"] == [platform.user("U2")]
+
+
+DECIDE = ["Approve", "Pilot", "Decline", "Needs info"]
+
+
+async def voted_into_review(platform):
+    await platform.post("Self-service refunds under 20 EUR", user="U1")
+    for voter in ("U2", "U3", "U4"):
+        await platform.vote(voter)
+    for manager in MANAGERS:
+        await platform.review_buttons_become(manager, DECIDE)
+
+
+def audit(db_path):
+    return [(a["from_status"], a["to_status"], a["action"]) for a in export_of(db_path)["audit"]]
+
+
+async def test_needs_info_answer_pilot_and_celebrate(platform, db_path):
+    await voted_into_review(platform)
+    await platform.decide("U0MGR1", "needs_info", {"question": "Which refund reasons would qualify?"})
+    await platform.thread_shows(["asks", "Which refund reasons would qualify?"])
+    await platform.told("U1", ["Which refund reasons would qualify?"])
+    await platform.comment("U7", "Not the author speaking")
+    assert export_of(db_path)["ideas"][0]["status"] == "needs_info"
+    await platform.comment("U1", "Damaged goods and late deliveries")
+    assert export_of(db_path)["ideas"][0]["status"] == "in_review"
+    await platform.told("U0MGR1", ["answered your question"])
+
+    await platform.decide("U0MGR2", "pilot", {"hypothesis": "Fewer repeat calls", "metric": "repeat calls per 100",
+                                              "baseline": "12", "target": "8", "ends_on": TOMORROW, "risk": "low"})
+    await platform.thread_shows(["Pilot started", "repeat calls per 100", TOMORROW])
+    await platform.told("U1", ["piloted"])
+    await platform.review_buttons_become("U0MGR1", ["Mark implemented", "Close as declined"])
+    await platform.card_shows(["piloting"])
+
+    await platform.decide("U0MGR1", "implemented", {"outcome": "Rolled out to all queues", "result": "7.5",
+                                                    "verdict": "implemented"})
+    await platform.win_shows(["Rolled out to all queues", "repeat calls per 100: 7.5 against a target of 8",
+                              platform.name("U1"), "3 supporters", platform.name("U0MGR2")])
+    idea = export_of(db_path)["ideas"][0]
+    assert idea["status"] == "implemented" and idea["experiment"]["result"] == 7.5
+    assert idea["decision"]["by"] == platform.user("U0MGR2") and idea["outcome"] == "Rolled out to all queues"
+    assert audit(db_path) == [("open", "in_review", "threshold"), ("in_review", "needs_info", "needs_info"),
+                              ("needs_info", "in_review", "answered"), ("in_review", "piloting", "pilot"),
+                              ("piloting", "implemented", "implemented")]
+
+
+async def test_approve_with_a_champion_and_celebrate(platform, db_path):
+    await platform.say_hello("U0IT1")
+    await voted_into_review(platform)
+    await platform.decide("U0MGR1", "approve", {"risk": "high", "mitigation": "Cap at 20 EUR, weekly review",
+                                                "champion": platform.user("U0IT1")})
+    await platform.told("U0IT1", ["IT champion", "Self-service refunds"])
+    await platform.told("U1", ["approved", platform.name("U0MGR1")])
+    await platform.thread_shows(["Approved by", "Cap at 20 EUR, weekly review"])
+    await platform.card_shows(["approved"])
+    for manager in MANAGERS:
+        await platform.review_buttons_become(manager, ["Mark implemented"])
+
+    await platform.decide("U0MGR2", "implemented", {"outcome": "Refunds now take 2 minutes instead of 2 days"})
+    await platform.win_shows(["2 minutes instead of 2 days", platform.name("U1"), "3 supporters",
+                              platform.name("U0MGR1"), platform.name("U0IT1")])
+    await platform.thread_shows(["Implemented"])
+    idea = export_of(db_path)["ideas"][0]
+    assert idea["status"] == "implemented" and idea["champion"] == platform.user("U0IT1")
+    assert {k: idea["decision"][k] for k in ("action", "by", "risk", "note")} == {
+        "action": "approve", "by": platform.user("U0MGR1"), "risk": "high", "note": "Cap at 20 EUR, weekly review"}
+    assert "already implemented" in await platform.refused("U0MGR1", "implemented", "already implemented")
+
+
+async def test_decline_tells_the_author_and_old_buttons_are_refused(platform, db_path):
+    await voted_into_review(platform)
+    await platform.decide("U0MGR2", "decline", {"reason": "Refunds need finance sign-off"})
+    await platform.told("U1", ["declined", "Refunds need finance sign-off"])
+    await platform.thread_shows(["Declined by", "Refunds need finance sign-off"])
+    assert "already declined" in await platform.refused("U0MGR1", "approve", "already declined")
+    assert "Only a manager" in await platform.refused("U5", "pilot", "Only a manager")
+    assert audit(db_path) == [("open", "in_review", "threshold"), ("in_review", "declined", "decline")]

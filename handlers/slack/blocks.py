@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import singledispatch
 
+from bot.decision_replies import CHOICES, choices_for
 from bot.model import Idea, Status, shorten
 from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice
 
@@ -186,29 +187,18 @@ def field_errors(reply: FieldErrors) -> dict:
 
 # --- decision buttons: one contract for review messages, reminders and the App Home ------------
 
-DECISION_ACTIONS = {  # action_id -> button label; the button's value is the idea number
-    "decide_approve": "Approve",
-    "decide_pilot": "Pilot",
-    "decide_decline": "Decline",
-    "decide_needs_info": "Needs info",
-    "decide_implemented": "Mark implemented",
-    "decide_close_pilot": "Close as declined",  # a pilot that missed its target
-    "mark_duplicate": "Mark duplicate",  # asks for the original (handlers/slack/problems.py)
-}
-_BUTTONS_BY_STATUS = {
-    Status.OPEN: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info", "mark_duplicate"),
-    Status.IN_REVIEW: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info", "mark_duplicate"),
-    Status.NEEDS_INFO: ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info", "mark_duplicate"),
-    Status.APPROVED: ("decide_implemented",),
-    Status.PILOTING: ("decide_implemented", "decide_close_pilot"),
-}
+DECISION_ACTIONS = {f"decide_{c.name}": c.label for c in CHOICES.values()}  # action_id -> label; value: idea number
+DECISION_ACTIONS["mark_duplicate"] = "Mark duplicate"  # asks for the original (handlers/slack/problems.py)
+_DUPLICATE_FROM = (Status.OPEN, Status.IN_REVIEW, Status.NEEDS_INFO)  # TODO(core): a Choice once Teams has it
 
 
 def decision_buttons(idea: Idea) -> list[dict]:
     """The buttons that still make sense for the idea's status (none once it is closed)."""
     styles = {"decide_approve": "primary", "decide_decline": "danger"}
     buttons = []
-    for action_id in _BUTTONS_BY_STATUS.get(idea.status, ()):
+    action_ids = [f"decide_{c.name}" for c in choices_for(idea.status)]
+    action_ids += ["mark_duplicate"] if idea.status in _DUPLICATE_FROM else []
+    for action_id in action_ids:
         button = {"type": "button", "action_id": action_id, "value": str(idea.id),
                   "text": {"type": "plain_text", "text": DECISION_ACTIONS[action_id]}}
         if action_id in styles:

@@ -13,8 +13,8 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import hero
 from bot.core import Core
-from bot.decision_forms import FormInvalid
-from bot.decision_replies import DecisionForm
+from bot.decision_forms import FIRST_FIELD, FormInvalid
+from bot.decision_replies import CHOICES, DecisionForm
 from bot.decisions import open_form, submit
 from bot.errors import Refused, SaveFailed
 from bot.replies import Notice
@@ -29,16 +29,7 @@ log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas; `/hero done` is answered here
 EVENTS: tuple[str, ...] = ()
 
-CLICKS = {  # action_id -> (form kind, preselected verdict)
-    "decide_approve": ("approve", None),
-    "decide_pilot": ("pilot", None),
-    "decide_decline": ("decline", None),
-    "decide_needs_info": ("needs_info", None),
-    "decide_implemented": ("outcome", None),
-    "decide_close_pilot": ("outcome", "declined"),
-}
-FIRST_FIELD = {"approve": "risk", "pilot": "hypothesis", "decline": "reason", "needs_info": "question",
-               "outcome": "outcome"}
+CLICKS = {f"decide_{c.name}": (c.form, c.verdict) for c in CHOICES.values()}  # action_id -> (form, verdict)
 
 
 def form_values(view: dict) -> dict:

@@ -1,0 +1,238 @@
+"""Adaptive Cards for decisions: review cards, the decision forms, stories, wins and the queue.
+
+Buttons are `Action.Execute` with the Slack words (`DECIDE_VERB`, data: idea and choice);
+a form is submitted with `FORM_VERB` (data: idea and form kind, plus its inputs). People's
+words stay in TextRuns; people show by their Teams name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.decision_replies import (
+    DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, choices_for,
+)
+from bot.model import RISKS, Idea, Status, shorten
+from handlers.teams.cards import (
+    STATUS_BADGES, Names, author_of, card, counts, error_line, execute, idea_lines, message, name_of, render, runs,
+    teams_words, text_block,
+)
+
+DECIDE_VERB = "decide"
+FORM_VERB = "decision_form"
+REVIEW_VERB = "review_card"  # "Back" on a form: the review card again
+MAX_INPUT = 3000
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_STYLES = {"approve": "positive", "decline": "destructive"}
+
+
+def decision_actions(idea: Idea) -> list[dict]:
+    """The decision buttons that still make sense for the idea's status."""
+    return [execute(c.label, DECIDE_VERB, {"idea": idea.id, "choice": c.name}, style=_STYLES.get(c.name))
+            for c in choices_for(idea.status)]
+
+
+def _story_runs(reply: Story, names: Names) -> dict:
+    parts: list[str | tuple[str, dict]] = []
+    for part in reply.parts:
+        if isinstance(part, Person):
+            parts.append((name_of(part.user_id, names), {"weight": "Bolder"}))
+        elif isinstance(part, Strong):
+            parts.append((part.text, {"weight": "Bolder"}))
+        else:
+            parts.append(part)
+    return runs(*parts)
+
+
+def link_actions(link: str | None, title: str = "View it") -> list[dict]:
+    return [{"type": "Action.OpenUrl", "title": title, "url": link}] if link else []
+
+
+@render.register
+def _(reply: Story, names: Names) -> dict:
+    summary = "".join(p if isinstance(p, str) else p.text if isinstance(p, Strong) else name_of(p.user_id, names)
+                      for p in reply.parts)
+    return message(card([_story_runs(reply, names)], link_actions(reply.link)), shorten(summary, 200))
+
+
+def review_card(reply: ReviewRequest, names: Names, note: str | None = None) -> dict:
+    idea = reply.idea
+    body = [text_block("🔎 An idea is waiting for your decision", bold=True)] + idea_lines(idea, names)
+    if reply.decision and idea.status not in (Status.IN_REVIEW, Status.OPEN):
+        body.append(runs(f"{reply.decision.action.replace('_', ' ')} by ",
+                         (name_of(reply.decision.by_user, names), {"weight": "Bolder"}), subtle=True))
+    if note:
+        body.append(text_block(teams_words(note), subtle=True))
+    return card(body, decision_actions(idea) + link_actions(reply.link, "Open the idea"))
+
+
+@render.register
+def _(reply: ReviewRequest, names: Names) -> dict:
+    return message(review_card(reply, names), f"Idea #{reply.idea.id} needs your decision: {reply.idea.display_title}")
+
+
+@render.register
+def _(reply: WinStory, names: Names) -> dict:
+    idea = reply.idea
+    author = name_of(reply.author, names) if reply.author else "a colleague who chose to stay anonymous"
+    supporters = "1 supporter" if reply.supporters == 1 else f"{reply.supporters} supporters"
+    people = [f"💡 idea by {author}", f"👍 {supporters}"]
+    if reply.decider:
+        people.append(f"✅ decided by {name_of(reply.decider, names)}")
+    if reply.champion:
+        people.append(f"🛠️ IT champion {name_of(reply.champion, names)}")
+    body = [runs((f"🏆 A win! #{idea.id} · {idea.display_title}", {"weight": "Bolder", "size": "Medium"})),
+            runs(shorten(reply.outcome, 1500))]
+    experiment = reply.experiment
+    if experiment and experiment.result is not None:
+        baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""
+        body.append(runs(f"📈 {experiment.metric}: {experiment.result:g} against a target of "
+                         f"{experiment.target:g}{baseline}"))
+    body.append(runs(" · ".join(people), subtle=True))
+    return message(card(body), f"A win: #{idea.id} {idea.display_title}")
+
+
+def _summary(idea: Idea, names: Names, extra: str) -> dict:
+    return runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
+                f"\n{STATUS_BADGES[idea.status]} · {counts(idea)} · by {author_of(idea, names)}{extra}")
+
+
+@render.register
+def _(reply: WinList, names: Names) -> dict:
+    body = [text_block(reply.heading, bold=True)]
+    if not reply.wins:
+        body.append(runs(reply.empty))
+    for idea, at in reply.wins[:45]:
+        body.append(_summary(idea, names, f" · implemented {at:%Y-%m-%d} · 👍 {idea.votes} supporters"))
+    return message(card(body), reply.heading)
+
+
+@render.register
+def _(reply: WaitingList, names: Names) -> dict:
+    body = [text_block(reply.heading, bold=True)]
+    if not reply.items:
+        body.append(runs(reply.empty))
+    for idea, age in reply.items[:24]:
+        body.append(_summary(idea, names, f" · waiting {age_text(age)}"))
+        if actions := decision_actions(idea):
+            body.append({"type": "ActionSet", "actions": actions})
+    return message(card(body), reply.heading)
+
+
+@render.register
+def _(reply: DecisionForm, names: Names) -> dict:
+    return message(decision_form(reply, names), f"{_TITLES[reply.kind][0]}: #{reply.idea.id} {reply.idea.display_title}")
+
+
+# --- the decision forms ---------------------------------------------------------------------
+
+_TITLES = {"approve": ("Approve", "Approve"), "pilot": ("Pilot", "Start pilot"), "decline": ("Decline", "Decline"),
+           "needs_info": ("Needs info", "Ask"), "outcome": ("Mark implemented", "Save")}
+
+
+def offered_champions(form: DecisionForm, names: Names) -> list[str]:
+    """The configured IT champions who are on Teams: seen by the bot, or shaped like an AAD object id."""
+    return [c for c in form.champions if c in names or _GUID.match(c)]
+
+
+def decision_form(form: DecisionForm, names: Names, values: Mapping[str, str] | None = None,
+                  errors: Mapping[str, str] | None = None) -> dict:
+    """The form for a decision as a card, its answers kept and each error under its field."""
+    values, errors = values or {}, errors or {}
+    idea = form.idea
+    title, submit = _TITLES[form.kind]
+    body = [text_block(title, bold=True, size="Medium"),
+            runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
+                 f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}", subtle=False)]
+    shown: set[str] = set()
+
+    def add(field: dict, error_key: str | None = None) -> None:
+        key = field["id"]
+        if values.get(key):
+            field["value"] = values[key]
+        body.append(field)
+        shown.add(error_key or key)
+        body.extend(error_line(errors.get(error_key or key)))
+
+    for field in _fields(form, names, values):
+        if "id" in field:
+            add(field, "champion" if field["id"] == "champion_other" else None)
+        else:
+            body.append(field)
+    for key in errors.keys() - shown:  # an error about no field in particular (a failed save)
+        body.extend(error_line(errors[key]))
+    data = {"idea": idea.id, "kind": form.kind}
+    return card(body, [execute(submit, FORM_VERB, data, style="positive"),
+                       execute("Back", REVIEW_VERB, {"idea": idea.id})])
+
+
+def _text(key: str, label: str, placeholder: str, multiline: bool = True, required: bool = False) -> dict:
+    field = {"type": "Input.Text", "id": key, "label": label, "placeholder": placeholder,
+             "isMultiline": multiline, "maxLength": MAX_INPUT}
+    if required:
+        field.update(isRequired=True, errorMessage=f"{label} is needed.")
+    return field
+
+
+def _choice(key: str, label: str, choices: list[tuple[str, str]], expanded: bool = False,
+            placeholder: str | None = None) -> dict:
+    field = {"type": "Input.ChoiceSet", "id": key, "label": label, "style": "expanded" if expanded else "compact",
+             "choices": [{"title": shorten(title, 75), "value": value} for value, title in choices]}
+    if placeholder:
+        field["placeholder"] = placeholder
+    return field
+
+
+def _risk() -> dict:
+    return _choice("risk", "Risk level", [(r, r.capitalize()) for r in RISKS], placeholder="Pick a risk level")
+
+
+def _fields(form: DecisionForm, names: Names, values: Mapping[str, str]) -> list[dict]:
+    mitigation = _text("mitigation", "Mitigation", "How will you keep the risk in check? (needed for medium and high)")
+    if form.kind == "approve":
+        offered = offered_champions(form, names)
+        fields = [_risk(), mitigation,
+                  {"type": "Input.Toggle", "id": "tech_support", "label": "Technology",
+                   "title": "Needs technology support", "valueOn": "true", "valueOff": "false", "value": "false"}]
+        if offered:
+            champion = _choice("champion", "IT champion", [(c, name_of(c, names) if c in names else c)
+                                                           for c in offered], placeholder="Pick an IT champion")
+            if form.champion in offered and "champion" not in values:
+                champion["value"] = form.champion
+            fields.append(champion)
+        fields.append(_text("champion_other", "Or another IT champion (their Microsoft Entra object id)",
+                            "e.g. 6f1c2a9e-0000-4000-8000-00000000a001", multiline=False))
+        return fields
+    if form.kind == "pilot":
+        return [_text("hypothesis", "Hypothesis", "If we …, then … because …", required=True),
+                _text("metric", "Success metric", "e.g. repeat calls per 100 orders", multiline=False, required=True),
+                _text("baseline", "Baseline value", "a number, e.g. 12 (optional)", multiline=False),
+                _text("target", "Target value", "a number, e.g. 8", multiline=False, required=True),
+                {"type": "Input.Date", "id": "ends_on", "label": "End date", "isRequired": True,
+                 "errorMessage": "Pick the day the pilot ends."},
+                _risk(), mitigation]
+    if form.kind == "decline":
+        return [_text("reason", "Reason", "The author will see this.", required=True)]
+    if form.kind == "needs_info":
+        return [_text("question", "Your question", "Posted in the idea's thread and sent to the author.",
+                      required=True)]
+    fields = []
+    if form.experiment:
+        experiment = form.experiment
+        baseline = f", baseline {experiment.baseline:g}" if experiment.baseline is not None else ""
+        fields.append(runs(f"🧪 {experiment.metric}: target {experiment.target:g}{baseline}, "
+                           f"ends {experiment.ends_on}"))
+        fields.append(_text("result", "Measured result", "a number", multiline=False, required=True))
+        verdict = _choice("verdict", "Verdict", [("implemented", "It worked: roll it out (implemented)"),
+                                                 ("declined", "It missed its target: close as declined")],
+                          expanded=True)
+        if form.verdict and "verdict" not in values:
+            verdict["value"] = form.verdict
+        fields.append(verdict)
+        fields.append(_text("outcome", "What changed, or what we learned", "A few lines for the story.",
+                            required=True))
+    else:
+        fields.append(_text("outcome", "What changed", "What is different for customers now? A few lines.",
+                            required=True))
+    return fields
