@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import quote
@@ -19,6 +20,8 @@ from storage import teams as refs
 from storage.db import write
 
 log = logging.getLogger(__name__)
+
+AAD_OBJECT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
 class NoConversation(Exception):
@@ -54,6 +57,10 @@ class TeamsChat:
             return None
         return (f"https://teams.microsoft.com/l/message/{quote(channel_id, safe='')}/{quote(message_id, safe='')}"
                 f"?parentMessageId={quote(message_id, safe='')}")
+
+    def reaches(self, user_id: str) -> bool:
+        """Someone the bot has seen on Teams, or an AAD object id (a personal chat can be opened with it)."""
+        return bool(AAD_OBJECT_ID.match(user_id)) or refs.person(self.db, user_id) is not None
 
     # --- activities ----------------------------------------------------------------------
     async def send(self, channel_id: str, conversation_id: str, activity: dict) -> str:
