@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import singledispatch
 from urllib.parse import quote
 
 from sqlite_utils import Database
@@ -122,5 +123,12 @@ def people_in(reply: Reply) -> set[str]:
         ideas += reply.ideas
     if isinstance(reply, IdeaDetail):
         found |= {c.user_id for c in reply.comments}
+    found |= people_of(reply)
     return found | {i.author_id for i in ideas if i.author_id and not i.anonymous}
+
+
+@singledispatch
+def people_of(reply) -> set[str]:
+    """Whose names the card of a feature's own reply shows; the feature registers it next to its rendering."""
+    return set()
 
