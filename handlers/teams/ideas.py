@@ -23,7 +23,8 @@ from storage import teams as refs
 
 COMMANDS = (
     ("idea", "Post an idea: idea <text>, idea anon <text>, or idea alone for a form"),
-    ("hero", "hero help | top [week|month|all] | mine | show <number>"),
+    ("hero", "hero help | top [week|month|all] | mine | show <number> | search <words> | hotspots [30d|90d] | "
+             "link <idea> <problem> | duplicate <id> <original> | unduplicate <id> | digest"),
 )
 
 
