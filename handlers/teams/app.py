@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bot.core import Core
 from bot.refresh import TokenBucket
-from handlers.teams import ideas, problems
+from handlers.teams import ideas, nudges, problems
 from handlers.teams.bot import TeamsBot
 from handlers.teams.chat import TeamsChat
 
-FEATURES = (ideas, problems)
+FEATURES = (ideas, problems, nudges)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 
 
