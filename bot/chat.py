@@ -38,3 +38,6 @@ class Chat(Protocol):
 
     async def link(self, channel_id: str, message_id: str) -> str | None:
         """A URL people can follow to the message, when the platform has one."""
+
+    def reaches(self, user_id: str) -> bool:
+        """Whether `user_id` names a person on this platform (`[roles]` lists mix Slack and Teams ids)."""

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     what = digest.add_mutually_exclusive_group(required=True)
     what.add_argument("--preview", action="store_true", help="print the digest as text; nothing is sent")
     what.add_argument("--send", action="store_true", help="post the digest to the ideas channel now")
+    digest.add_argument("--platform", choices=("slack", "teams"),
+                        help="preview that platform's digest (default: every platform's ideas)")
     digest.set_defaults(run=_digest)
     return parser
 
@@ -85,7 +87,7 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
     async def preview() -> int:
         async with running_core(settings) as core:
-            print(as_text(await digest.preview(core, core.now())))
+            print(as_text(await digest.preview(core, core.now(), args.platform)))
         return 0
 
     async def send() -> int:

@@ -81,6 +81,7 @@ class Config:
     digest_day: int = 0  # Monday; also when weekly manager digests go out
     digest_time: time = time(9, 0)  # also the hour reminders and pilot check-ins are sent from
     digest_timezone: str = "UTC"
+    digest_combined: bool = False  # `[digest] combined`: each platform's digest tells of every platform's ideas
     remind_after_days: int = 3  # working days without action before a manager is reminded
     escalate_after_days: int = 7
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
@@ -123,6 +124,7 @@ class Config:
             digest_day=reader.weekday("digest", "day", default.digest_day),
             digest_time=reader.clock_time("digest", "time") or default.digest_time,
             digest_timezone=reader.timezone("digest", "timezone") or default.digest_timezone,
+            digest_combined=reader.boolean("digest", "combined", default.digest_combined),
             remind_after_days=reader.positive_int("nudges", "remind_after_days") or default.remind_after_days,
             escalate_after_days=reader.positive_int("nudges", "escalate_after_days") or default.escalate_after_days,
             escalation=reader.text("roles", "escalation"),
@@ -175,6 +177,14 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"[{section}] {key} must be a list of strings")
         return tuple(value)
+
+    def boolean(self, section: str, key: str, default: bool) -> bool:
+        value = self._get(section, key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise ConfigError(f"[{section}] {key} must be true or false")
+        return value
 
     def positive_int(self, section: str, key: str) -> int | None:
         value = self._get(section, key)

@@ -57,6 +57,11 @@ _CHOICES_BY_STATUS = {
 }
 
 
+# Next to the decisions, a manager may mark an idea that is still undecided a duplicate of another.
+MARK_DUPLICATE = "Mark duplicate"
+DUPLICATE_FROM = frozenset({Status.OPEN, Status.IN_REVIEW, Status.NEEDS_INFO})
+
+
 def choices_for(status: Status) -> tuple[Choice, ...]:
     """The decision buttons that still make sense in `status` (none once an idea is closed)."""
     return tuple(CHOICES[name] for name in _CHOICES_BY_STATUS.get(status, ()))

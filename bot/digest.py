@@ -26,7 +26,7 @@ from bot.problem_commands import hotspots_between
 from bot.replies import Hotspot
 from bot.roles import managers_for
 from bot.schedule import Weekly, week_key, working_days_between
-from bot.sending import Send
+from bot.sending import Send, reaches
 from storage import digest as store
 from storage import sends as sends_store
 from storage.db import write
@@ -55,18 +55,25 @@ def title_for(weekly: Weekly, start: datetime, end: datetime) -> str:
     return f"Weekly digest: {day_label(first)} – {day_label(last)} {last.year}"
 
 
-async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | None = None) -> WeeklyDigest:
-    """What happened between `start` and `end`, and what is waiting now."""
+def scope(core: Core, platform: str | None) -> str | None:
+    """Whose ideas a platform's digest tells of: its own, or every platform's with `[digest] combined = true`."""
+    return None if core.config.digest_combined else platform
+
+
+async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | None = None,
+                       platform: str | None = None) -> WeeklyDigest:
+    """What happened between `start` and `end`, and what is waiting now: `platform`'s ideas and problems only,
+    or every platform's when it is None."""
     weekly = Weekly.of(core.config)
     db = core.db
     today = weekly.today(end)
-    count, top = store.new_ideas(db, start, end, TOP_NEW)
-    decided = store.decided(db, start, end)
-    waiting = store.waiting_ideas(db)
+    count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
+    decided = store.decided(db, start, end, platform)
+    waiting = store.waiting_ideas(db, platform)
     wins = [d for d in decided if d.status == "implemented"]
-    hot = hotspots_between(core, start, end, MAX_HOT)
-    now_people = store.participation(db, start, end)
-    before = store.participation(db, start - (end - start), start)
+    hot = hotspots_between(core, start, end, MAX_HOT, platform)
+    now_people = store.participation(db, start, end, platform)
+    before = store.participation(db, start - (end - start), start, platform)
 
     shown = [*top, *(d.idea for d in decided[:MAX_DECISIONS]), *(w.idea for w in waiting[:MAX_WAITING]),
              *(w.idea for w in wins[:MAX_WINS])]
@@ -196,13 +203,15 @@ def due_digests(core: Core, now: datetime) -> list[Send]:
     start, end = weekly.covered(fire)
     period = week_key(start)
     sends = []
-    for platform in core.chats:
+    for platform in core.chats:  # a digest per platform with an ideas channel, each claimed on its own
         channel = core.config.channel(platform, "ideas")
         if channel:
-            sends.append(Send(SendKey("digest", 0, channel, period), platform, _post_digest(core, channel, start, end)))
+            sends.append(Send(SendKey("digest", 0, channel, period, platform), platform,
+                              _post_digest(core, channel, start, end, scope(core, platform))))
     for (platform, manager), items in manager_queues(core, fire).items():
-        if platform in core.chats:
-            sends.append(Send(SendKey("manager_digest", 0, manager, period), platform, _direct(manager, queue_reply(items))))
+        if reaches(core, platform, manager):
+            sends.append(Send(SendKey("manager_digest", 0, manager, period, platform), platform,
+                              _direct(manager, queue_reply(items))))
     return sends
 
 
@@ -211,13 +220,13 @@ def manual_digest(core: Core, now: datetime, platform: str) -> Send | None:
     channel = core.config.channel(platform, "ideas")
     if channel is None:
         return None
-    return Send(SendKey("digest_manual", 0, channel, now.isoformat()), platform,
-                _post_digest(core, channel, now - timedelta(days=7), now))
+    return Send(SendKey("digest_manual", 0, channel, now.isoformat(), platform), platform,
+                _post_digest(core, channel, now - timedelta(days=7), now, scope(core, platform)))
 
 
-def _post_digest(core: Core, channel: str, start: datetime, end: datetime):
+def _post_digest(core: Core, channel: str, start: datetime, end: datetime, platform: str | None):
     async def deliver(chat: Chat) -> tuple[str, str]:
-        return channel, await chat.post(channel, await build_digest(core, start, end, chat))
+        return channel, await chat.post(channel, await build_digest(core, start, end, chat, platform))
     return deliver
 
 
@@ -227,6 +236,6 @@ def _direct(user_id: str, reply):
     return deliver
 
 
-async def preview(core: Core, now: datetime) -> WeeklyDigest:
-    """The digest of the last seven days, as it would read if sent now."""
-    return await build_digest(core, now - timedelta(days=7), now)
+async def preview(core: Core, now: datetime, platform: str | None = None) -> WeeklyDigest:
+    """The digest of the last seven days, as `platform`'s would read if sent now (None: every platform's)."""
+    return await build_digest(core, now - timedelta(days=7), now, platform=scope(core, platform) if platform else None)

@@ -83,6 +83,7 @@ def problem_record(db: Database, problem: Problem) -> dict:
         "ideas": problem_store.ideas_for_problem(db, problem.id),
         "created_at": iso_utc(problem),
         "slack": _message_block(problem, "slack", "channel", "ts"),
+        "teams": _message_block(problem, "teams", "conversation_id", "activity_id"),
     }
 
 

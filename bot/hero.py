@@ -100,7 +100,7 @@ async def _wins(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
-    return await digest.preview(core, core.now())
+    return await digest.preview(core, core.now(), origin.platform)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,

@@ -21,7 +21,7 @@ from bot.notices import Escalation, PilotCheckIn, Reminder
 from bot.replies import Notice
 from bot.roles import managers_for
 from bot.schedule import Weekly, add_working_days, next_working_day, working_days_between
-from bot.sending import Send
+from bot.sending import Send, reaches
 from storage import digest as store
 from storage import ideas as ideas_store
 from storage import sends as sends_store
@@ -46,7 +46,7 @@ def due_nudges(core: Core, now: datetime) -> list[Send]:
         idea = pilot.idea
         deciders = (pilot.decided_by,) if pilot.decided_by else managers_for(core.config, idea)
         if now >= weekly.on(pilot.ends_on):
-            sends += _check_ins(idea, pilot, deciders)
+            sends += _check_ins(idea, pilot, tuple(d for d in deciders if reaches(core, idea.platform, d)))
         ended = weekly.on(pilot.ends_on)
         sends += _spell(core, weekly, now, idea, ended, pilot.ends_on, deciders,
                         "pilot_reminder", "pilot_escalation", pilot.ends_on)
@@ -63,18 +63,20 @@ def _spell(core: Core, weekly: Weekly, now: datetime, idea: Idea, since: datetim
     remind_on = add_working_days(start, config.remind_after_days)
     snoozes = sends_store.snoozes_of(core.db, idea.id)
     for manager in managers:
+        if not reaches(core, idea.platform, manager):
+            continue
         due_days = {remind_on}
         if manager in snoozes and snoozes[manager][1] >= since:
             due_days.add(snoozes[manager][0])
         for day in sorted(due_days):
             if now >= weekly.on(day):
                 reply = Reminder(idea, days, pilot_ended)
-                sends.append(Send(SendKey(remind_kind, idea.id, manager, day.isoformat()), idea.platform,
+                sends.append(Send(SendKey(remind_kind, idea.id, manager, day.isoformat(), idea.platform), idea.platform,
                                   _direct(manager, reply)))
     escalate_on = add_working_days(start, config.escalate_after_days)
-    if config.escalation and now >= weekly.on(escalate_on):
+    if config.escalation and now >= weekly.on(escalate_on) and reaches(core, idea.platform, config.escalation):
         reply = Escalation(idea, days, managers, pilot_ended)
-        sends.append(Send(SendKey(escalate_kind, idea.id, config.escalation, escalate_on.isoformat()), idea.platform,
+        sends.append(Send(SendKey(escalate_kind, idea.id, config.escalation, escalate_on.isoformat(), idea.platform), idea.platform,
                           _direct(config.escalation, reply)))
     return sends
 
@@ -82,11 +84,11 @@ def _spell(core: Core, weekly: Weekly, now: datetime, idea: Idea, since: datetim
 def _check_ins(idea: Idea, pilot: store.Pilot, deciders: tuple[str, ...]) -> list[Send]:
     period = pilot.ends_on.isoformat()
     details = (pilot.ends_on, pilot.hypothesis, pilot.metric, pilot.baseline, pilot.target)
-    sends = [Send(SendKey("pilot", idea.id, manager, period), idea.platform,
+    sends = [Send(SendKey("pilot", idea.id, manager, period, idea.platform), idea.platform,
                   _direct(manager, PilotCheckIn(idea, *details))) for manager in deciders]
     to_author = PilotCheckIn(idea, *details, for_author=True)
     # Recorded as 'author', never by user id: the author may be anonymous.
-    sends.append(Send(SendKey("pilot", idea.id, "author", period), idea.platform,
+    sends.append(Send(SendKey("pilot", idea.id, "author", period, idea.platform), idea.platform,
                       _to_author(idea, pilot.author_channel, to_author)))
     return sends
 

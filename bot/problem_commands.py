@@ -60,12 +60,14 @@ def hotspots(core: Core, days: int) -> HotspotList:
     return HotspotList(f"Hot spots: problems reported in the last {days} days", found, core.config.self_service_threshold)
 
 
-def hotspots_between(core: Core, since: datetime, until: datetime, limit: int) -> list[Hotspot]:
-    """The most reported problems in [since, until), each against the window of the same length before it."""
+def hotspots_between(core: Core, since: datetime, until: datetime, limit: int,
+                     platform: str | None = None) -> list[Hotspot]:
+    """The most reported problems in [since, until), each against the window of the same length before it
+    (only `platform`'s problems when it is given)."""
     before = since - (until - since)
     threshold = core.config.self_service_threshold
     found = []
-    for problem_id, count in problem_store.reporters_in_window(core.db, since, until, limit):
+    for problem_id, count in problem_store.reporters_in_window(core.db, since, until, limit, platform):
         found.append(Hotspot(
             problem=problem_store.get_problem(core.db, problem_id), reporters=count,
             previous=problem_store.reporters_between(core.db, problem_id, before, since),

@@ -45,7 +45,7 @@ async def send_review_requests(core: Core, idea_id: int, line: Story | None = No
     if chat is None:
         return
     link = await chat.link(idea.channel_id, idea.message_id) if idea.message_id else None
-    managers = managers_for(core.config, idea)
+    managers = [m for m in managers_for(core.config, idea) if chat.reaches(m)]  # [roles] mixes platforms
     if not managers:
         log.warning("idea %s is in review but no managers are configured ([roles] managers)", idea.id)
     for manager in managers:

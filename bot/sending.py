@@ -70,6 +70,12 @@ async def deliver_all(core: Core, sends: list[Send]) -> list[SendKey]:
     return done
 
 
+def reaches(core: Core, platform: str, user_id: str) -> bool:
+    """Whether `user_id` is someone on `platform`: a Slack manager gets no Teams reminders, and the reverse."""
+    chat = core.chat(platform)
+    return chat is not None and chat.reaches(user_id)
+
+
 def backoff(attempt: int, retry_after: float | None = None) -> timedelta:
     """1, 2, 4 … minutes, at most an hour; never sooner than the platform's Retry-After."""
     wait = min(timedelta(minutes=2 ** (attempt - 1)), MAX_BACKOFF)

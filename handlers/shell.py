@@ -177,6 +177,9 @@ class ShellChat:
     async def link(self, channel_id: str, message_id: str) -> str | None:
         return None
 
+    def reaches(self, user_id: str) -> bool:
+        return True
+
 
 class Shell:
     def __init__(self, core: Core, user: str, out: TextIO, ask: Callable[[str], str]):

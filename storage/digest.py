@@ -56,15 +56,21 @@ class Participation:
     people: int
 
 
-def waiting_ideas(db: Database) -> list[Waiting]:
+def _on(platform: str | None, alias: str = "i") -> tuple[str, list]:
+    """An extra condition keeping one platform's ideas (none when `platform` is None: every platform)."""
+    return (f" AND {alias}.platform = ?", [platform]) if platform else ("", [])
+
+
+def waiting_ideas(db: Database, platform: str | None = None) -> list[Waiting]:
     """Ideas waiting for a decision, oldest wait first. The wait starts at the idea's last action."""
+    only, params = _on(platform)
     rows = db.execute(
         f"""
         SELECT {_IDEA_COLUMNS},
                max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = i.id), i.updated_at),
                    coalesce((SELECT max(at) FROM decisions d WHERE d.idea_id = i.id), '')) AS since
-        FROM ideas i WHERE i.status IN ('in_review', 'needs_info') ORDER BY since, i.id
-        """
+        FROM ideas i WHERE i.status IN ('in_review', 'needs_info'){only} ORDER BY since, i.id
+        """, params
     ).fetchall()
     return [Waiting(_idea(r[:-1]), datetime.fromisoformat(r[-1])) for r in rows]
 
@@ -84,20 +90,23 @@ def pilots(db: Database) -> list[Pilot]:
     return [Pilot(_idea(r[:width]), date.fromisoformat(r[width][:10]), *r[width + 1:]) for r in rows]
 
 
-def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5) -> tuple[int, list[Idea]]:
+def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
+              platform: str | None = None) -> tuple[int, list[Idea]]:
     """How many ideas were posted in the window, and the most voted of them."""
-    window = [utc_text(start), utc_text(end)]
-    count = db.execute("SELECT count(*) FROM ideas WHERE created_at >= ? AND created_at < ? AND status != 'duplicate'",
-                       window).fetchone()[0]
+    only, params = _on(platform)
+    window = [utc_text(start), utc_text(end), *params]
+    count = db.execute("SELECT count(*) FROM ideas i WHERE i.created_at >= ? AND i.created_at < ? "
+                       f"AND i.status != 'duplicate'{only}", window).fetchone()[0]
     rows = db.execute(
-        f"SELECT {_IDEA_COLUMNS} FROM ideas i WHERE i.created_at >= ? AND i.created_at < ? AND i.status != 'duplicate' "
-        "ORDER BY votes DESC, i.id LIMIT ?", [*window, top]).fetchall()
+        f"SELECT {_IDEA_COLUMNS} FROM ideas i WHERE i.created_at >= ? AND i.created_at < ? AND i.status != 'duplicate'"
+        f"{only} ORDER BY votes DESC, i.id LIMIT ?", [*window, top]).fetchall()
     return count, [_idea(r) for r in rows]
 
 
-def decided(db: Database, start: datetime, end: datetime) -> list[Decided]:
+def decided(db: Database, start: datetime, end: datetime, platform: str | None = None) -> list[Decided]:
     """Status changes to approved, piloting, declined or implemented in the window, in order."""
     marks = ", ".join("?" for _ in DECIDED)
+    only, params = _on(platform)
     rows = db.execute(
         f"""
         SELECT {_IDEA_COLUMNS}, a.to_status, a.at,
@@ -108,8 +117,8 @@ def decided(db: Database, start: datetime, end: datetime) -> list[Decided]:
                (SELECT coalesce(d.reason, d.note) FROM decisions d WHERE d.idea_id = a.idea_id AND d.at <= a.at
                   AND d.action = 'decline' AND a.to_status = 'declined' ORDER BY d.at DESC, d.id DESC LIMIT 1)
         FROM audit a JOIN ideas i ON i.id = a.idea_id
-        WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}) ORDER BY a.at, a.id
-        """, [utc_text(start), utc_text(end), *DECIDED]).fetchall()
+        WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}){only} ORDER BY a.at, a.id
+        """, [utc_text(start), utc_text(end), *DECIDED, *params]).fetchall()
     return [Decided(_idea(r[:-4]), r[-4], datetime.fromisoformat(r[-3]), r[-2], r[-1]) for r in rows]
 
 
@@ -122,19 +131,20 @@ def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict
     return outcome, champion, pilot
 
 
-def participation(db: Database, start: datetime, end: datetime) -> Participation:
+def participation(db: Database, start: datetime, end: datetime, platform: str | None = None) -> Participation:
     """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named)."""
-    window = [utc_text(start), utc_text(end)]
+    only, params = _on(platform)
+    window = [utc_text(start), utc_text(end), *params]
     secret = bytes.fromhex(db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()[0])
 
     def key(platform: str, user: str) -> str:
         return hmac.new(secret, f"{platform}:{user}".encode(), hashlib.sha256).hexdigest()
 
-    posters = {r[0] for r in db.execute("SELECT DISTINCT author_key FROM ideas WHERE created_at >= ? AND created_at < ?",
-                                        window)}
+    posters = {r[0] for r in db.execute("SELECT DISTINCT author_key FROM ideas i "
+                                        f"WHERE i.created_at >= ? AND i.created_at < ?{only}", window)}
     voters = set(db.execute("SELECT DISTINCT i.platform, v.user_id FROM votes v JOIN ideas i ON i.id = v.idea_id "
-                            "WHERE v.created_at >= ? AND v.created_at < ?", window).fetchall())
+                            f"WHERE v.created_at >= ? AND v.created_at < ?{only}", window).fetchall())
     commenters = set(db.execute("SELECT DISTINCT i.platform, c.user_id FROM comments c JOIN ideas i ON i.id = c.idea_id "
-                                "WHERE c.created_at >= ? AND c.created_at < ?", window).fetchall())
+                                f"WHERE c.created_at >= ? AND c.created_at < ?{only}", window).fetchall())
     people = posters | {key(p, u) for p, u in voters | commenters}
     return Participation(len(posters), len(voters), len(commenters), len(people))

@@ -146,18 +146,21 @@ def status_before_duplicate(db: Database, problem_id: int) -> ProblemStatus:
 
 # --- hot spots ---------------------------------------------------------------------------------------
 
-def reporters_in_window(db: Database, since: datetime, until: datetime, limit: int) -> list[tuple[int, int]]:
-    """(problem id, distinct reporters in [since, until)) for problems that are not duplicates, most first."""
+def reporters_in_window(db: Database, since: datetime, until: datetime, limit: int,
+                        platform: str | None = None) -> list[tuple[int, int]]:
+    """(problem id, distinct reporters in [since, until)) for problems that are not duplicates, most first;
+    only `platform`'s problems when it is given."""
+    only, params = (" AND p.platform = ?", [platform]) if platform else ("", [])
     rows = db.execute(
-        """
+        f"""
         WITH counts AS (
             SELECT problem_id, count(DISTINCT user_id) AS n FROM problem_reports
             WHERE created_at >= ? AND created_at < ? GROUP BY problem_id
         )
         SELECT c.problem_id, c.n FROM counts c JOIN problems p ON p.id = c.problem_id
-        WHERE p.status != 'duplicate' ORDER BY c.n DESC, c.problem_id DESC LIMIT ?
+        WHERE p.status != 'duplicate'{only} ORDER BY c.n DESC, c.problem_id DESC LIMIT ?
         """,
-        [since.isoformat(), until.isoformat(), limit],
+        [since.isoformat(), until.isoformat(), *params, limit],
     )
     return [(r[0], r[1]) for r in rows]
 

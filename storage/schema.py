@@ -350,3 +350,42 @@ def m006_problems_duplicates_search(db: Database) -> None:
     db.execute("CREATE INDEX pending_posts_by_time ON pending_posts (created_at)")
     _full_text_index(db, "ideas", ("title", "text"))
     _full_text_index(db, "problems", ("text",))
+
+
+@migrations()
+def m007_sends_by_platform(db: Database) -> None:
+    # One deployment can serve Slack and Teams: a scheduled send is claimed per platform, so the two
+    # platforms' digests of one week (or any other send) can never take each other's claim.
+    db.execute(
+        """
+        CREATE TABLE sends_by_platform (
+            platform TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            idea_id INTEGER NOT NULL DEFAULT 0,
+            recipient TEXT NOT NULL DEFAULT '',
+            period TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            retry_at TEXT NOT NULL,
+            error TEXT,
+            sent_at TEXT,
+            channel_id TEXT,
+            message_id TEXT,
+            PRIMARY KEY (platform, kind, idea_id, recipient, period)
+        ) WITHOUT ROWID
+        """
+    )
+    # A send about an idea went to the idea's platform; Teams conversation ids start with 19: or a:.
+    db.execute(
+        """
+        INSERT INTO sends_by_platform
+        SELECT CASE WHEN s.idea_id > 0 THEN coalesce((SELECT platform FROM ideas WHERE id = s.idea_id), 'slack')
+                    WHEN s.recipient LIKE '19:%' OR s.channel_id LIKE '19:%' OR s.channel_id LIKE 'a:%' THEN 'teams'
+                    ELSE 'slack' END,
+               kind, idea_id, recipient, period, claimed_at, attempts, retry_at, error, sent_at, channel_id, message_id
+        FROM sends s
+        """
+    )
+    db.execute("DROP TABLE sends")
+    db.execute("ALTER TABLE sends_by_platform RENAME TO sends")
+    db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")

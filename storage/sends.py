@@ -16,10 +16,11 @@ class SendKey:
     idea_id: int
     recipient: str
     period: str
+    platform: str = "slack"  # a send is claimed per platform: Slack's and Teams' digests of a week never collide
 
     def __str__(self) -> str:
         idea = f" #{self.idea_id}" if self.idea_id else ""
-        return f"{self.kind}{idea} to {self.recipient or '-'} for {self.period}"
+        return f"{self.platform} {self.kind}{idea} to {self.recipient or '-'} for {self.period}"
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,11 @@ class Claim:
     error: str | None = None
 
 
-_WHERE = "kind = ? AND idea_id = ? AND recipient = ? AND period = ?"
+_WHERE = "kind = ? AND idea_id = ? AND recipient = ? AND period = ? AND platform = ?"
 
 
 def _params(key: SendKey) -> list:
-    return [key.kind, key.idea_id, key.recipient, key.period]
+    return [key.kind, key.idea_id, key.recipient, key.period, key.platform]
 
 
 def claim(db: Database, key: SendKey, now: datetime, hold_until: datetime) -> Claim | None:
@@ -43,7 +44,8 @@ def claim(db: Database, key: SendKey, now: datetime, hold_until: datetime) -> Cl
     row = db.execute(f"SELECT sent_at, retry_at, attempts, claimed_at, error FROM sends WHERE {_WHERE}",
                      _params(key)).fetchone()
     if row is None:
-        db.execute("INSERT INTO sends (kind, idea_id, recipient, period, claimed_at, retry_at) VALUES (?, ?, ?, ?, ?, ?)",
+        db.execute("INSERT INTO sends (kind, idea_id, recipient, period, platform, claimed_at, retry_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [*_params(key), utc_text(now), utc_text(hold_until)])
         return Claim(1, now)
     sent_at, retry_at, attempts, claimed_at, error = row
@@ -65,16 +67,16 @@ def failed(db: Database, key: SendKey, error: str, retry_at: datetime) -> None:
 
 def unfinished(db: Database) -> list[tuple[SendKey, int, str, str | None]]:
     """Claimed sends that never completed: (key, attempts, claimed_at, last error)."""
-    rows = db.execute("SELECT kind, idea_id, recipient, period, attempts, claimed_at, error FROM sends "
+    rows = db.execute("SELECT kind, idea_id, recipient, period, platform, attempts, claimed_at, error FROM sends "
                       "WHERE sent_at IS NULL ORDER BY claimed_at").fetchall()
-    return [(SendKey(*r[:4]), r[4], r[5], r[6]) for r in rows]
+    return [(SendKey(*r[:5]), r[5], r[6], r[7]) for r in rows]
 
 
 def sent(db: Database, kind: str | None = None) -> list[dict]:
     where, params = ("WHERE sent_at IS NOT NULL AND kind = ?", [kind]) if kind else ("WHERE sent_at IS NOT NULL", [])
-    rows = db.execute(f"SELECT kind, idea_id, recipient, period, sent_at, channel_id, message_id, attempts "
+    rows = db.execute(f"SELECT kind, idea_id, recipient, period, sent_at, channel_id, message_id, attempts, platform "
                       f"FROM sends {where} ORDER BY sent_at", params).fetchall()
-    keys = ("kind", "idea_id", "recipient", "period", "sent_at", "channel_id", "message_id", "attempts")
+    keys = ("kind", "idea_id", "recipient", "period", "sent_at", "channel_id", "message_id", "attempts", "platform")
     return [dict(zip(keys, r)) for r in rows]
 
 

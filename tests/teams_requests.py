@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import uuid
 import time
 
 import jwt
@@ -32,8 +33,8 @@ JWKS = {"keys": [JWK]}
 
 
 def aad(user: str) -> str:
-    """Test people are U1, U2 … on Slack and aad-U1, aad-U2 … (their AAD object ids) on Teams."""
-    return f"aad-{user}"
+    """Test people are U1, U2 … on Slack; on Teams, AAD object ids (GUIDs) derived from those names."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"herobot-test:{user}"))
 
 
 class Teams:

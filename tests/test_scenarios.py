@@ -1,13 +1,17 @@
-"""The same scenarios on Slack and on Teams: post, vote, discuss, review, decide, pilot, celebrate."""
+"""The same scenarios on Slack and on Teams: post, vote, discuss, review, decide, pilot, celebrate;
+log a problem and Me too; the weekly digest and a reminder with Remind me tomorrow."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from bot.config import Config
+from bot.schedule import Weekly, add_working_days
+from bot.scheduler import run_due
 from tests import decision_steps as slack_steps
 from tests import teams_decision_steps as teams_steps
 from tests.conftest import CONFIG, export_of
+from tests.scheduling import Clock, to_review
 from tests.teams_requests import IDEAS_CHANNEL, aad
 
 WINS = {"slack": "C0WINS", "teams": "19:wins@thread.tacv2"}
@@ -66,8 +70,7 @@ class SlackDriver:
         def fits(call):
             buttons = [e["text"]["text"] for b in call.args.get("blocks", []) if b["type"] == "actions"
                        for e in b["elements"]]
-            # Mark duplicate (the problems feature) is on Slack's review messages only, until problems reach Teams
-            return call.args.get("channel") == manager and [b for b in buttons if b != "Mark duplicate"] == labels
+            return call.args.get("channel") == manager and buttons == labels
 
         await self.fake.wait_for("chat.postMessage", where=fits, timeout=6) if labels[0] == "Approve" else \
             await self.fake.wait_for("chat.update", where=fits, timeout=6)
@@ -92,6 +95,28 @@ class SlackDriver:
     async def win_shows(self, words):
         await self.fake.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == WINS[self.platform]
                                  and all(w in c.text() for w in words))
+
+    async def hello(self, user):
+        """Teams learns about a person when they first write to the bot; Slack needs nothing."""
+
+    async def log_problem(self, text, user):
+        await self.slack.command("/problem", text, user=user)
+        self.problem = (await self.fake.wait_for("chat.postMessage", where=lambda c: "Problem P" in c.text()))[-1].answer["ts"]
+
+    async def me_too(self, user):
+        await self.slack.click("problem_me_too", "1", user=user, message_ts=self.problem)
+
+    async def channel_post(self, words):
+        return await self.fake.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == "C0IDEAS"
+                                        and all(w in c.text() for w in words))
+
+    async def direct(self, user, words):
+        return await self.fake.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == user
+                                        and all(w in c.text() for w in words))
+
+    async def remind_tomorrow(self, user, idea):
+        await self.slack.click("remind_tomorrow", str(idea), user=user, channel="D" + user)
+        return (await self.fake.wait_for("response_url", where=lambda c: "remind you" in str(c.args)))[-1].args["text"]
 
 
 class TeamsDriver:
@@ -153,6 +178,32 @@ class TeamsDriver:
         await self.fake.wait_for("send", where=lambda c: c.conversation == WINS[self.platform]
                                  and all(w in c.text() for w in words))
 
+    async def hello(self, user):
+        await self.teams.message("hero help", user=user, channel=None)
+
+    async def log_problem(self, text, user):
+        await self.teams.message(f"problem {text}", user=user)
+        self.problem = (await self.fake.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL
+                                                 and "P1 ·" in c.text()))[-1].activity_id
+
+    async def me_too(self, user):
+        await self.teams.click("me_too", {"problem": 1}, user=user, message_id=self.problem)
+
+    async def channel_post(self, words):
+        return await self.fake.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL
+                                        and all(w in c.text() for w in words))
+
+    async def direct(self, user, words):
+        return await self.fake.wait_for("send", where=lambda c: c.conversation == f"a:personal-29:{user}"
+                                        and all(w in c.text() for w in words))
+
+    async def remind_tomorrow(self, user, idea):
+        _, answer = await self.teams.click("remind_tomorrow", {"idea": idea}, user=user,
+                                           conversation=f"a:personal-29:{user}")
+        return answer["value"]
+
+
+
 
 @pytest.fixture(params=["slack", "teams"])
 def platform(request, slack, fake_slack, teams, fake_teams):
@@ -178,7 +229,7 @@ async def test_post_vote_and_discuss(platform, db_path):
     assert export_of(db_path)["ideas"][0]["voters"] == [platform.user("U2")]
 
 
-DECIDE = ["Approve", "Pilot", "Decline", "Needs info"]
+DECIDE = ["Approve", "Pilot", "Decline", "Needs info", "Mark duplicate"]
 
 
 async def voted_into_review(platform):
@@ -254,3 +305,32 @@ async def test_decline_tells_the_author_and_old_buttons_are_refused(platform, db
     assert "already declined" in await platform.refused("U0MGR1", "approve", "already declined")
     assert "Only a manager" in await platform.refused("U5", "pilot", "Only a manager")
     assert audit(db_path) == [("open", "in_review", "threshold"), ("in_review", "declined", "decline")]
+
+
+async def test_log_a_problem_and_me_too(platform, db_path):
+    await platform.log_problem("Parcel lockers refuse the pickup code", user="U1")
+    await platform.me_too("U2")
+    await platform.me_too("U2")  # counted once
+    await platform.card_shows(["2 reporters", "Me too (2)"])
+    problem = export_of(db_path)["problems"][0]
+    assert problem["platform"] == platform.platform and problem["reporter"] == platform.user("U1")
+    assert problem["reporters"] == 2 and problem[platform.platform] is not None
+
+
+async def test_reminder_then_weekly_digest(platform, core, db_path):
+    await platform.hello("U0MGR1")
+    await platform.post("Callback slots when the queue is long", user="U1")
+    weekly = Weekly.of(core.config)
+    clock = Clock(core.now())
+    core.clock = clock
+    posted_at = clock.at
+    to_review(core, 1, clock.at)
+    clock.set(weekly.on(add_working_days(weekly.today(clock.at), core.config.remind_after_days)))
+    await run_due(core)
+    await platform.direct("U0MGR1", ["Callback slots", "Remind me tomorrow", "Approve"])
+    note = await platform.remind_tomorrow("U0MGR1", 1)
+    assert "remind you about #1" in note
+
+    clock.set(weekly.next_fire(posted_at))  # the digest of the week the idea was posted in
+    await run_due(core)
+    await platform.channel_post(["Weekly digest", "Callback slots"])

@@ -35,13 +35,13 @@ async def test_managers_get_review_cards_in_their_personal_chat(teams, fake_team
     await in_review(teams, fake_teams)
     for manager in MANAGERS:
         conversation, _, card = await review_card_of(fake_teams, manager)
-        assert titles(card) == ["Approve", "Pilot", "Decline", "Needs info"]
-        assert all(a["type"] == "Action.Execute" for a in card["actions"][:4])
+        assert titles(card) == ["Approve", "Pilot", "Decline", "Needs info", "Mark duplicate"]
+        assert all(a["type"] == "Action.Execute" for a in card["actions"][:5])
         text = str(card)
         assert "Self-service refunds under 20 EUR" in text and "3 votes" in text and "Person U1" in text
         assert "teams.microsoft.com/l/message" in text
     assert [c.body["members"] for c in fake_teams.calls_to("create_conversation")
-            if "MGR" in str(c.body)] == [[{"id": aad("U0MGR2")}]]
+            if any(aad(m) in str(c.body) for m in MANAGERS)] == [[{"id": aad("U0MGR2")}]]
     assert statuses(db_path) == [("open", "in_review", "herobot", "threshold")]
 
 
@@ -62,7 +62,7 @@ async def test_approve_form_shows_field_errors_next_to_the_fields_and_then_tells
     conversation, activity_id, _ = await review_card_of(fake_teams, "U0MGR1")
     _, answer = await teams.click(back["verb"], back["data"], user="U0MGR1", conversation=conversation,
                                   message_id=activity_id)
-    assert titles(answer["value"]) == ["Approve", "Pilot", "Decline", "Needs info"]
+    assert titles(answer["value"]) == ["Approve", "Pilot", "Decline", "Needs info", "Mark duplicate"]
 
     answer = await submit(teams, fake_teams, form, {})
     body = answer["value"]["body"]
@@ -195,7 +195,7 @@ async def test_hero_commands_for_managers(teams, fake_teams, db_path):
     await teams.message("hero queue", user="U0MGR1", channel=None)
     queue = (await fake_teams.wait_for("send", where=lambda c: "Waiting for your decision" in c.text()))[0]
     sets = [b for b in queue.card()["body"] if b["type"] == "ActionSet"]
-    assert [a["title"] for a in sets[0]["actions"]] == ["Approve", "Pilot", "Decline", "Needs info"]
+    assert [a["title"] for a in sets[0]["actions"]] == ["Approve", "Pilot", "Decline", "Needs info", "Mark duplicate"]
     assert "waiting" in queue.text() and "Self-service refunds" in queue.text()
     await teams.message("hero queue", user="U5", channel=None)
     await fake_teams.wait_for("send", where=lambda c: "Nothing is waiting" in c.text())

@@ -80,7 +80,7 @@ async def test_idea_alone_sends_the_form_and_its_answers_post_the_idea(teams, fa
     response, answer = await teams.click("idea_form", {
         "problem": "Customers wait on hold for refunds", "solution": "Self-service refunds\nunder 20 EUR",
         "impact": "Fewer calls", "mission_goal": "Shorter waits", "anonymous": "true"}, conversation=form.conversation)
-    assert "Idea #1 is saved" in str(answer["value"])
+    assert "Your idea is saved" in str(answer["value"])
     await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL)
     exported = idea_of(db_path)
     assert exported["title"] == "Self-service refunds" and exported["anonymous"] and exported["mission_goal"] == "Shorter waits"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from functools import singledispatch
 
-from bot.decision_replies import CHOICES, choices_for
+from bot.decision_replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, choices_for
 from bot.model import Idea, Status, shorten
 from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice
 
@@ -188,8 +188,7 @@ def field_errors(reply: FieldErrors) -> dict:
 # --- decision buttons: one contract for review messages, reminders and the App Home ------------
 
 DECISION_ACTIONS = {f"decide_{c.name}": c.label for c in CHOICES.values()}  # action_id -> label; value: idea number
-DECISION_ACTIONS["mark_duplicate"] = "Mark duplicate"  # asks for the original (handlers/slack/problems.py)
-_DUPLICATE_FROM = (Status.OPEN, Status.IN_REVIEW, Status.NEEDS_INFO)  # TODO(core): a Choice once Teams has it
+DECISION_ACTIONS["mark_duplicate"] = MARK_DUPLICATE  # asks for the original (handlers/slack/problems.py)
 
 
 def decision_buttons(idea: Idea) -> list[dict]:
@@ -197,7 +196,7 @@ def decision_buttons(idea: Idea) -> list[dict]:
     styles = {"decide_approve": "primary", "decide_decline": "danger"}
     buttons = []
     action_ids = [f"decide_{c.name}" for c in choices_for(idea.status)]
-    action_ids += ["mark_duplicate"] if idea.status in _DUPLICATE_FROM else []
+    action_ids += ["mark_duplicate"] if idea.status in DUPLICATE_FROM else []
     for action_id in action_ids:
         button = {"type": "button", "action_id": action_id, "value": str(idea.id),
                   "text": {"type": "plain_text", "text": DECISION_ACTIONS[action_id]}}

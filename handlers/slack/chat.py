@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -16,6 +17,8 @@ from handlers.slack.blocks import render
 from handlers.slack.parse import PLATFORM
 
 log = logging.getLogger(__name__)
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")  # Slack user ids (W… on Enterprise Grid)
 
 
 class SlackChat:
@@ -60,6 +63,9 @@ class SlackChat:
         if response.status_code != 200:
             log.info("response_url answered %s; trying another way", response.status_code)
         return response.status_code == 200
+
+    def reaches(self, user_id: str) -> bool:
+        return bool(USER_ID.match(user_id))
 
     async def link(self, channel_id: str, message_id: str) -> str | None:
         try:

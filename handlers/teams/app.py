@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bot.core import Core
 from bot.refresh import TokenBucket
-from handlers.teams import decisions, ideas
+from handlers.teams import decisions, ideas, nudges, problems
 from handlers.teams.bot import TeamsBot
 from handlers.teams.chat import TeamsChat
 
-FEATURES = (ideas, decisions)
+FEATURES = (ideas, decisions, problems, nudges)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 
 

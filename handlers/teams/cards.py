@@ -197,10 +197,17 @@ def idea_form(form: IdeaForm, values: Mapping[str, str] | None = None, errors: M
         if values.get("mission_goal"):
             field["value"] = values["mission_goal"]
         body += [field] + error_line(errors.get("mission_goal"))
+    if form.problems:  # as in the Slack modal: the open problem the idea solves (optional)
+        choices = [{"title": shorten(f"{p.ref} · {p.display_title}", 75), "value": str(p.id)} for p in form.problems[:100]]
+        field = {"type": "Input.ChoiceSet", "id": "problem_id", "label": "Customer problem it solves",
+                 "style": "compact", "placeholder": "Pick a logged problem", "choices": choices}
+        if values.get("problem_id"):
+            field["value"] = values["problem_id"]
+        body += [field] + error_line(errors.get("problem_id"))
     anon = values.get("anonymous", "true" if anonymous else "false")
     body.append({"type": "Input.Toggle", "id": "anonymous", "label": "Anonymity", "title": "Post anonymously",
                  "valueOn": "true", "valueOff": "false", "value": "true" if anon == "true" else "false"})
-    for key in errors.keys() - {f[0] for f in FORM_FIELDS} - {"mission_goal"}:
+    for key in errors.keys() - {f[0] for f in FORM_FIELDS} - {"mission_goal", "problem_id"}:
         body += error_line(errors[key])
     return card(body, [execute("Post idea", IDEA_FORM_VERB, style="positive")])
 

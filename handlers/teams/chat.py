@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import singledispatch
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from bot.chat import Origin
-from bot.decision_replies import DecisionForm, Person, ReviewRequest, Story, WaitingList, WinList, WinStory
+from bot.decision_replies import (
+    DecisionForm,
+    Person,
+    ReviewRequest,
+    Story,
+    WaitingList,
+    WinList,
+    WinStory,
+)
 from bot.model import Idea
 from bot.replies import IdeaCard, IdeaDetail, IdeaList, Reply
 from handlers.teams import decision_cards  # noqa: F401  (registers the decision renderings)
@@ -21,6 +31,8 @@ from storage import teams as refs
 from storage.db import write
 
 log = logging.getLogger(__name__)
+
+AAD_OBJECT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
 class NoConversation(Exception):
@@ -56,6 +68,10 @@ class TeamsChat:
             return None
         return (f"https://teams.microsoft.com/l/message/{quote(channel_id, safe='')}/{quote(message_id, safe='')}"
                 f"?parentMessageId={quote(message_id, safe='')}")
+
+    def reaches(self, user_id: str) -> bool:
+        """Someone the bot has seen on Teams, or an AAD object id (a personal chat can be opened with it)."""
+        return bool(AAD_OBJECT_ID.match(user_id)) or refs.person(self.db, user_id) is not None
 
     # --- activities ----------------------------------------------------------------------
     async def send(self, channel_id: str, conversation_id: str, activity: dict) -> str:
@@ -129,4 +145,12 @@ def people_in(reply: Reply) -> set[str]:
         found |= {p for p in (reply.author, reply.decider, reply.champion) if p}
     if isinstance(reply, DecisionForm):
         found |= set(reply.champions)
+    found |= people_of(reply)
     return found | {i.author_id for i in ideas if i.author_id and not i.anonymous}
+
+
+@singledispatch
+def people_of(reply) -> set[str]:
+    """Whose names the card of a feature's own reply shows; the feature registers it next to its rendering."""
+    return set()
+

@@ -11,15 +11,39 @@ import re
 from collections.abc import Mapping
 
 from bot.decision_replies import (
-    DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, choices_for,
+    DUPLICATE_FROM,
+    MARK_DUPLICATE,
+    DecisionForm,
+    Person,
+    ReviewRequest,
+    Story,
+    Strong,
+    WaitingList,
+    WinList,
+    WinStory,
+    age_text,
+    choices_for,
 )
 from bot.model import RISKS, Idea, Status, shorten
 from handlers.teams.cards import (
-    STATUS_BADGES, Names, author_of, card, counts, error_line, execute, idea_lines, message, name_of, render, runs,
-    teams_words, text_block,
+    STATUS_BADGES,
+    Names,
+    author_of,
+    card,
+    counts,
+    error_line,
+    execute,
+    idea_lines,
+    message,
+    name_of,
+    render,
+    runs,
+    teams_words,
+    text_block,
 )
 
 DECIDE_VERB = "decide"
+MARK_DUPLICATE_VERB = "mark_duplicate"  # answered by handlers/teams/problems.py
 FORM_VERB = "decision_form"
 REVIEW_VERB = "review_card"  # "Back" on a form: the review card again
 MAX_INPUT = 3000
@@ -28,9 +52,17 @@ _STYLES = {"approve": "positive", "decline": "destructive"}
 
 
 def decision_actions(idea: Idea) -> list[dict]:
-    """The decision buttons that still make sense for the idea's status."""
-    return [execute(c.label, DECIDE_VERB, {"idea": idea.id, "choice": c.name}, style=_STYLES.get(c.name))
-            for c in choices_for(idea.status)]
+    """The decision buttons that still make sense for the idea's status, and Mark duplicate while undecided."""
+    actions = [execute(c.label, DECIDE_VERB, {"idea": idea.id, "choice": c.name}, style=_STYLES.get(c.name))
+               for c in choices_for(idea.status)]
+    if idea.status in DUPLICATE_FROM:
+        actions.append(execute(MARK_DUPLICATE, MARK_DUPLICATE_VERB, {"idea": idea.id}))
+    return actions
+
+
+def record_result_action(idea: Idea) -> dict:
+    """A pilot check-in's button: the outcome form, as Mark implemented opens it."""
+    return execute("Record result", DECIDE_VERB, {"idea": idea.id, "choice": "implemented"}, style="positive")
 
 
 def _story_runs(reply: Story, names: Names) -> dict:

@@ -18,7 +18,13 @@ from bot.errors import Refused, SaveFailed
 from bot.model import Idea
 from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
 from handlers.teams.chat import TeamsChat, people_in
-from handlers.teams.decision_cards import DECIDE_VERB, FORM_VERB, REVIEW_VERB, decision_form, review_card
+from handlers.teams.decision_cards import (
+    DECIDE_VERB,
+    FORM_VERB,
+    REVIEW_VERB,
+    decision_form,
+    review_card,
+)
 from storage import decisions as decided
 from storage import ideas as store
 from storage import teams as refs

@@ -8,19 +8,31 @@ from __future__ import annotations
 
 from bot import hero
 from bot.core import Core
+from bot.duplicates import propose_idea
 from bot.errors import Refused, SaveFailed
-from bot.ideas import comment_in_thread, draft_errors, react, submit_idea, toggle_vote
+from bot.ideas import comment_in_thread, draft_errors, react, toggle_vote
 from bot.replies import IdeaForm, Notice, Reply
 from handlers.teams import parse
 from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
-from handlers.teams.cards import IDEA_FORM_VERB, VOTE_VERB, idea_card, idea_form, message, runs, card
+from handlers.teams.cards import (
+    IDEA_FORM_VERB,
+    VOTE_VERB,
+    card,
+    idea_card,
+    idea_form,
+    message,
+    runs,
+)
 from handlers.teams.chat import TeamsChat
+from handlers.teams.problem_cards import similar_card
 from storage import ideas as store
+from storage import problems as problem_store
 from storage import teams as refs
 
 COMMANDS = (
     ("idea", "Post an idea: idea <text>, idea anon <text>, or idea alone for a form"),
-    ("hero", "hero help | top [week|month|all] | mine | show <number>"),
+    ("hero", "hero help | top [week|month|all] | mine | show <number> | search <words> | hotspots [30d|90d] | "
+             "link <idea> <problem> | duplicate <id> <original> | unduplicate <id> | digest"),
 )
 
 
@@ -29,11 +41,13 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     async def idea_command(turn: Turn, rest: str) -> Reply | None:
         draft = parse.draft_from_text(rest)
         if not draft.text:  # `idea` or `idea anon` alone: the form, in the person's own chat
-            form = idea_form(IdeaForm(core.config.mission_goals), anonymous=draft.anonymous)
+            form = idea_form(the_form(), anonymous=draft.anonymous)
             core.background.spawn(chat.tell_activity(turn.origin, message(form, "Share an idea")), name="send form")
             return None
-        await submit_idea(core, turn.origin, draft)
-        return None
+        return await propose_idea(core, turn.origin, draft)  # similar open ideas: the choice, else posted
+
+    def the_form() -> IdeaForm:
+        return IdeaForm(core.config.mission_goals, tuple(problem_store.open_problems(core.db)))
 
     @bot.command("hero")
     async def hero_command(turn: Turn, rest: str) -> Reply | None:
@@ -48,14 +62,16 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
             errors["solution"] = errors.pop("text")
         if not errors:
             try:
-                idea = await submit_idea(core, turn.origin, draft)
+                similar = await propose_idea(core, turn.origin, draft)
             except Refused as refusal:
-                errors = {"problem": str(refusal)}
+                errors = {"problem_id" if draft.problem_id else "problem": str(refusal)}  # the draft passed: the link failed
             except SaveFailed:
                 errors = {"problem": SAVE_FAILED}
             else:
-                return card([runs(f"Idea #{idea.id} is saved; it is being posted to the ideas channel.")])
-        return idea_form(IdeaForm(core.config.mission_goals), values, errors)
+                if similar is not None:
+                    return similar_card(similar)  # the form becomes the choice: Vote on one, or Post mine anyway
+                return card([runs("Your idea is saved; it is being posted to the ideas channel.")])
+        return idea_form(the_form(), values, errors)
 
     @bot.verb(VOTE_VERB)
     async def vote_clicked(turn: Turn, data: dict) -> dict:

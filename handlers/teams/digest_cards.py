@@ -1,0 +1,175 @@
+"""Adaptive Cards (1.5) for scheduled messages: the weekly digest, manager queues, reminders,
+escalations and pilot check-ins.
+
+The digest keeps the core's summary (first lines of each part, counts of the rest) and stays
+under Teams' ~80 KB however busy the week: each line is cut to `LINE_LIMIT`, each part to
+`SECTION_BYTES`, and `card()` drops the tail if it were ever still too big.
+Buttons use the Slack words; the decision buttons are the review cards' own
+(handlers/teams/decision_cards.py), so the decision flow answers them.
+"""
+
+from __future__ import annotations
+
+from bot.model import Idea, shorten
+from bot.notices import (
+    Escalation,
+    IdeaRef,
+    Line,
+    ManagerQueue,
+    Person,
+    PilotCheckIn,
+    Reminder,
+    Section,
+    WeeklyDigest,
+)
+from handlers.teams.cards import (
+    STATUS_BADGES,
+    Names,
+    card,
+    counts,
+    execute,
+    message,
+    name_of,
+    render,
+    runs,
+    text_block,
+)
+from handlers.teams.chat import people_of
+from handlers.teams.decision_cards import decision_actions, record_result_action
+
+REMIND_TOMORROW_VERB = "remind_tomorrow"
+LINE_LIMIT = 400
+SECTION_BYTES = 9_000  # seven parts of at most this stay well under the 80 KB of a Teams message
+MAX_QUEUE_SHOWN = 20
+
+
+def remind_action(idea: Idea) -> dict:
+    return execute("Remind me tomorrow", REMIND_TOMORROW_VERB, {"idea": idea.id})
+
+
+def line_runs(line: Line, names: Names) -> dict:
+    """A digest line: people by their Teams name, ideas in bold (with a link when there is one)."""
+    parts: list[str | tuple[str, dict]] = []
+    left = LINE_LIMIT
+    for part in line:
+        if isinstance(part, Person):
+            text, style = name_of(part.user_id, names), {"weight": "Bolder"}
+        elif isinstance(part, IdeaRef):
+            text, style = f"#{part.idea_id} {part.title}", {"weight": "Bolder"}
+            if part.link:
+                style = {**style, "selectAction": {"type": "Action.OpenUrl", "url": part.link}}
+        else:
+            text, style = part, {}
+        if left <= 0:
+            break
+        text = shorten(text, left) if len(text) > left else text
+        left -= len(text)
+        parts.append((text, style))
+    return runs(*parts)
+
+
+def section_blocks(item: Section, names: Names) -> list[dict]:
+    """The heading and as many whole lines as fit in `SECTION_BYTES`, then how many more there are."""
+    blocks = [text_block(item.heading, bold=True)]
+    blocks[0]["separator"] = True
+    used = 0
+    for n, line in enumerate(item.lines):
+        block = line_runs(line, names)
+        size = len(str(block).encode())
+        if used + size > SECTION_BYTES:
+            blocks.append(_more(len(item.lines) - n + item.hidden, item.more_hint))
+            return blocks
+        used += size
+        blocks.append(block)
+    if item.hidden:
+        blocks.append(_more(item.hidden, item.more_hint))
+    return blocks
+
+
+def _more(count: int, hint: str) -> dict:
+    hint = hint.replace("`/", "`")  # Teams commands have no slash
+    return text_block(f"…and {count:,} more" + (f" — see {hint}" if hint else ""), subtle=True)
+
+
+@render.register
+def _(reply: WeeklyDigest, names: Names) -> dict:
+    body = [text_block(reply.title, bold=True, size="Large")]
+    for item in reply.sections:
+        body += section_blocks(item, names)
+    return message(card(body), reply.title)
+
+
+def _days(days: int) -> str:
+    return f"{days} working day{'s' if days != 1 else ''}"
+
+
+def _heading(idea: Idea) -> tuple[str, dict]:
+    return f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}
+
+
+@render.register
+def _(reply: ManagerQueue, names: Names) -> dict:
+    body = [text_block(reply.title, bold=True, size="Medium")]
+    for item in reply.items[:MAX_QUEUE_SHOWN]:
+        idea = item.idea
+        flag = " · ⚠️ escalated" if item.escalated else ""
+        body.append({**runs(_heading(idea), f"\n{STATUS_BADGES[idea.status]} for {_days(item.waiting_days)} · "
+                             f"{counts(idea)}{flag}"), "separator": True})
+        body.append({"type": "ActionSet", "actions": decision_actions(idea)})
+    if reply.hidden:
+        body.append(text_block(f"…and {reply.hidden:,} more waiting: decide on these first, the rest follow next week",
+                               subtle=True))
+    return message(card(body), reply.title)
+
+
+@render.register
+def _(reply: Reminder, names: Names) -> dict:
+    idea = reply.idea
+    if reply.pilot_ended:
+        text = runs("⏰ The pilot of ", _heading(idea), f" ended on {reply.pilot_ended:%Y-%m-%d} and its result is "
+                    f"still missing ({_days(reply.waiting_days)} overdue).")
+        actions = [record_result_action(idea)]
+    else:
+        text = runs("⏰ ", _heading(idea), f" has waited {_days(reply.waiting_days)} for your decision "
+                    f"({STATUS_BADGES[idea.status]}).")
+        actions = decision_actions(idea)
+    body = [text, runs(counts(idea), subtle=True)]
+    return message(card(body, [*actions, remind_action(idea)]), f"Reminder: idea #{idea.id} is waiting for you")
+
+
+@render.register
+def _(reply: Escalation, names: Names) -> dict:
+    idea = reply.idea
+    what = (f" has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
+            else f" has waited {_days(reply.waiting_days)} for a decision")
+    managers: list[str | tuple[str, dict]] = []
+    for n, manager in enumerate(reply.managers[:5]):
+        managers += [", " if n else "", (name_of(manager, names), {"weight": "Bolder"})]
+    body = [runs("⚠️ Escalation: ", _heading(idea), what, ". Its managers: ", *(managers or ["no manager configured"]),
+                 "."),
+            text_block(f"`hero show {idea.id}`", subtle=True)]
+    return message(card(body), f"Escalation: idea #{idea.id}")
+
+
+@render.register
+def _(reply: PilotCheckIn, names: Names) -> dict:
+    idea = reply.idea
+    baseline = f"from {reply.baseline:g} " if reply.baseline is not None else ""
+    who = "🧪 Your idea " if reply.for_author else "🧪 The pilot of "
+    body = [runs(who, _heading(idea), f" ends today ({reply.ends_on:%Y-%m-%d}). How did it go?"),
+            runs(("Hypothesis: ", {"weight": "Bolder"}), reply.hypothesis),
+            runs(("Metric: ", {"weight": "Bolder"}), f"{reply.metric}, {baseline}to a target of {reply.target:g}")]
+    if reply.for_author:  # only a manager or the IT champion records the result: the author tells them
+        body.append(text_block("Tell your manager what you saw by replying in the idea's thread; they record the result."))
+        return message(card(body), f"The pilot of your idea #{idea.id} ends today")
+    return message(card(body, [record_result_action(idea)]), f"Pilot #{idea.id} ends today: record its result")
+
+
+@people_of.register
+def _(reply: WeeklyDigest) -> set[str]:
+    return {part.user_id for item in reply.sections for line in item.lines for part in line if isinstance(part, Person)}
+
+
+@people_of.register
+def _(reply: Escalation) -> set[str]:
+    return set(reply.managers[:5])
