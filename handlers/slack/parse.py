@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl
 
 from bot.chat import Origin
 from bot.model import Actor, Draft
@@ -72,3 +73,106 @@ def is_thread_reply(event: dict) -> bool:
         bool(thread_ts) and thread_ts != event.get("ts") and bool(event.get("user"))
         and event.get("subtype") in (None, "thread_broadcast", "file_share") and not event.get("bot_id")
     )
+
+
+class Malformed(ValueError):
+    """A request body that is not a payload herobot can act on; answered with a 400."""
+
+
+def read_body(raw: str, content_type: str | None) -> dict:
+    """The request body as Bolt expects it. Unlike Bolt's own parser, a slash command whose text
+    contains the word "payload" stays a slash command."""
+    if (content_type or "").split(";")[0].strip() == "application/json" or raw.startswith("{"):
+        data = _json(raw)
+    else:
+        fields = dict(parse_qsl(raw, keep_blank_values=True))
+        data = _json(fields["payload"]) if "payload" in fields and "command" not in fields else fields
+    problem = payload_problem(data)
+    if problem:
+        raise Malformed(problem)
+    return data
+
+
+def _json(raw: str):
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise Malformed(f"not JSON: {error}") from None
+
+
+def payload_problem(data) -> str | None:
+    """What makes `data` unusable, or None. Checks the fields the listeners read, with their types."""
+    if not isinstance(data, dict):
+        return "the payload is not an object"
+    if "command" in data:
+        return _command_problem(data)
+    kind = data.get("type")
+    if not isinstance(kind, str) or not kind:
+        return "no payload type"
+    if kind == "url_verification":
+        return None if isinstance(data.get("challenge"), str) else "no challenge"
+    if kind == "event_callback":
+        return _event_problem(data)
+    return _interaction_problem(data)
+
+
+def _strings(data: dict, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> str | None:
+    for key in required:
+        if not isinstance(data.get(key), str) or not data[key]:
+            return f"{key} is missing"
+    for key in optional:
+        if key in data and data[key] is not None and not isinstance(data[key], str):
+            return f"{key} is not text"
+    return None
+
+
+def _command_problem(data: dict) -> str | None:
+    problem = _strings(data, ("command", "user_id"), ("text", "channel_id", "response_url", "trigger_id", "team_id"))
+    if problem:
+        return problem
+    if not data["command"].startswith("/"):
+        return "command does not start with /"
+    return None if "text" in data else "text is missing"
+
+
+def _event_problem(data: dict) -> str | None:
+    if not isinstance(data.get("event_id"), str) or not data["event_id"]:
+        return "event_id is missing"
+    event = data.get("event")
+    if not isinstance(event, dict):
+        return "event is not an object"
+    kind = event.get("type")
+    if not isinstance(kind, str) or not kind:
+        return "event type is missing"
+    if kind in ("reaction_added", "reaction_removed"):
+        item = event.get("item")
+        if not isinstance(item, dict):
+            return "item is not an object"
+        return _strings(event, ("user", "reaction")) or _strings(item, ("type",), ("channel", "ts"))
+    if kind == "message":
+        return _strings(event, ("channel", "ts"), ("user", "text", "thread_ts", "subtype", "bot_id"))
+    return None
+
+
+def _interaction_problem(data: dict) -> str | None:
+    user = data.get("user")
+    if "user" in data and not (isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]):
+        return "user is not an object with an id"
+    for key in ("channel", "container", "view", "team"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            return f"{key} is not an object"
+    if data["type"] in ("block_actions", "view_submission") and not isinstance(user, dict):
+        return "user is missing"
+    if data["type"] == "block_actions":
+        actions = data.get("actions")
+        if not (isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
+            return "actions are missing"
+        if not any(isinstance(data.get(k), dict) for k in ("channel", "container")):
+            return "no channel"
+        for action in actions:
+            problem = _strings(action, ("action_id",), ("value", "block_id"))
+            if problem:
+                return problem
+    if data["type"] == "view_submission" and not isinstance(data.get("view"), dict):
+        return "view is missing"
+    return None
