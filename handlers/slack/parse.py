@@ -41,24 +41,33 @@ def draft_from_command(text: str) -> Draft:
 
 def view_metadata(body: dict) -> dict:
     try:
-        data = json.loads(body.get("view", {}).get("private_metadata") or "{}")
-    except ValueError:
+        data = json.loads(_dict(body.get("view")).get("private_metadata") or "{}")
+    except (ValueError, TypeError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def draft_from_view(view: dict) -> Draft:
-    values = view.get("state", {}).get("values", {})
+    values = _dict(_dict(view.get("state")).get("values"))
+
+    def element(block_id: str) -> dict:
+        return _dict(_dict(values.get(block_id)).get("value"))
 
     def text(block_id: str) -> str:
-        return ((values.get(block_id) or {}).get("value") or {}).get("value") or ""
+        value = element(block_id).get("value")
+        return value if isinstance(value, str) else ""
 
-    goal = ((values.get("mission_goal") or {}).get("value") or {}).get("selected_option") or {}
-    anonymous = ((values.get("anonymous") or {}).get("value") or {}).get("selected_options") or []
+    goal = _dict(element("mission_goal").get("selected_option")).get("value")
+    chosen = element("anonymous").get("selected_options")
+    anonymous = isinstance(chosen, list) and any(_dict(o).get("value") == "anonymous" for o in chosen)
     return Draft(
         problem=text("problem"), root_cause=text("root_cause"), solution=text("solution"), impact=text("impact"),
-        mission_goal=goal.get("value"), anonymous=any(o.get("value") == "anonymous" for o in anonymous),
+        mission_goal=goal if isinstance(goal, str) else None, anonymous=anonymous,
     )
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def reaction_name(raw: str) -> str:
@@ -73,6 +82,9 @@ def is_thread_reply(event: dict) -> bool:
         bool(thread_ts) and thread_ts != event.get("ts") and bool(event.get("user"))
         and event.get("subtype") in (None, "thread_broadcast", "file_share") and not event.get("bot_id")
     )
+
+
+INTERACTIONS = ("block_actions", "view_submission", "view_closed")
 
 
 class Malformed(ValueError):
@@ -104,6 +116,8 @@ def payload_problem(data) -> str | None:
     """What makes `data` unusable, or None. Checks the fields the listeners read, with their types."""
     if not isinstance(data, dict):
         return "the payload is not an object"
+    if data.get("ssl_check") == "1" and "command" not in data:
+        return None  # Slack checking the certificate; Bolt answers it
     if "command" in data:
         return _command_problem(data)
     kind = data.get("type")
@@ -113,6 +127,8 @@ def payload_problem(data) -> str | None:
         return None if isinstance(data.get("challenge"), str) else "no challenge"
     if kind == "event_callback":
         return _event_problem(data)
+    if kind not in INTERACTIONS:
+        return f"herobot does not handle {kind[:40]!r} payloads"  # and Bolt would stumble over some
     return _interaction_problem(data)
 
 
@@ -173,6 +189,13 @@ def _interaction_problem(data: dict) -> str | None:
             problem = _strings(action, ("action_id",), ("value", "block_id"))
             if problem:
                 return problem
-    if data["type"] == "view_submission" and not isinstance(data.get("view"), dict):
-        return "view is missing"
+    if data["type"] in ("view_submission", "view_closed"):
+        view = data.get("view")
+        if not isinstance(view, dict):
+            return "view is missing"
+        if problem := _strings(view, ("callback_id",), ("private_metadata", "id", "hash")):
+            return problem
+        state = view.get("state", {})
+        if not isinstance(state, dict) or not isinstance(state.get("values", {}), dict):
+            return "view state is not an object"
     return None
