@@ -23,6 +23,7 @@ def export_user(db: Database, user_id: str) -> dict:
         idea = store.get_idea(db, idea_id)
         record = idea_record(db, idea)
         record["author"] = user_id  # their own idea; anonymous ones are recognised by author_key
+        record.pop("voters")  # other people's ids are not theirs to have; the count stays
         ideas.append(record)
     return {"user": user_id, "ideas": ideas, **found}
 
