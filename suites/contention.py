@@ -64,7 +64,7 @@ async def cli_loop(env: dict, workdir: Path, seconds: float, results: Counter, p
 
 async def run(quick: bool = False) -> Report:
     report = Report("contention")
-    seconds = 8 if quick else 60
+    seconds = 4 if quick else 60
     rng = random.Random(4)
     with tempfile.TemporaryDirectory(prefix="herobot-contention-") as tmp:
         work = Path(tmp)

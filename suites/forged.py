@@ -182,11 +182,14 @@ async def run(quick: bool = False) -> Report:
                     statuses: Counter = Counter()
                     wrong: Counter = Counter()
                     samples: dict[str, str] = {}
-                    queue = [forged(rng, ts) for _ in range(total)]
+                    left = total
 
                     async def worker() -> None:
-                        while queue:
-                            category, body, headers, signature_fault = queue.pop()
+                        nonlocal left
+                        while left > 0:
+                            left -= 1
+                            # made just before sending: a request 301 s in the future must not age into the window
+                            category, body, headers, signature_fault = forged(rng, ts)
                             try:
                                 status, text = await post(session, server.url, body, headers)
                             except aiohttp.ClientError as error:
