@@ -29,6 +29,30 @@ def stored(db_path: Path) -> tuple[set, set]:
     return votes, comments
 
 
+async def counts_after_next_update(session, server, fake, messages, idea_of, acked_votes, tag: str) -> dict:
+    """One more vote on every idea; then every message must come to show the database's counts."""
+    for n, ts in enumerate(messages):
+        body = event_body(reaction_event(f"U{tag}{n}", ts))
+        status, _ = await post(session, server.url, body, signed(body, "application/json"))
+        if status == 200:
+            acked_votes.add((idea_of[ts], f"U{tag}{n}"))
+    mismatched = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        mismatched = {}
+        for ts in messages:
+            row = query(server.db_path, "SELECT (SELECT count(*) FROM votes WHERE idea_id = ?), "
+                                        "(SELECT count(*) FROM comments WHERE idea_id = ?)", (idea_of[ts], idea_of[ts]))[0]
+            shown = COUNTS.search(fake.last_text.get(ts, ""))
+            shown = (int(shown[1]), int(shown[2])) if shown else None
+            if shown != tuple(row):
+                mismatched[ts] = (shown, tuple(row))
+        if not mismatched:
+            return {}
+        await asyncio.sleep(0.25)
+    return mismatched
+
+
 async def run(quick: bool = False) -> Report:
     report = Report("crash safety")
     total, kills_wanted = (600, 5) if quick else (50_000, 200)
@@ -48,6 +72,7 @@ async def run(quick: bool = False) -> Report:
                     kills = answered = lost_answers = 0
                     missing_total = 0
                     checks_bad: list[str] = []
+                    count_checks = 0
 
                     def next_request():
                         nonlocal made
@@ -107,34 +132,21 @@ async def run(quick: bool = False) -> Report:
                         verdict = integrity(server.db_path)
                         if missing or verdict != "ok":
                             checks_bad.append(f"after kill {kills}: {missing} acknowledged missing, integrity {verdict}")
+                        if kills % 20 == 0 and kill_after is not None:  # the counts check costs a second or two
+                            count_checks += 1
+                            wrong = await counts_after_next_update(session, server, fake, messages, idea_of,
+                                                                   acked_votes, f"CHECK{kills}N")
+                            if wrong:
+                                checks_bad.append(f"after kill {kills}: message counts differ from the db: {wrong}")
                         if made >= total and kills < kills_wanted:
                             total += per_epoch  # keep streaming until enough kills happened
 
-                    # The next update: one more vote on every idea, then the messages must show the db's counts.
-                    for n, ts in enumerate(messages):
-                        body = event_body(reaction_event(f"UFINAL{n}", ts))
-                        status, _ = await post(session, server.url, body, signed(body, "application/json"))
-                        if status == 200:
-                            acked_votes.add((idea_of[ts], f"UFINAL{n}"))
-                    mismatched = {}
-                    deadline = time.monotonic() + 30
-                    while time.monotonic() < deadline:
-                        mismatched = {}
-                        for ts in messages:
-                            row = query(server.db_path, "SELECT (SELECT count(*) FROM votes WHERE idea_id = ?), "
-                                                        "(SELECT count(*) FROM comments WHERE idea_id = ?)",
-                                        (idea_of[ts], idea_of[ts]))[0]
-                            shown = COUNTS.search(fake.last_text.get(ts, ""))
-                            shown = (int(shown[1]), int(shown[2])) if shown else None
-                            if shown != tuple(row):
-                                mismatched[ts] = (shown, tuple(row))
-                        if not mismatched:
-                            break
-                        await asyncio.sleep(0.5)
+                    mismatched = await counts_after_next_update(session, server, fake, messages, idea_of, acked_votes, "FINAL")
                     votes, comments = stored(server.db_path)
                     report.figure("requests answered 2xx", answered)
                     report.figure("requests cut off and redelivered", lost_answers)
                     report.figure("kills", kills)
+                    report.figure("message-count checks after a restart", count_checks + 1)
                     report.figure("votes / comments stored", f"{len(votes)} / {len(comments)}")
                     report.figure("acknowledged but missing", missing_total + len(acked_votes - votes))
                     report.promise(kills >= kills_wanted, f"only {kills} kills")
