@@ -143,7 +143,7 @@ def _strings(data: dict, required: tuple[str, ...], optional: tuple[str, ...] = 
 
 
 def _command_problem(data: dict) -> str | None:
-    problem = _strings(data, ("command", "user_id"), ("text", "channel_id", "response_url", "trigger_id", "team_id"))
+    problem = _strings(data, ("command", "user_id", "trigger_id"), ("text", "channel_id", "response_url", "team_id"))
     if problem:
         return problem
     if not data["command"].startswith("/"):
@@ -160,13 +160,16 @@ def _event_problem(data: dict) -> str | None:
     kind = event.get("type")
     if not isinstance(kind, str) or not kind:
         return "event type is missing"
+    # fields Bolt itself reads from any event (to find the user, channel, thread) must be text
+    if problem := _strings(event, (), ("user", "channel", "ts", "thread_ts", "event_ts", "subtype", "bot_id", "text")):
+        return problem
     if kind in ("reaction_added", "reaction_removed"):
         item = event.get("item")
         if not isinstance(item, dict):
             return "item is not an object"
         return _strings(event, ("user", "reaction")) or _strings(item, ("type",), ("channel", "ts"))
     if kind == "message":
-        return _strings(event, ("channel", "ts"), ("user", "text", "thread_ts", "subtype", "bot_id"))
+        return _strings(event, ("channel", "ts"))
     return None
 
 
