@@ -111,6 +111,8 @@ async def main_async(seconds: float, ideas: int, runs: int = 1) -> int:
                 results[key]["errors"] = sum(m["errors"] for m in measured)
             for process, _ in bare.values():
                 process.terminate()
+            print_results(results, None)
+            print(f"timing done; now posting up to {ideas:,} ideas for the memory figure", flush=True)
             posted = query(server.db_path, "SELECT count(*) FROM ideas")[0][0]
             if ideas > posted:
                 async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=16)) as session:
