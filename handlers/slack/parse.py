@@ -160,16 +160,22 @@ def _event_problem(data: dict) -> str | None:
     kind = event.get("type")
     if not isinstance(kind, str) or not kind:
         return "event type is missing"
-    # fields Bolt itself reads from any event (to find the user, channel, thread) must be text
-    if problem := _strings(event, (), ("user", "channel", "ts", "thread_ts", "event_ts", "subtype", "bot_id", "text")):
+    # fields Bolt itself reads from any event (to find the user, channel, thread): text, or for
+    # user and channel also an object with a text id (channel_rename sends one)
+    if problem := _strings(event, (), ("ts", "thread_ts", "event_ts", "subtype", "bot_id", "text")):
         return problem
+    for key in ("user", "channel"):
+        value = event.get(key)
+        if value is not None and not isinstance(value, str) and not (
+                isinstance(value, dict) and isinstance(value.get("id", ""), str)):
+            return f"{key} is neither text nor an object with an id"
     if kind in ("reaction_added", "reaction_removed"):
         item = event.get("item")
         if not isinstance(item, dict):
             return "item is not an object"
         return _strings(event, ("user", "reaction")) or _strings(item, ("type",), ("channel", "ts"))
     if kind == "message":
-        return _strings(event, ("channel", "ts"))
+        return _strings(event, ("channel", "ts"), ("user",))
     return None
 
 
