@@ -202,7 +202,7 @@ def _interaction_problem(data: dict) -> str | None:
         view = data.get("view")
         if not isinstance(view, dict):
             return "view is missing"
-        if problem := _strings(view, ("callback_id",), ("private_metadata", "id", "hash")):
+        if problem := _strings(view, ("callback_id", "type"), ("private_metadata", "id", "hash")):
             return problem
         state = view.get("state", {})
         if not isinstance(state, dict) or not isinstance(state.get("values", {}), dict):
