@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 import aiohttp
 
 from suites.common import (FakeSlackServer, Report, Server, event_body, parse_args, post, posted_ideas, query,
-                           reaction_event, reply_event, run_cli, signed)
+                           reaction_event, reply_event, signed)
 
 LOCKED = "database is locked"
 
