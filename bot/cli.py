@@ -1,4 +1,4 @@
-"""The `herobot` command: serve, shell, export, digest."""
+"""The `herobot` command: serve, shell, export, digest, backup, restore, forget."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
+from pathlib import Path
 
 from bot.config import Config, ConfigError, Settings
 from bot.export import export
 from bot.lifecycle import running_core
+from bot.privacy import export_user, forget
+from storage.backup import InUse, backup, restore
 from storage.db import open_database
 
 
@@ -39,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     shell.set_defaults(run=_shell)
 
     exporter = commands.add_parser("export", help="print the whole database as JSON")
+    exporter.add_argument("--user", help="only everything stored about this user id")
     exporter.set_defaults(run=_export)
 
     digest = commands.add_parser("digest", help="the weekly digest of the last seven days: print it, or send it now")
@@ -48,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--platform", choices=("slack", "teams"),
                         help="preview that platform's digest (default: every platform's ideas)")
     digest.set_defaults(run=_digest)
+
+    backup = commands.add_parser("backup", help="copy the live database to PATH (safe while serving)")
+    backup.add_argument("path")
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser("restore", help="replace the database with the backup at PATH (stop serve first)")
+    restore.add_argument("path")
+    restore.set_defaults(run=_restore)
+
+    forget = commands.add_parser("forget", help="remove a person's ids and words from the database")
+    forget.add_argument("user", help="their user id, e.g. U0123ABCD")
+    forget.set_defaults(run=_forget)
     return parser
 
 
@@ -73,7 +90,8 @@ def _shell(settings: Settings, args: argparse.Namespace) -> int:
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings.db_path)
     try:
-        json.dump(export(db), sys.stdout, ensure_ascii=False, indent=2)
+        document = export_user(db, args.user) if args.user else export(db)
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     finally:
         db.close()
@@ -109,6 +127,47 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(preview() if args.preview else send())
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    open_database(settings.db_path).close()  # the schema is current before it is copied
+    try:
+        backup(settings.db_path, args.path)
+    except (OSError, sqlite3.Error) as error:
+        print(f"herobot: backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up {settings.db_path} to {args.path} (integrity_check ok)", file=sys.stderr)
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    if not Path(args.path).is_file():
+        print(f"herobot: no backup at {args.path}", file=sys.stderr)
+        return 1
+    try:
+        restore(args.path, settings.db_path)
+    except InUse as error:
+        print(f"herobot: {error}", file=sys.stderr)
+        return 3
+    except (OSError, sqlite3.Error) as error:
+        print(f"herobot: restore failed: {error}", file=sys.stderr)
+        return 1
+    open_database(settings.db_path).close()  # an older backup gets today's migrations
+    print(f"restored {settings.db_path} from {args.path}", file=sys.stderr)
+    return 0
+
+
+def _forget(settings: Settings, args: argparse.Namespace) -> int:
+    db = open_database(settings.db_path)
+    try:
+        changed = forget(db, args.user)
+    except (ValueError, LookupError) as error:
+        print(f"herobot: {error}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    print(json.dumps({"forgotten": args.user, "changed": changed}))
+    return 0
 
 
 if __name__ == "__main__":

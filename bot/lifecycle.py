@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from bot.config import Config, Settings
 from bot.core import Core
+from storage.backup import in_use
 from storage.db import open_database
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,13 @@ log = logging.getLogger(__name__)
 async def running_core(settings: Settings, config: Config | None = None) -> AsyncIterator[Core]:
     """A core over the settings' database; on exit, background work is drained before the db closes."""
     config = config or Config.load(settings.config_path)
+    with in_use(settings.db_path):  # `herobot restore` refuses while this is held
+        async with _open_core(settings, config) as core:
+            yield core
+
+
+@contextlib.asynccontextmanager
+async def _open_core(settings: Settings, config: Config) -> AsyncIterator[Core]:
     db = open_database(settings.db_path)
     core = Core(db=db, config=config)
     log.info("database %s is open", settings.db_path)

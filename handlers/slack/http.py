@@ -2,7 +2,8 @@
 
 Slack's SignatureVerifier raises on a non-numeric or absurdly long timestamp, which Bolt
 would turn into a 500; every signature fault must be a 401, so the headers and the HMAC
-are checked here first, over the raw bytes.
+are checked here first, over the raw bytes. The body is then parsed and its shape checked
+(handlers.slack.parse.read_body): a malformed payload is a 400, never a listener's crash.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ import time
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
+
+from handlers.slack.parse import Malformed, read_body
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +50,13 @@ def slack_endpoint(bolt: AsyncApp, signing_secret: str | None):
         if not signing_secret or not signature_ok(signing_secret, request.headers, body):
             return web.json_response({"error": "invalid signature"}, status=401)
         try:
-            bolt_request = AsyncBoltRequest(body=body.decode("utf-8"), query=request.query_string,
-                                            headers=dict(request.headers))
-        except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
+            text = body.decode("utf-8")
+            payload = read_body(text, request.headers.get("Content-Type"))
+        except (UnicodeDecodeError, Malformed):
             return web.json_response({"error": "malformed payload"}, status=400)
+        bolt_request = AsyncBoltRequest(body="", query=request.query_string, headers=dict(request.headers))
+        bolt_request.raw_body, bolt_request.body = text, payload  # parsed once, by our rules
+        bolt_request.context = build_async_context(AsyncBoltContext({}), payload)
         return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
     return handle

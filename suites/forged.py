@@ -1,0 +1,235 @@
+"""Suite 1: forged and malformed requests against `herobot serve`.
+
+Every forged request gets a 4xx (401 for signature faults), none a 5xx, and the database
+is byte-for-byte unchanged (a digest of its full dump). Then timestamps 299 s off either
+way, with a good signature, are accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+
+from suites.common import (CHANNEL, SECRET, FakeSlackServer, Report, Server, command_body, dump_digest,
+                           event_body, parse_args, post, posted_ideas, query, reaction_event, reply_event, signed)
+from tests.slack_requests import sign
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
+
+def templates(ts: str) -> list[tuple[bytes, str]]:
+    """Valid requests (which would act) to forge from."""
+    from urllib.parse import urlencode
+    click = {"type": "block_actions", "user": {"id": "U9"}, "team": {"id": "T1"}, "api_app_id": "A1",
+             "channel": {"id": CHANNEL}, "container": {"type": "message", "channel_id": CHANNEL, "message_ts": ts},
+             "actions": [{"type": "button", "action_id": "idea_vote", "block_id": "b", "value": "1"}],
+             "trigger_id": "t", "token": "legacy"}
+    return [
+        (command_body("A forged idea", user="U9"), FORM),
+        (command_body("1", user="U9", command="/hero"), FORM),
+        (event_body(reaction_event("U9", ts)), JSON),
+        (event_body(reply_event("U9", ts, "forged comment", f"{time.time():.6f}")), JSON),
+        (urlencode({"payload": json.dumps(click)}).encode(), FORM),
+    ]
+
+
+def _wrong_value(rng: random.Random):
+    return rng.choice([None, 7, 3.5, True, [], ["x"], {}, {"id": []}, "", "x" * 5000, "\u0000\ud7ff"])
+
+
+def _mutate_structure(rng: random.Random, body: bytes, kind: str) -> tuple[bytes, str]:
+    """A signed request whose payload is malformed: a required field gone or of the wrong type."""
+    from urllib.parse import parse_qsl, urlencode
+    if kind == FORM:
+        fields = dict(parse_qsl(body.decode()))
+        if "payload" in fields:
+            payload = json.loads(fields["payload"])
+            victim = rng.choice(["type", "user", "actions", "channel", "container"])
+            if rng.random() < 0.5 or victim == "type":
+                payload[victim] = _wrong_value(rng) if victim != "type" else rng.choice(["", "who_knows", 5, None])
+            else:
+                payload.pop(victim)
+            if victim in ("channel", "container") and payload.get(victim) is not None and payload.get(victim) != {}:
+                payload[victim] = rng.choice([[], 5, "C1"])
+            if victim in ("channel", "container"):  # both gone or broken: no channel at all
+                payload["channel"] = rng.choice([[], 5, "C1"])
+                payload["container"] = rng.choice([[], 5, "C1"])
+            fields["payload"] = json.dumps(payload)
+        else:
+            victim = rng.choice(["command", "user_id", "text"])
+            if rng.random() < 0.5:
+                fields.pop(victim)
+            else:
+                fields[victim] = "" if victim != "text" else None
+                if fields[victim] is None:
+                    fields.pop(victim)
+        return urlencode(fields).encode(), FORM
+    data = json.loads(body)
+    event = data["event"]
+    victim = rng.choice(["type", "event", "event_id", "event.type", "event.user", "event.item", "event.ts",
+                         "event.text", "event.thread_ts"])
+    if victim in ("event.item",) and event["type"] == "message":
+        victim = "event.ts"
+    if victim in ("event.ts", "event.text", "event.thread_ts") and event["type"] != "message":
+        victim = "event.item"
+    if victim.startswith("event."):
+        key = victim.split(".", 1)[1]
+        event[key] = rng.choice([7, [], {}, True, 3.5])  # None would be a legal absent optional field
+    elif victim == "type":
+        data["type"] = rng.choice(["", "who_knows", 5, None, []])
+    else:
+        data[victim] = rng.choice([None, 5, [], "x", ""]) if victim == "event" else rng.choice([None, 5, []])
+    return json.dumps(data).encode(), JSON
+
+
+def forged(rng: random.Random, ts: str) -> tuple[str, bytes, dict, bool]:
+    """(category, body, headers, is a signature fault)."""
+    body, kind = rng.choice(templates(ts))
+    now = int(time.time())
+    category = rng.choice(["flipped byte", "wrong secret", "stale", "future", "no timestamp", "no signature",
+                           "non-numeric timestamp", "long timestamp", "non-ascii signature", "truncated body",
+                           "malformed json", "malformed form", "unknown type", "wrong field", "not utf-8",
+                           "oversized body", "wrong content type"] + ["wrong field"] * 3)
+    if category == "oversized body" and rng.random() < 0.8:
+        category = "truncated body"  # keep 1 MB bodies rare
+    signature_fault = True
+    if category == "flipped byte":
+        headers = signed(body, kind)
+        data = bytearray(body)
+        i = rng.randrange(len(data))
+        data[i] ^= 1 << rng.randrange(8)
+        body = bytes(data)
+    elif category == "wrong secret":
+        headers = signed(body, kind, secret=rng.choice(["", "x", SECRET[:-1], SECRET + "x", SECRET.upper()]))
+    elif category in ("stale", "future"):
+        skew = rng.choice([301, 302, 400, 3600, 86400 * 365, now])
+        headers = {"Content-Type": kind, **sign(body, secret=SECRET,
+                                                timestamp=now - skew if category == "stale" else now + skew)}
+    elif category == "no timestamp":
+        headers = signed(body, kind)
+        headers.pop("X-Slack-Request-Timestamp")
+    elif category == "no signature":
+        headers = signed(body, kind)
+        headers.pop("X-Slack-Signature")
+        if rng.random() < 0.3:
+            headers.pop("X-Slack-Request-Timestamp")
+    elif category == "non-numeric timestamp":
+        headers = signed(body, kind)
+        headers["X-Slack-Request-Timestamp"] = rng.choice(
+            ["", "yesterday", "-1", "+1", f"{now}.5", "1e9", "0x6553f100", "١٢٣", "NaN"])
+    elif category == "long timestamp":
+        headers = signed(body, kind)
+        headers["X-Slack-Request-Timestamp"] = rng.choice(["9", "0", "1"]) * rng.choice([13, 40, 5000])
+    elif category == "non-ascii signature":
+        headers = signed(body, kind)
+        good = headers["X-Slack-Signature"]
+        i = rng.randrange(3, len(good))
+        headers["X-Slack-Signature"] = good[:i] + rng.choice("üé漢字ß€\u00a0") + good[i + 1:]
+    elif category == "truncated body":
+        headers = signed(body, kind)
+        body = body[:rng.randrange(len(body))]
+    elif category == "oversized body":
+        big = body + b"&x=" + b"a" * (1024 * 1024 + rng.randrange(1000))
+        headers, body = signed(big, kind), big
+        signature_fault = False
+    else:
+        signature_fault = False
+        if category == "malformed json":
+            text = rng.choice([b"{", b"[]", b"null", b"7", b'"x"', b'{"type": }', body[:-1], b"{\"type\": \"event_callback\""])
+            body, kind = text, JSON
+        elif category == "malformed form":
+            body = rng.choice([b"payload=%7Bnot-json", b"payload=%5B%5D", b"payload=null", b"payload=7", b"=&=&",
+                               b"payload=" + b"%7B" * 50, b"%%%%", b"command"])
+            kind = FORM
+        elif category == "unknown type":
+            body = json.dumps({"type": rng.choice(["who_knows", "app_rate_limited_x", "", "block_actions"]),
+                               "token": "legacy"}).encode()
+            kind = JSON
+        elif category == "wrong field":
+            body, kind = _mutate_structure(rng, body, kind)
+        elif category == "not utf-8":
+            body = rng.choice([b"\xff\xfe\x00", b"payload=\xc3\x28", b"command=%2Fidea&text=\xff&user_id=U9"])
+        elif category == "wrong content type":
+            kind = rng.choice(["text/plain", "application/xml", ""])
+            body = b"<xml/>" if kind != "" else b"\x00\x01"
+        headers = signed(body, kind)
+    headers = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
+    return category, body, headers, signature_fault
+
+
+async def run(quick: bool = False) -> Report:
+    report = Report("forged and malformed requests")
+    total = 300 if quick else 10_000
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="herobot-forged-") as tmp:
+        async with FakeSlackServer() as fake:
+            server = Server(Path(tmp), Path(tmp) / "forged.db", fake.base_url)
+            await server.start()
+            try:
+                async with aiohttp.ClientSession() as session:
+                    (ts,) = await posted_ideas(session, server, 1)
+                    await asyncio.sleep(0.5)  # let the poster's note and link settle
+                    before = dump_digest(server.db_path)
+                    statuses: Counter = Counter()
+                    wrong: Counter = Counter()
+                    samples: dict[str, str] = {}
+                    left = total
+
+                    async def worker() -> None:
+                        nonlocal left
+                        while left > 0:
+                            left -= 1
+                            # made just before sending: a request 301 s in the future must not age into the window
+                            category, body, headers, signature_fault = forged(rng, ts)
+                            try:
+                                status, text = await post(session, server.url, body, headers)
+                            except aiohttp.ClientError as error:
+                                status, _text = 0, type(error).__name__
+                            statuses[status] += 1
+                            expected = status == 401 if signature_fault else 400 <= status < 500
+                            if not expected:
+                                wrong[f"{category} -> {status}"] += 1
+                                samples.setdefault(f"{category} -> {status}", body[:300].decode("latin-1"))
+
+                    await asyncio.gather(*(worker() for _ in range(8)))
+                    after = dump_digest(server.db_path)
+                    report.figure("requests", total)
+                    report.figure("statuses", dict(sorted(statuses.items())))
+                    report.promise(not wrong, f"unexpected answers: {dict(wrong)}; samples: {samples}")
+                    report.promise(not any(s >= 500 for s in statuses), "a forged request got a 5xx")
+                    report.promise(before == after, "the database changed")
+                    report.promise(server.process.poll() is None, "the server died")
+
+                    ideas_before = query(server.db_path, "SELECT count(*) FROM ideas")[0][0]
+                    accepted = []
+                    # two unlike texts: a second similar idea would be held by the duplicate check
+                    for skew, text in ((-299, "Early signature: refund slips"), (299, "Late clock: parcel lockers")):
+                        body = command_body(text, user="U8")
+                        headers = {"Content-Type": FORM, **sign(body, secret=SECRET, timestamp=int(time.time()) + skew)}
+                        accepted.append((await post(session, server.url, body, headers))[0])
+                    ideas_after = query(server.db_path, "SELECT count(*) FROM ideas")[0][0]
+                    report.figure("±299 s answers", accepted)
+                    report.promise(accepted == [200, 200] and ideas_after == ideas_before + 2,
+                                   "a good signature 299 s off was not accepted")
+            finally:
+                server.stop()
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    report = asyncio.run(run(parse_args(argv)))
+    report.print()
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
