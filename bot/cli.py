@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
@@ -17,9 +18,13 @@ from bot.privacy import export_user, forget
 from storage.backup import InUse, backup, restore
 from storage.db import open_database
 
+log = logging.getLogger("herobot")
 
-def main(argv: list[str] | None = None) -> int:
+
+def main(argv: list[str] | None = None, teams_tokens=None) -> int:
+    """`teams_tokens` replaces MSAL as the source of Bot Connector tokens (tests only; see create_app)."""
     args = _parser().parse_args(argv)
+    args.teams_tokens = teams_tokens
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     try:
@@ -33,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="herobot", description="Crowdsource service fixes in Slack and Teams.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="serve Slack (and later Teams) over HTTP")
+    serve = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.set_defaults(run=_serve)
@@ -51,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     what.add_argument("--preview", action="store_true", help="print the digest as text; nothing is sent")
     what.add_argument("--send", action="store_true", help="post the digest to the ideas channel now")
     digest.add_argument("--platform", choices=("slack", "teams"),
-                        help="preview that platform's digest (default: every platform's ideas)")
+                        help="preview or send that platform's digest (default: preview every platform's ideas; "
+                             "send to every platform that has credentials and an ideas channel)")
     digest.set_defaults(run=_digest)
 
     backup = commands.add_parser("backup", help="copy the live database to PATH (safe while serving)")
@@ -72,6 +78,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from handlers.web import serve  # the composition root; imports the platform SDKs
 
     Config.load(settings.config_path)  # fail fast on a broken config
+    if settings.teams_enabled and (problem := _teams_missing()):
+        log.error(problem)
+        return 3
     serve(settings, args.host, args.port)
     return 0
 
@@ -109,24 +118,79 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     async def send() -> int:
-        from handlers.slack.app import standalone_chat
-
-        if not settings.slack_bot_token:
-            print("herobot: digest --send needs SLACK_BOT_TOKEN", file=sys.stderr)
+        config = Config.load(settings.config_path)
+        platforms, problem = _digest_targets(settings, config, args.platform)
+        if problem:
+            print(f"herobot: {problem}", file=sys.stderr)
             return 2
-        async with running_core(settings) as core, standalone_chat(settings) as chat:
-            core.connect(chat)
-            send = digest.manual_digest(core, core.now(), chat.platform)
-            if send is None:
-                print("herobot: set [slack] ideas_channel in the config to send the digest", file=sys.stderr)
-                return 2
-            if not await deliver_all(core, [send]):
-                print("herobot: the digest could not be sent; see the log above", file=sys.stderr)
-                return 1
-            print(f"The digest is posted to {send.key.recipient}.")
-        return 0
+        if "teams" in platforms and (problem := _teams_missing()):
+            print(f"herobot: {problem}", file=sys.stderr)
+            return 3
+        status = 0
+        async with running_core(settings, config) as core, contextlib.AsyncExitStack() as chats:
+            for platform in platforms:
+                chat = await chats.enter_async_context(_standalone_chat(platform, settings, core, args.teams_tokens))
+                core.connect(chat)
+                if platform == "teams" and not _teams_reachable(core):
+                    print("herobot: no Teams conversation is known yet, so there is no Bot Connector address to "
+                          "send to: install the app in the team (or say `hero help` to the bot) with "
+                          "`herobot serve` running, then send again", file=sys.stderr)
+                    status = max(status, 2)
+                    continue
+                send = digest.manual_digest(core, core.now(), platform)
+                if not await deliver_all(core, [send]):
+                    print(f"herobot: the {platform} digest could not be sent; see the log above", file=sys.stderr)
+                    status = max(status, 1)
+                    continue
+                print(f"The digest is posted to {send.key.recipient} on {platform}.")
+        return status
 
     return asyncio.run(preview() if args.preview else send())
+
+
+CREDENTIALS = {
+    "slack": "SLACK_BOT_TOKEN",
+    "teams": "MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID",
+}
+
+
+def _digest_targets(settings: Settings, config: Config, only: str | None) -> tuple[list[str], str | None]:
+    """The platforms `digest --send` posts to (those with credentials and an ideas channel), or why none."""
+    ready = {"slack": bool(settings.slack_bot_token), "teams": settings.teams_enabled}
+    if only:
+        if not ready[only]:
+            return [], f"digest --send --platform {only} needs {CREDENTIALS[only]}"
+        if config.channel(only, "ideas") is None:
+            return [], f"set [{only}] ideas_channel in the config to send the digest"
+        return [only], None
+    platforms = [p for p in ("slack", "teams") if ready[p] and config.channel(p, "ideas")]
+    if not platforms:
+        return [], ("digest --send needs a platform with credentials and an ideas channel: "
+                    f"{CREDENTIALS['slack']} and [slack] ideas_channel, or {CREDENTIALS['teams']} "
+                    "and [teams] ideas_channel")
+    return platforms, None
+
+
+def _standalone_chat(platform: str, settings: Settings, core, teams_tokens):
+    if platform == "slack":
+        from handlers.slack.app import standalone_chat
+
+        return standalone_chat(settings)
+    from handlers.teams.app import standalone_chat
+
+    return standalone_chat(settings, core.db, core.now, teams_tokens)
+
+
+def _teams_missing() -> str | None:
+    from handlers.teams import missing_extra
+
+    return missing_extra()
+
+
+def _teams_reachable(core) -> bool:
+    from storage.teams import latest_conversation
+
+    return latest_conversation(core.db) is not None
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:

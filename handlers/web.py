@@ -92,18 +92,17 @@ def build_teams_endpoint(core: Core, settings: Settings, session: aiohttp.Client
     from handlers.teams.chat import TeamsChat
     from handlers.teams.connector import Connector
     from handlers.teams.http import teams_endpoint
-    from handlers.teams.tokens import Tokens, msal_provider
+    from handlers.teams.tokens import Tokens, token_provider
 
     if settings.teams_anonymous:
         log.warning("!!! Teams is on WITHOUT AUTHENTICATION (HEROBOT_TEAMS_ANONYMOUS=1): anyone who reaches "
                     "POST /api/messages acts as anyone, and nothing sent to Teams carries a token. "
                     "For local testing only. !!!")
-        auth, provider = None, None
+        auth = None
     else:
         auth = BotFrameworkAuth(session, settings.microsoft_app_id, settings.teams_openid_url)
-        provider = tokens or msal_provider(settings)
         log.info("Teams is on at POST /api/messages")
-    connector = Connector(session, Tokens(provider), settings.teams_retry_delay)
+    connector = Connector(session, Tokens(token_provider(settings, tokens)), settings.teams_retry_delay)
     bot = build_teams(core, TeamsChat(connector, core.db, core.now), settings.message_update_interval)
     return teams_endpoint(bot, auth)
 

@@ -3,11 +3,21 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+import aiohttp
+from sqlite_utils import Database
+
+from bot.config import Settings
 from bot.core import Core
 from bot.refresh import TokenBucket
 from handlers.teams import decisions, ideas, nudges, problems
 from handlers.teams.bot import TeamsBot
 from handlers.teams.chat import TeamsChat
+from handlers.teams.connector import Connector
+from handlers.teams.tokens import TokenProvider, Tokens, token_provider
 
 FEATURES = (ideas, decisions, problems, nudges)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
@@ -21,3 +31,13 @@ def build_teams(core: Core, chat: TeamsChat, per_message: float) -> TeamsBot:
     for feature in FEATURES:
         feature.register(bot, core, chat)
     return bot
+
+
+@contextlib.asynccontextmanager
+async def standalone_chat(settings: Settings, db: Database, clock: Callable[[], datetime],
+                          tokens: TokenProvider | None = None) -> AsyncIterator[TeamsChat]:
+    """A Teams chat port without the bot, for one-off sends from the command line. It sends to the
+    serviceUrl of the conversation references stored in `db`, with MSAL tokens (`tokens` in tests)."""
+    async with aiohttp.ClientSession() as session:
+        connector = Connector(session, Tokens(token_provider(settings, tokens)), settings.teams_retry_delay)
+        yield TeamsChat(connector, db, clock)

@@ -33,11 +33,21 @@ class Tokens:
         return {"Authorization": f"Bearer {token}"}
 
 
+def token_provider(settings: Settings, override: TokenProvider | None = None) -> TokenProvider | None:
+    """Where Bot Connector tokens come from: nowhere in anonymous mode, else `override` (tests) or MSAL."""
+    if settings.teams_anonymous:
+        return None
+    return override or msal_provider(settings)
+
+
 def msal_provider(settings: Settings) -> TokenProvider:
+    """MSAL's client-credentials flow for the Entra app: authority login.microsoftonline.com/<tenant>,
+    scope https://api.botframework.com/.default. Nothing is fetched until the first token is needed."""
     from microsoft_agents.authentication.msal import MsalAuth
     from microsoft_agents.hosting.core import AgentAuthConfiguration, AuthTypes
 
     return MsalAuth(AgentAuthConfiguration(
         auth_type=AuthTypes.client_secret, client_id=settings.microsoft_app_id,
         tenant_id=settings.microsoft_app_tenant_id, client_secret=settings.microsoft_app_password,
+        scopes=list(SCOPES),
     ))
