@@ -30,7 +30,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
 
 from bot import decisions
 from bot.chat import Origin
@@ -41,7 +41,8 @@ from bot.duplicates import mark_duplicate, unmark_duplicate
 from bot.errors import Refused
 from bot.ideas import comment_on_idea, react, submit_idea, toggle_vote
 from bot.model import TRANSITIONS, Actor, Draft, Status
-from bot.review import SYSTEM
+from bot.refresh import TokenBucket
+from bot.review import ANONYMOUS_AUTHOR, SYSTEM
 from storage import ideas as store
 from storage.db import open_database
 from suites.common import Report, parse_args
@@ -51,6 +52,7 @@ CHANNEL = "C0IDEAS"
 MANAGER, GOAL_MANAGER, CHAMPION = "UMGR", "UGOAL", "UIT"
 GOAL = "Shorter waits"  # routed to GOAL_MANAGER only
 PEOPLE = ("U1", "U2", "U3", MANAGER, GOAL_MANAGER, CHAMPION)
+DECIDERS = (MANAGER, MANAGER, GOAL_MANAGER, GOAL_MANAGER, CHAMPION, "U1")  # mostly people who may
 THRESHOLD = 3
 CONFIG = {
     "slack": {"ideas_channel": CHANNEL},
@@ -139,6 +141,8 @@ def decision_values(kind: str, variant: int, piloting: bool) -> dict:
 def make_machine(stats: Stats):
     class CoreMachine(RuleBasedStateMachine):
         ideas = Bundle("ideas")
+        merged = Bundle("merged")  # ideas that were marked duplicates (perhaps undone since)
+        approved = Bundle("approved")  # ideas that were approved or piloted (perhaps decided further since)
 
         def __init__(self) -> None:
             super().__init__()
@@ -149,11 +153,12 @@ def make_machine(stats: Stats):
             self.core = Core(db=self.db, config=Config.from_dict(CONFIG),
                              clock=lambda: START + timedelta(seconds=next(self.ticks)))
             self.chat = RecordingChat()
-            self.core.connect(self.chat, per_message=0)
+            self.core.connect(self.chat, per_message=0, bucket=TokenBucket(per_minute=10**9, burst=10**6))  # no pacing
             self.loop = asyncio.new_event_loop()
             # the model
             self.status: dict[int, Status] = {}
             self.goal: dict[int, bool] = {}
+            self.author: dict[int, tuple[str, bool]] = {}  # idea -> (author, anonymous)
             self.own: dict[int, dict[str, set[str]]] = {}  # idea -> person -> their own vote marks
             self.comments: dict[int, int] = {}
             self.parent: dict[int, int] = {}  # duplicate -> original
@@ -217,6 +222,7 @@ def make_machine(stats: Stats):
             idea = self.run(submit_idea(self.core, Origin(PLATFORM, author, "C0GENERAL"), draft))
             assert idea.id not in self.status, "an idea number was reused"
             self.status[idea.id], self.goal[idea.id] = S.OPEN, goal
+            self.author[idea.id] = (author, anonymous)
             self.own[idea.id], self.comments[idea.id] = {}, 0
             assert store.get_idea(self.db, idea.id).message_id, "a posted idea has no message"
             self.hit("post")
@@ -260,14 +266,21 @@ def make_machine(stats: Stats):
                 marks.discard(f"reaction:{name}")
                 self.hit("reaction removed")
 
-        @rule(idea=ideas, person=st.sampled_from(PEOPLE))
-        def comment(self, idea, person):
+        @rule(idea=ideas, person=st.sampled_from(PEOPLE), by_author=st.booleans())
+        def comment(self, idea, person, by_author):
+            if by_author:
+                person = self.author[idea][0]
             self.run(comment_on_idea(self.core, Actor(PLATFORM, person), idea, "Good one",
                                      f"c{next(self.messages)}"))
             self.comments[idea] += 1
+            author, anonymous = self.author[idea]
+            if person == author and self.status[idea] == S.NEEDS_INFO:  # the author's answer: back to review
+                self.move(idea, ANONYMOUS_AUTHOR if anonymous else person, "answered", S.IN_REVIEW)
+                self.hit("author answered")
+                return
             self.hit("comment")
 
-        @rule(duplicate=ideas, original=ideas, person=st.sampled_from(PEOPLE))
+        @rule(target=merged, duplicate=ideas, original=ideas, person=st.sampled_from(DECIDERS))
         def merge(self, duplicate, original, person):
             allowed = (person in self.managers(duplicate) and duplicate != original
                        and duplicate not in self.parent and original not in self.parent
@@ -277,14 +290,15 @@ def make_machine(stats: Stats):
             except Refused:
                 assert not allowed, f"merging #{duplicate} into #{original} by {person} was refused"
                 self.hit("merge refused")
-                return
+                return multiple()
             assert allowed, f"merging #{duplicate} ({self.status[duplicate]}) into #{original} by {person} was accepted"
             self.before_duplicate[duplicate] = self.status[duplicate]
             self.move(duplicate, person, "duplicate", S.DUPLICATE)
             self.parent[duplicate] = original
             self.hit("merge")
+            return duplicate
 
-        @rule(idea=ideas, person=st.sampled_from(PEOPLE))
+        @rule(idea=merged | ideas, person=st.sampled_from(DECIDERS))
         def undo_merge(self, idea, person):
             allowed = person in self.managers(idea) and idea in self.parent
             try:
@@ -298,9 +312,17 @@ def make_machine(stats: Stats):
             del self.parent[idea]
             self.hit("undo merge")
 
-        @rule(idea=ideas, kind=st.sampled_from([*TARGET, "outcome"]), person=st.sampled_from(PEOPLE),
-              variant=st.integers(0, 5), valid=st.integers(0, 9))
+        @rule(target=approved, idea=ideas, kind=st.sampled_from([*TARGET, "outcome"]),
+              person=st.sampled_from(DECIDERS), variant=st.integers(0, 5), valid=st.integers(0, 9))
         def decide(self, idea, kind, person, variant, valid):
+            self.decision(idea, kind, person, variant, valid)
+            return idea if kind in ("approve", "pilot") and self.status[idea] == TARGET[kind] else multiple()
+
+        @rule(idea=approved, person=st.sampled_from(DECIDERS), variant=st.integers(0, 5))
+        def record_outcome(self, idea, person, variant):
+            self.decision(idea, "outcome", person, variant, 1)
+
+        def decision(self, idea, kind, person, variant, valid):
             status = self.status[idea]
             may = self.managers(idea) | ({self.champion[idea]} if kind == "outcome" and idea in self.champion else set())
             allowed = person in may and status in DECIDABLE_FROM[kind]
@@ -416,7 +438,8 @@ async def run(quick: bool = False) -> Report:
     report.promise(failure is None, f"a property broke: {failure}")
     report.promise(not stats.errors, f"the core logged errors: {stats.errors}")
     wanted = {"post", "vote", "vote taken back", "reaction added", "reaction removed", "merge", "undo merge",
-              "approve", "pilot", "decline", "needs_info", "implemented", "close pilot", "audit change refused"}
+              "approve", "pilot", "decline", "needs_info", "implemented", "close pilot", "author answered",
+              "audit change refused"}
     missing = sorted(wanted - set(stats.rules))
     if not quick or failure is None:
         report.promise(quick or not missing, f"rules never exercised: {missing}")
