@@ -41,6 +41,8 @@ def _check(core: Core, db, idea: Idea, actor: Actor, kind: str) -> None:
         return
     if not is_manager_of(core.config, idea, actor.user_id):
         raise Refused(f"Only a manager of idea #{idea.id} can decide on it. Nothing changed.")
+    if idea.status.closed:  # a duplicate's DUPLICATE → NEEDS_INFO edge is for undoing its merge only
+        raise Refused(_state_note(db, idea, f"It can no longer be {PAST[kind]}."))
     target = TARGETS[kind]
     status = idea.status
     if status == Status.OPEN:

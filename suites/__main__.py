@@ -6,8 +6,7 @@ import asyncio
 import importlib
 import sys
 
-SUITES = ("forged", "duplicates", "crash", "contention", "fuzz", "backup", "privacy")
-# Later: "properties" (hypothesis stateful over decisions and merges) once those land.
+SUITES = ("forged", "duplicates", "crash", "contention", "property", "fuzz", "backup", "privacy")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,15 +1,21 @@
 """Suite 6: fuzzing the payload parsers with hypothesis → no uncaught exception.
 
-Targets (add one per platform parser, e.g. Teams, to TARGETS):
+Targets (add one per platform parser to TARGETS):
 - slack.parse: any text as a form or JSON body through `read_body`, then every parse function a
   listener calls on what it accepted. Only `Malformed` may come out.
 - slack.http: signed fuzzed bodies through the real aiohttp app and Bolt → never a 5xx.
+- teams.parse: activities (hypothesis' Teams-shaped ones, then byte-level mutations of them) through
+  JSON and the SDK's `Activity` model, as `POST /api/messages` reads them, then every function of
+  handlers/teams/parse.py a listener calls. Only a refused body (not JSON, not an activity) may come out.
+- teams.http: fuzzed activities with a valid Bot Framework token (the tests' JWT set-up, a local
+  fake of the Bot Connector and its keys) through the real app's `POST /api/messages` → never a 5xx.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import sys
 import tempfile
@@ -200,13 +206,185 @@ async def run_http(seeds: list, examples: int, failures: list) -> tuple[int, Cou
     return len(cases), statuses
 
 
-TARGETS = ("slack.parse", "slack.http")
+# --- Teams ------------------------------------------------------------------------------------
+TEAMS_SERVICE = "http://127.0.0.1:9/"  # replaced by the fake Bot Connector's address for teams.http
+conversation_ids = st.sampled_from(["19:ideas@thread.tacv2;messageid=1699000000001", "19:ideas@thread.tacv2",
+                                    "a:personal-29:x", "19:x;messageid=", ";messageid=7", ""]) | st.text(min_size=1, max_size=30)
+teams_text = (st.sampled_from(["<at>herobot</at> idea Offer callbacks", "<p><at id=\"0\">herobot</at>&nbsp;hero top</p>",
+                               "idea anon x", "hero show 3", "problem <b>bold</b> &amp; more", "<at>unclosed", "&#xD800;"])
+              | st.text(min_size=1, max_size=40))
+def tfield(valid) -> st.SearchStrategy:
+    """Mostly the right kind of value, now and then anything (most activities should pass the SDK's model)."""
+    return st.sampled_from(range(12)).flatmap(lambda n: junk if n == 11 else valid)
+
+
+def ttext() -> st.SearchStrategy:
+    return tfield(st.text(min_size=1, max_size=30) | st.sampled_from(["U1", "19:ideas@thread.tacv2", "1699000000001", "like"]))
+
+
+def tobj(**fields) -> st.SearchStrategy:
+    return tfield(st.fixed_dictionaries({}, optional=fields))
+
+
+teams_activity = st.fixed_dictionaries(
+    {"type": tfield(st.sampled_from(["message", "invoke", "messageReaction", "conversationUpdate", "typing"])),
+     "channelId": st.sampled_from(["msteams"] * 8 + ["msteams:sub", "webchat"]),
+     "serviceUrl": st.sampled_from([TEAMS_SERVICE] * 9 + ["http://elsewhere.example/"]),
+     "from": tobj(id=ttext(), name=ttext(), aadObjectId=tfield(st.sampled_from(["", "a-guid"]) | st.text(min_size=1, max_size=8))),
+     "conversation": tfield(st.fixed_dictionaries({"id": tfield(conversation_ids)}, optional={
+         "conversationType": tfield(st.sampled_from(["channel", "personal", "groupChat"])), "tenantId": ttext(),
+         "isGroup": st.booleans()})),
+     "id": ttext()},
+    optional={
+        "timestamp": tfield(st.just("2025-01-01T10:00:00.000Z")),
+        "recipient": tobj(id=tfield(st.just("28:bot")), name=ttext()),
+        "text": tfield(teams_text), "textFormat": tfield(st.just("plain")), "replyToId": ttext(),
+        "name": tfield(st.sampled_from(["adaptiveCard/action", "task/fetch", ""])),
+        "value": tfield(st.fixed_dictionaries({}, optional={"action": tobj(
+            type=tfield(st.just("Action.Execute")), verb=tfield(st.sampled_from(["vote", "idea_form", "decide_approve", ""])),
+            data=tfield(st.dictionaries(st.sampled_from(["idea", "problem", "solution", "anonymous", "problem_id",
+                                                        "mission_goal", "token"]), ttext(), max_size=4)))})),
+        "reactionsAdded": tfield(st.lists(tobj(type=tfield(st.sampled_from(["like", "heart", ""]))), max_size=2)),
+        "reactionsRemoved": tfield(st.lists(tobj(type=tfield(st.sampled_from(["like", "laugh"]))), max_size=2)),
+        "membersAdded": tfield(st.lists(tobj(id=ttext()), max_size=2)),
+        "entities": tfield(st.lists(st.one_of(
+            tobj(type=tfield(st.just("mention")), text=ttext(), mentioned=tobj(id=ttext(), name=ttext())),
+            tobj(type=tfield(st.just("ProductInfo")), id=ttext())), max_size=2)),
+    })
+
+
+@st.composite
+def teams_bodies(draw) -> tuple[str, str]:
+    if draw(st.integers(0, 19)) == 0:
+        return draw(st.text(max_size=80)), "application/json"
+    return json.dumps(draw(teams_activity)), "application/json"
+
+
+def exercise_activity(activity) -> None:
+    """What the Teams bot and its listeners read from an activity, in the order they read it."""
+    from handlers.teams import parse as teams
+
+    teams.user_of(activity)
+    teams.actor(activity)
+    teams.origin_of(activity)
+    teams.tenant_of(activity)
+    if activity.conversation is not None:
+        teams.split_thread(activity.conversation.id or "")
+    if activity.type == "message":
+        word, rest, _ = teams.command_of(activity.text)
+        teams.is_thread_reply(activity)
+        teams.draft_from_text(rest)
+        teams.plain_text(activity.text)
+    elif activity.type == "invoke":
+        _, data = teams.action_of(activity)
+        teams.draft_from_form(data)
+    elif activity.type == "messageReaction":
+        [(r.type or "") for r in [*(activity.reactions_added or []), *(activity.reactions_removed or [])]]
+    elif activity.type == "conversationUpdate":
+        [m.id for m in activity.members_added or []]
+
+
+def teams_parse_target(body: str, content_type: str = "application/json") -> None:
+    """As `POST /api/messages` reads a body: JSON, an object, an `Activity`; anything else is a 400."""
+    from handlers.teams.http import read_activity
+
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return
+    if not isinstance(data, dict):
+        return
+    activity = read_activity(data)
+    if activity is not None:
+        exercise_activity(activity)
+
+
+def run_teams_parse(examples: int, mutations: int, failures: list, seeds: list,
+                    derandomize: bool = False) -> tuple[int, int]:
+    @settings(max_examples=examples, database=None, deadline=None, phases=[Phase.generate], derandomize=derandomize,
+              suppress_health_check=list(HealthCheck))
+    @given(teams_bodies())
+    def check(case):
+        seeds.append(case)
+        try:
+            teams_parse_target(*case)
+        except Exception as error:
+            if len(failures) < 20:
+                failures.append(f"teams.parse {type(error).__name__}: {error} for {case!r:.300}")
+
+    check()
+    rng = random.Random(7)
+    encoded = [body.encode("utf-8", "surrogatepass") for body, _ in seeds]
+    for _ in range(mutations):
+        body = mutate(rng, rng.choice(encoded), rng.choice(encoded)).decode("utf-8", "replace")
+        try:
+            teams_parse_target(body)
+        except Exception as error:
+            if len(failures) < 20:
+                failures.append(f"teams.parse {type(error).__name__}: {error} for {body!r:.300}")
+    return len(seeds), mutations
+
+
+async def run_teams_http(seeds: list, examples: int, failures: list) -> tuple[int, Counter]:
+    """Fuzzed activities with a valid token through the real app's POST /api/messages → never a 5xx."""
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.config import Config, Settings
+    from handlers.web import create_app
+    from tests.fake_teams import FakeTeams
+    from tests.teams_cards import CardLog
+    from tests.teams_requests import APP_ID, IDEAS_CHANNEL, JWKS, TENANT, Teams
+
+    class Tokens:  # stands in for MSAL, as in the tests
+        async def get_access_token(self, resource_url, scopes, force_refresh=False) -> str:
+            return "outbound-fuzz-token"
+
+    rng = random.Random(71)
+    cases = [body for body, _ in seeds[:examples]]
+    encoded = [body.encode("utf-8", "surrogatepass") for body, _ in seeds]
+    statuses: Counter = Counter()
+    fake = FakeTeams(JWKS, CardLog("fuzz"))
+    runner = web.AppRunner(fake.app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    fake.base_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    # the fuzzed activities name the fake as their service, so their token matches and they get parsed
+    cases = [body.replace(TEAMS_SERVICE, fake.service_url) for body in cases]
+    encoded = [body.replace(TEAMS_SERVICE.encode(), fake.service_url.encode()) for body in encoded]
+    while len(cases) < examples:
+        cases.append(mutate(rng, rng.choice(encoded), rng.choice(encoded)).decode("utf-8", "replace"))
+    try:
+        with tempfile.TemporaryDirectory(prefix="herobot-fuzz-teams-") as tmp:
+            app_settings = Settings(db_path=str(Path(tmp) / "fuzz.db"), microsoft_app_id=APP_ID,
+                                    microsoft_app_password="fuzz-secret", microsoft_app_tenant_id=TENANT,
+                                    teams_openid_url=fake.openid_url, teams_retry_delay=0.01)
+            config = Config.from_dict({"teams": {"ideas_channel": IDEAS_CHANNEL},
+                                       "roles": {"managers": ["U0MGR1"]}, "voting": {"threshold": 3}})
+            app = create_app(app_settings, config, teams_tokens=Tokens())
+            async with TestClient(TestServer(app)) as client:
+                token = Teams(client, fake, fake.cards).token()
+                for body in cases:
+                    raw = body.encode("utf-8", "surrogatepass")
+                    response = await client.post("/api/messages", data=raw, headers={
+                        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+                    statuses[response.status] += 1
+                    if response.status >= 500 and len(failures) < 20:
+                        failures.append(f"teams.http {response.status} for {body!r:.300}")
+    finally:
+        await runner.cleanup()
+    return len(cases), statuses
+
+
+TARGETS = ("slack.parse", "slack.http", "teams.parse", "teams.http")
 
 
 async def run(quick: bool = False, total: int | None = None) -> Report:
     report = Report("fuzzing the payload parsers")
     total = total or (3_000 if quick else 1_000_000)
     http_share = min(20_000, total // 10)
+    teams_http_share = min(5_000, total // 20)
+    teams_share = total // 6 - teams_http_share  # Teams' parse inputs (hypothesis' cases and mutations)
     failures: list[str] = []
     started = time.monotonic()
     seeds: list = []
@@ -214,16 +392,37 @@ async def run(quick: bool = False, total: int | None = None) -> Report:
     report.figure("slack.parse inputs from hypothesis", generated)
     report.figure("hypothesis inputs/s", round(generated / (time.monotonic() - started)))
     started = time.monotonic()
-    mutated = run_mutations(seeds, total - http_share - generated, failures)
+    mutated = run_mutations(seeds, total - http_share - generated - teams_share - teams_http_share, failures)
     report.figure("slack.parse mutations of them", mutated)
     report.figure("mutations/s", round(mutated / max(time.monotonic() - started, 1e-9)))
     parsed = generated + mutated
     sent, statuses = await run_http(seeds, http_share, failures)
     report.figure("slack.http inputs", sent)
     report.figure("slack.http statuses", dict(sorted(statuses.items())))
-    report.figure("inputs in total", parsed + sent)
+    started = time.monotonic()
+    teams_seeds: list = []
+    sdk_log = logging.getLogger("microsoft_agents")
+    level = sdk_log.level
+    sdk_log.setLevel(logging.CRITICAL)  # the SDK logs every refused activity with a traceback
+    http_log = logging.getLogger("handlers.teams.http")
+    http_level = http_log.level
+    http_log.setLevel(logging.ERROR)  # and the endpoint each refused token
+    try:
+        teams_generated, teams_mutated = run_teams_parse(min(3_000, teams_share // 10), teams_share - min(
+            3_000, teams_share // 10), failures, teams_seeds, derandomize=quick)  # quick: the same cases every time
+        report.figure("teams.parse inputs from hypothesis", teams_generated)
+        report.figure("teams.parse mutations of them", teams_mutated)
+        report.figure("teams.parse inputs/s", round((teams_generated + teams_mutated) / (time.monotonic() - started)))
+        teams_sent, teams_statuses = await run_teams_http(teams_seeds, teams_http_share, failures)
+    finally:
+        sdk_log.setLevel(level)
+        http_log.setLevel(http_level)
+    report.figure("teams.http inputs", teams_sent)
+    report.figure("teams.http statuses", dict(sorted(teams_statuses.items())))
+    everything = parsed + sent + teams_generated + teams_mutated + teams_sent
+    report.figure("inputs in total", everything)
     report.promise(not failures, "uncaught: " + " | ".join(failures[:8]))
-    report.promise(parsed + sent >= total * 0.95, f"only {parsed + sent} inputs were generated")
+    report.promise(everything >= total * 0.95, f"only {everything} inputs were generated")
     return report
 
 

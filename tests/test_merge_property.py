@@ -158,3 +158,23 @@ def test_a_chain_of_merges_undone_from_the_middle():
            ("act", "problem", 3, "U3"), ("merge", "problem", 3, 2), ("merge", "problem", 2, 1),
            ("undo", "problem", 2), ("merge", "problem", 2, 1), ("undo", "problem", 3)]
     asyncio.run(run(ops))
+
+
+def test_a_duplicate_cannot_be_asked_for_information():
+    """Found by suites/property.py: DUPLICATE → NEEDS_INFO is the undo edge, not a decision."""
+    from bot import decisions
+
+    async def scenario():
+        core = fresh_core()
+        try:
+            await mark_duplicate(core, MANAGER, "2", "1")
+            try:
+                await decisions.submit(core, MANAGER, "needs_info", 2, {"question": "Which queue?"})
+            except Refused:
+                pass
+            else:
+                raise AssertionError("a duplicate was moved to needs_info")
+            assert idea_store.get_idea(core.db, 2).status.value == "duplicate"
+        finally:
+            core.db.close()
+    asyncio.run(scenario())
