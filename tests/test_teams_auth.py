@@ -1,5 +1,6 @@
 """Every request to POST /api/messages carries a valid Bot Framework JWT, or gets 401 and changes nothing."""
 
+import json
 import time
 
 import pytest
@@ -105,3 +106,20 @@ def test_settings_turn_teams_on_from_the_environment():
     assert settings.teams_enabled and "s3cret" not in repr(settings)
     assert not Settings.from_env({"MICROSOFT_APP_ID": APP_ID}).teams_enabled
     assert Settings.from_env({"HEROBOT_TEAMS_ANONYMOUS": "1"}).teams_enabled
+
+
+@pytest.mark.parametrize("spoil", ["no recipient", "no conversation", "lone surrogate"])
+async def test_a_signed_but_unusable_activity_is_a_400_and_changes_nothing(teams, core, spoil):
+    activity = teams.activity("messageReaction", "U2", "19:ideas@thread.tacv2;messageid=1", "channel",
+                              reactionsAdded=[{"type": "like"}], replyToId="1")
+    if spoil == "no recipient":
+        activity["recipient"] = {}
+    elif spoil == "no conversation":
+        del activity["conversation"]
+    else:
+        activity["from"]["name"] = "\ud800"
+    body = json.dumps(activity).encode()  # json escapes the lone surrogate as \\ud800, as a fuzzer would send it
+    response = await teams.client.post("/api/messages", data=body, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {teams.token()}"})
+    assert response.status == 400
+    assert core.db.execute("SELECT count(*) FROM teams_conversations").fetchone()[0] == 0

@@ -31,6 +31,20 @@ def read_activity(data: dict) -> Activity | None:
         return None
 
 
+def incomplete(activity: Activity) -> bool:
+    """The Bot Connector always names the conversation and the bot it speaks to; without them nothing can be answered."""
+    return not (activity.conversation and activity.conversation.id and activity.recipient and activity.recipient.id)
+
+
+def valid_unicode(data: dict) -> bool:
+    """JSON escapes can spell lone surrogates, which no real client sends and SQLite cannot store."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def teams_endpoint(bot: TeamsBot, auth: BotFrameworkAuth | None):
     """`auth` None is the anonymous local-testing mode (HEROBOT_TEAMS_ANONYMOUS=1)."""
 
@@ -48,7 +62,7 @@ def teams_endpoint(bot: TeamsBot, auth: BotFrameworkAuth | None):
                 log.warning("rejected a request to /api/messages: %s", error)
                 return web.json_response({"error": "unauthorized"}, status=401)
         activity = read_activity(data)
-        if activity is None:
+        if activity is None or incomplete(activity) or not valid_unicode(data):
             return web.json_response({"error": "the body is not an activity"}, status=400)
         try:
             status, body = await bot.handle(activity)
