@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import statistics
 import subprocess
@@ -24,6 +25,9 @@ from suites.common import (
 )
 
 FORM = "application/x-www-form-urlencoded"
+# One sequence for the whole run: every /idea text and reacting user is new, in every cell and round,
+# so the duplicate check holds none of them and no reaction repeats an earlier one.
+UNIQUE = itertools.count()
 
 
 def fake_slack_process() -> tuple[subprocess.Popen, str]:
@@ -58,10 +62,11 @@ async def measure(url: str, concurrency: int, seconds: float, messages: list[str
             nonlocal errors, counter
             while time.monotonic() < deadline:
                 counter += 1
+                n = next(UNIQUE)
                 if counter % 2 or not messages:
-                    body, kind = command_body(distinct_text(counter), user=f"UB{counter % 500}"), FORM
+                    body, kind = command_body(distinct_text(n), user=f"UB{n % 500}"), FORM
                 else:
-                    body = event_body(reaction_event(f"UR{counter}", messages[counter % len(messages)]))
+                    body = event_body(reaction_event(f"UR{n}", messages[n % len(messages)]))
                     kind = "application/json"
                 headers = signed(body, kind)
                 started = time.perf_counter()
@@ -121,7 +126,8 @@ async def main_async(seconds: float, ideas: int, runs: int = 1) -> int:
                     queue = iter(range(posted, ideas))
 
                     async def poster() -> None:
-                        for n in queue:
+                        for _ in queue:
+                            n = next(UNIQUE)
                             body = command_body(distinct_text(n), user=f"UM{n % 1000}")
                             async with session.post(server.url + "/slack/events", data=body, headers=signed(body, FORM)) as r:
                                 await r.read()

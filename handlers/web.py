@@ -137,4 +137,6 @@ async def teams_messages(request: web.Request) -> web.StreamResponse:
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    web.run_app(create_app(settings), host=host, port=port, print=lambda message: log.info(message))
+    # No per-request access log: formatting and writing a line per request cost a noticeable share of
+    # the request path (bench/RESULTS.md); failures are still logged by aiohttp and by herobot.
+    web.run_app(create_app(settings), host=host, port=port, print=lambda message: log.info(message), access_log=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import weakref
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -32,10 +33,21 @@ def _idea(row: tuple) -> Idea:
     )
 
 
+# The secret is written once, by the first migration, and never changes: read it once per connection.
+_secrets: weakref.WeakKeyDictionary[Database, bytes] = weakref.WeakKeyDictionary()
+
+
+def _author_secret(db: Database) -> bytes:
+    secret = _secrets.get(db)
+    if secret is None:
+        value = db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()[0]
+        secret = _secrets[db] = bytes.fromhex(value)
+    return secret
+
+
 def author_key(db: Database, actor: Actor) -> str:
     """A keyed hash that recognises an author without storing who they are."""
-    secret = db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()[0]
-    return hmac.new(bytes.fromhex(secret), f"{actor.platform}:{actor.user_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_author_secret(db), f"{actor.platform}:{actor.user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def is_author(db: Database, idea_id: int, actor: Actor) -> bool:

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.core import Core
 from handlers.slack import decisions, home, ideas, nudges, problems
 from handlers.slack.chat import SlackChat
+from handlers.slack.matching import match_on_body
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -55,6 +56,7 @@ def build_slack(core: Core, settings: Settings, session: aiohttp.ClientSession) 
     core.connect(chat, per_message=settings.message_update_interval)
     for feature in FEATURES:
         feature.register(bolt, core, chat)
+    match_on_body(bolt)
     return bolt
 
 

@@ -19,6 +19,9 @@ from handlers.slack.parse import PLATFORM
 log = logging.getLogger(__name__)
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")  # Slack user ids (W… on Enterprise Grid)
+CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,}$")
+MESSAGE_TS = re.compile(r"^[0-9]{9,12}\.[0-9]{6}$")
+WORKSPACE_URL = re.compile(r"^https://[a-z0-9-]+(\.[a-z0-9-]+)*\.slack\.com/$")
 
 
 class SlackChat:
@@ -27,6 +30,9 @@ class SlackChat:
     def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession):
         self.client = client
         self.session = session
+        self._workspace_url: str | None = None
+        self._workspace_known = False
+        self._workspace_lock = asyncio.Lock()
 
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> str:
         response = await self.client.chat_postMessage(channel=channel_id, thread_ts=thread_id, **render(reply))
@@ -68,12 +74,36 @@ class SlackChat:
         return bool(USER_ID.match(user_id))
 
     async def link(self, channel_id: str, message_id: str) -> str | None:
+        """A message's permalink. Built from the workspace URL (auth.test, asked once) in Slack's documented
+        form https://WORKSPACE.slack.com/archives/CHANNEL/pTSWITHOUTDOT, which saves a chat.getPermalink call
+        per link; chat.getPermalink remains the way when the URL or the ids do not have the expected shape."""
+        workspace = await self._workspace()
+        if workspace and CHANNEL_ID.match(channel_id or "") and MESSAGE_TS.match(message_id or ""):
+            return f"{workspace}archives/{channel_id}/p{message_id.replace('.', '')}"
         try:
             response = await self.client.chat_getPermalink(channel=channel_id, message_ts=message_id)
         except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
             log.info("no permalink for %s/%s: %s", channel_id, message_id, error_code(error))
             return None
         return response.get("permalink")
+
+    async def _workspace(self) -> str | None:
+        """The workspace URL from auth.test, asked once; None (use chat.getPermalink) when unknown.
+        A failed auth.test is asked again next time, so a passing outage does not stick."""
+        if self._workspace_known:
+            return self._workspace_url
+        async with self._workspace_lock:
+            if not self._workspace_known:
+                try:
+                    response = await self.client.auth_test()
+                except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+                    log.info("auth.test failed (%s); permalinks come from chat.getPermalink", error_code(error))
+                    return None
+                url = response.get("url")
+                url = url if isinstance(url, str) and url.endswith("/") else f"{url}/" if isinstance(url, str) else None
+                self._workspace_url = url if url and WORKSPACE_URL.match(url) else None
+                self._workspace_known = True
+        return self._workspace_url
 
 
 def error_code(error: Exception) -> str:
