@@ -26,7 +26,7 @@ from tests.slack_requests import sign
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "suite-signing-secret-5e2f9a"
-TOKEN = "xoxb-suite-token-81c4d7"
+TOKEN = "xoxb-suite"  # a stand-in: the fake Slack takes any token
 CHANNEL = "C0IDEAS"
 CONFIG = f'[slack]\nideas_channel = "{CHANNEL}"\n[voting]\nreactions = ["+1", "thumbsup"]\nthreshold = 1000\n'
 _ids = itertools.count(1)
