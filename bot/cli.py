@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None, teams_tokens=None) -> int:
     args = _parser().parse_args(argv)
     args.teams_tokens = teams_tokens
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every minute's wake-up
     settings = Settings.from_env()
     try:
         return args.run(settings, args)
