@@ -273,3 +273,12 @@ async def posted_ideas(session: aiohttp.ClientSession, server: Server, count: in
 def parse_args(argv: list[str] | None) -> bool:
     """True for the quick (development) size."""
     return "--quick" in (argv if argv is not None else sys.argv[1:])
+
+
+def suite_main(run):
+    """`python -m suites.NAME [--quick]`: run the suite, print its report, exit 1 on a broken promise."""
+    def main(argv: list[str] | None = None) -> int:
+        report = asyncio.run(run(parse_args(argv)))
+        report.print()
+        return 0 if report.ok else 1
+    return main

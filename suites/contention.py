@@ -17,8 +17,19 @@ from pathlib import Path
 
 import aiohttp
 
-from suites.common import (FakeSlackServer, Report, Server, event_body, parse_args, post, posted_ideas, query,
-                           reaction_event, reply_event, signed)
+from suites.common import (
+    FakeSlackServer,
+    Report,
+    Server,
+    event_body,
+    parse_args,
+    post,
+    posted_ideas,
+    query,
+    reaction_event,
+    reply_event,
+    signed,
+)
 
 LOCKED = "database is locked"
 

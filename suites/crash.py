@@ -16,8 +16,20 @@ from pathlib import Path
 
 import aiohttp
 
-from suites.common import (FakeSlackServer, Report, Server, event_body, integrity, parse_args, post, posted_ideas,
-                           query, reaction_event, reply_event, signed)
+from suites.common import (
+    FakeSlackServer,
+    Report,
+    Server,
+    event_body,
+    integrity,
+    post,
+    posted_ideas,
+    query,
+    reaction_event,
+    reply_event,
+    signed,
+    suite_main,
+)
 
 CONCURRENCY = 8
 COUNTS = re.compile(r"(\d+) votes?.*?(\d+) comments?")
@@ -161,10 +173,7 @@ async def run(quick: bool = False) -> Report:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    report = asyncio.run(run(parse_args(argv)))
-    report.print()
-    return 0 if report.ok else 1
+main = suite_main(run)
 
 
 if __name__ == "__main__":

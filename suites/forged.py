@@ -18,8 +18,23 @@ from pathlib import Path
 
 import aiohttp
 
-from suites.common import (CHANNEL, SECRET, FakeSlackServer, Report, Server, command_body, dump_digest,
-                           event_body, parse_args, post, posted_ideas, query, reaction_event, reply_event, signed)
+from suites.common import (
+    CHANNEL,
+    SECRET,
+    FakeSlackServer,
+    Report,
+    Server,
+    command_body,
+    dump_digest,
+    event_body,
+    post,
+    posted_ideas,
+    query,
+    reaction_event,
+    reply_event,
+    signed,
+    suite_main,
+)
 from tests.slack_requests import sign
 
 FORM = "application/x-www-form-urlencoded"
@@ -225,10 +240,7 @@ async def run(quick: bool = False) -> Report:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    report = asyncio.run(run(parse_args(argv)))
-    report.print()
-    return 0 if report.ok else 1
+main = suite_main(run)
 
 
 if __name__ == "__main__":

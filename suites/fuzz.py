@@ -13,7 +13,6 @@ Targets (add one per platform parser to TARGETS):
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import random
@@ -30,7 +29,7 @@ from hypothesis import strategies as st
 from bot import hero
 from bot.errors import Refused
 from handlers.slack import parse
-from suites.common import Report, parse_args
+from suites.common import Report, suite_main
 
 junk = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
@@ -178,12 +177,13 @@ def run_parse(examples: int, failures: list, seeds: list | None = None) -> int:
 
 async def run_http(seeds: list, examples: int, failures: list) -> tuple[int, Counter]:
     """Signed fuzzed bodies (hypothesis' cases, then mutations of them) through the real app → never a 5xx."""
+    import tomllib
+
     from aiohttp.test_utils import TestClient, TestServer
 
     from bot.config import Config, Settings
     from handlers.web import create_app
     from suites.common import CONFIG, SECRET, FakeSlackServer, signed
-    import tomllib
 
     rng = random.Random(61)
     cases = list(seeds[:examples])
@@ -426,10 +426,7 @@ async def run(quick: bool = False, total: int | None = None) -> Report:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    report = asyncio.run(run(parse_args(argv)))
-    report.print()
-    return 0 if report.ok else 1
+main = suite_main(run)
 
 
 if __name__ == "__main__":

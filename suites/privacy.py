@@ -13,8 +13,22 @@ from pathlib import Path
 
 import aiohttp
 
-from suites.common import (SECRET, TOKEN, FakeSlackServer, Report, Server, command_body, event_body, parse_args,
-                           post, query, reaction_event, reply_event, run_cli, signed)
+from suites.common import (
+    SECRET,
+    TOKEN,
+    FakeSlackServer,
+    Report,
+    Server,
+    command_body,
+    event_body,
+    post,
+    query,
+    reaction_event,
+    reply_event,
+    run_cli,
+    signed,
+    suite_main,
+)
 
 PERSON, OTHER = "UALICE7", "UBOB7"
 
@@ -85,10 +99,7 @@ async def run(quick: bool = False) -> Report:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    report = asyncio.run(run(parse_args(argv)))
-    report.print()
-    return 0 if report.ok else 1
+main = suite_main(run)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    invariant,
+    multiple,
+    rule,
+    run_state_machine_as_test,
+)
 
 from bot import decisions
 from bot.chat import Origin
@@ -45,7 +52,7 @@ from bot.refresh import TokenBucket
 from bot.review import ANONYMOUS_AUTHOR, SYSTEM
 from storage import ideas as store
 from storage.db import open_database
-from suites.common import Report, parse_args
+from suites.common import Report, suite_main
 
 PLATFORM = "slack"
 CHANNEL = "C0IDEAS"
@@ -446,10 +453,7 @@ async def run(quick: bool = False) -> Report:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    report = asyncio.run(run(parse_args(argv)))
-    report.print()
-    return 0 if report.ok else 1
+main = suite_main(run)
 
 
 if __name__ == "__main__":
