@@ -13,6 +13,7 @@ from bot.core import Core
 from bot.errors import Refused
 from bot.model import MAX_TEXT, Actor, Draft, Idea
 from bot.problems import refresh_problem
+from bot.publishing import post_and_confirm
 from bot.replies import IdeaCard, Notice
 from bot.review import after_answer, author_answered, reach_review, remember_anonymous_author, request_review
 from storage import ideas as store
@@ -61,23 +62,14 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft) -> Idea:
 
 async def publish_idea(core: Core, idea: Idea, origin: Origin) -> None:
     """Post the idea's card to the ideas channel, remember the message, and tell the poster."""
-    chat = core.chat(idea.platform)
     channel = core.config.channel(idea.platform, "ideas") or origin.channel_id
-    if chat is None or channel is None:
-        log.warning("idea %s has nowhere to be posted on %s", idea.id, idea.platform)
-        return
-    try:
-        message_id = await chat.post(channel, IdeaCard(idea))
-    except Exception:
-        log.exception("posting idea %s failed", idea.id)
-        await chat.tell(origin, Notice(f"Idea #{idea.id} is saved, but it could not be posted to the ideas channel. "
-                                       "Ask an admin to check that herobot is in that channel."))
-        return
-    with write(core.db) as db:
+    def record(db, message_id: str) -> None:
         store.set_idea_message(db, idea.id, channel, message_id)
-    link = await chat.link(channel, message_id)
-    await chat.tell(origin, Notice(f"Idea #{idea.id} is posted.", link=link))
-    await remember_anonymous_author(core, idea, origin)
+
+    posted = await post_and_confirm(core, origin, idea.platform, channel, IdeaCard(idea), f"Idea #{idea.id}",
+                                    "ideas channel", record)
+    if posted:
+        await remember_anonymous_author(core, idea, origin)
 
 
 async def refresh_card(core: Core, idea_id: int) -> None:

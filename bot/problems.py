@@ -8,6 +8,7 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Problem, ProblemDraft, ProblemStatus
+from bot.publishing import post_and_confirm
 from bot.replies import Notice, ProblemCard
 from storage import ideas as idea_store
 from storage import problems as store
@@ -55,22 +56,12 @@ def problems_channel(core: Core, platform: str) -> str | None:
 
 
 async def publish_problem(core: Core, problem: Problem, origin: Origin) -> None:
-    chat = core.chat(problem.platform)
     channel = problems_channel(core, problem.platform) or origin.channel_id
-    if chat is None or channel is None:
-        log.warning("problem %s has nowhere to be posted on %s", problem.id, problem.platform)
-        return
-    try:
-        message_id = await chat.post(channel, card(core, problem))
-    except Exception:
-        log.exception("posting problem %s failed", problem.id)
-        await chat.tell(origin, Notice(f"Problem {problem.ref} is saved, but it could not be posted to the "
-                                       "problems channel. Ask an admin to check that herobot is in that channel."))
-        return
-    with write(core.db) as db:
+    def record(db, message_id: str) -> None:
         store.set_problem_message(db, problem.id, channel, message_id)
-    link = await chat.link(channel, message_id)
-    await chat.tell(origin, Notice(f"Problem {problem.ref} is posted.", link=link))
+
+    await post_and_confirm(core, origin, problem.platform, channel, card(core, problem), f"Problem {problem.ref}",
+                           "problems channel", record)
 
 
 def card(core: Core, problem: Problem) -> ProblemCard:
