@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from bot.config import Config, Settings
 from bot.core import Core
 from storage.backup import in_use
+from storage.checkpoint import checkpoints_in_background
 from storage.db import open_database
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ async def _open_core(settings: Settings, config: Config) -> AsyncIterator[Core]:
     core = Core(db=db, config=config)
     log.info("database %s is open", settings.db_path)
     try:
-        yield core
+        async with checkpoints_in_background(db, settings.db_path):
+            yield core
     finally:
         await core.background.drain()
         db.close()

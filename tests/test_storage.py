@@ -1,10 +1,13 @@
 """The schema's own guarantees, on a real SQLite file: migrations, the status graph, the audit trail."""
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 
+from bot.config import Config, Settings
+from bot.lifecycle import running_core
 from bot.model import Actor, Draft, Status
 from storage import ideas as store
 from storage.audit import audit_trail, transition
@@ -64,3 +67,21 @@ def test_anonymous_idea_stores_no_author_id(db):
     row = db.execute("SELECT * FROM ideas WHERE id = ?", [idea_id]).fetchone()
     assert "USECRET" not in str(row)
     assert [i.id for i in store.ideas_of_author(db, Actor("slack", "USECRET"))] == [idea_id]
+
+
+async def test_the_server_checkpoints_the_wal_off_its_own_connection(tmp_path):
+    """Commits on the core's connection never checkpoint; a worker thread copies the WAL into the file."""
+    db_path = tmp_path / "checkpoint.db"
+    async with running_core(Settings(db_path=str(db_path)), Config()) as core:
+        assert core.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        size_before = db_path.stat().st_size
+        with write(core.db) as db:
+            db.execute("CREATE TABLE filler (text TEXT)")
+        for _ in range(20):  # far fewer pages than SQLite's own threshold of 1,000
+            with write(core.db) as db:
+                db.execute("INSERT INTO filler VALUES (?)", ("x" * 8000,))
+        for _ in range(50):
+            if db_path.stat().st_size > size_before + 100_000:
+                break
+            await asyncio.sleep(0.1)
+        assert db_path.stat().st_size > size_before + 100_000
