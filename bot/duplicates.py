@@ -37,28 +37,30 @@ def _check_link(core: Core, problem_id: int | None) -> None:
         raise Refused(not_open_note(problem))
 
 
-async def propose_idea(core: Core, origin: Origin, draft: Draft) -> Reply | None:
-    """Post the idea, unless similar open ideas exist: then hold it and show them (nothing is posted)."""
+async def propose_idea(core: Core, origin: Origin, draft: Draft, answer_within: float = 0.0) -> Reply | None:
+    """Post the idea, unless similar open ideas exist: then hold it and show them (nothing is posted).
+    When posted, the reply is the poster's note if the post is done within `answer_within` seconds."""
     errors = draft_errors(draft, core.config.mission_goals)
     if errors:
         raise Refused(" ".join(errors.values()))
     _check_link(core, draft.problem_id)
     found = search.similar(core.db, IDEA, f"{draft.title()} {draft.full_text()}")
     if not found:
-        await submit_idea(core, origin, draft)
-        return None
+        _, note = await submit_idea(core, origin, draft, answer_within)
+        return note
     with write(core.db) as db:
         token = pending.hold(db, IDEA, Actor(origin.platform, origin.user_id), draft, origin.channel_id, core.now())
     return SimilarFound(IDEA, token, ideas=[idea_store.get_idea(core.db, i) for i in found])
 
 
-async def propose_problem(core: Core, origin: Origin, draft: ProblemDraft) -> Reply | None:
-    """Post the problem, unless similar open problems exist: then hold it and show them."""
+async def propose_problem(core: Core, origin: Origin, draft: ProblemDraft, answer_within: float = 0.0) -> Reply | None:
+    """Post the problem, unless similar open problems exist: then hold it and show them.
+    When posted, the reply is the poster's note if the post is done within `answer_within` seconds."""
     check_problem(draft)
     found = search.similar(core.db, PROBLEM, draft.full_text())
     if not found:
-        await submit_problem(core, origin, draft)
-        return None
+        _, note = await submit_problem(core, origin, draft, answer_within)
+        return note
     with write(core.db) as db:
         token = pending.hold(db, PROBLEM, Actor(origin.platform, origin.user_id), draft, origin.channel_id, core.now())
     return SimilarFound(PROBLEM, token, problems=[problem_store.get_problem(core.db, p) for p in found])

@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.errors import Refused
 from bot.model import MAX_TEXT, Actor, Draft, Idea
 from bot.problems import refresh_problem
-from bot.publishing import post_and_confirm
+from bot.publishing import post_card, publish
 from bot.replies import IdeaCard, Notice
 from bot.review import after_answer, author_answered, reach_review, remember_anonymous_author, request_review
 from storage import ideas as store
@@ -43,8 +43,10 @@ def draft_errors(draft: Draft, goals: tuple[str, ...]) -> dict[str, str]:
     return errors
 
 
-async def submit_idea(core: Core, origin: Origin, draft: Draft) -> Idea:
-    """Store a new idea and publish it in the background. Raises Refused for a bad draft."""
+async def submit_idea(core: Core, origin: Origin, draft: Draft,
+                      answer_within: float = 0.0) -> tuple[Idea, Notice | None]:
+    """Store a new idea and publish it in the background. Raises Refused for a bad draft.
+    The poster's note comes back if the post is done within `answer_within` seconds (see `publish`)."""
     errors = draft_errors(draft, core.config.mission_goals)
     if errors:
         raise Refused(" ".join(errors.values()))
@@ -56,20 +58,21 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft) -> Idea:
     idea = store.get_idea(core.db, idea_id)
     if draft.problem_id is not None:
         refresh_problem(core, problem_store.get_problem(core.db, draft.problem_id))
-    core.background.spawn(publish_idea(core, idea, origin), name=f"publish idea {idea_id}")
-    return idea
+    note = await publish(core, origin, publish_idea(core, idea, origin), f"publish idea {idea_id}", answer_within)
+    return idea, note
 
 
-async def publish_idea(core: Core, idea: Idea, origin: Origin) -> None:
-    """Post the idea's card to the ideas channel, remember the message, and tell the poster."""
+async def publish_idea(core: Core, idea: Idea, origin: Origin) -> Notice | None:
+    """Post the idea's card to the ideas channel and remember the message; the note for the poster."""
     channel = core.config.channel(idea.platform, "ideas") or origin.channel_id
     def record(db, message_id: str) -> None:
         store.set_idea_message(db, idea.id, channel, message_id)
 
-    posted = await post_and_confirm(core, origin, idea.platform, channel, IdeaCard(idea), f"Idea #{idea.id}",
-                                    "ideas channel", record)
-    if posted:
-        await remember_anonymous_author(core, idea, origin)
+    posted, note = await post_card(core, idea.platform, channel, IdeaCard(idea), f"Idea #{idea.id}",
+                                   "ideas channel", record)
+    if posted and idea.anonymous:
+        core.background.spawn(remember_anonymous_author(core, idea, origin), name=f"anonymous author {idea.id}")
+    return note
 
 
 async def refresh_card(core: Core, idea_id: int) -> None:

@@ -8,7 +8,7 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Problem, ProblemDraft, ProblemStatus
-from bot.publishing import post_and_confirm
+from bot.publishing import post_card, publish
 from bot.replies import Notice, ProblemCard
 from storage import ideas as idea_store
 from storage import problems as store
@@ -41,27 +41,31 @@ def check(draft: ProblemDraft) -> None:
         raise Refused(" ".join(errors.values()))
 
 
-async def submit_problem(core: Core, origin: Origin, draft: ProblemDraft) -> Problem:
-    """Store a new problem (its reporter counts as the first) and publish it in the background."""
+async def submit_problem(core: Core, origin: Origin, draft: ProblemDraft,
+                         answer_within: float = 0.0) -> tuple[Problem, Notice | None]:
+    """Store a new problem (its reporter counts as the first) and publish it in the background.
+    The poster's note comes back if the post is done within `answer_within` seconds (see `publish`)."""
     check(draft)
     with write(core.db) as db:
         problem_id = store.insert_problem(db, Actor(origin.platform, origin.user_id), draft, core.now())
     problem = store.get_problem(core.db, problem_id)
-    core.background.spawn(publish_problem(core, problem, origin), name=f"publish problem {problem_id}")
-    return problem
+    note = await publish(core, origin, publish_problem(core, problem, origin), f"publish problem {problem_id}",
+                         answer_within)
+    return problem, note
 
 
 def problems_channel(core: Core, platform: str) -> str | None:
     return core.config.channel(platform, "problems") or core.config.channel(platform, "ideas")
 
 
-async def publish_problem(core: Core, problem: Problem, origin: Origin) -> None:
+async def publish_problem(core: Core, problem: Problem, origin: Origin) -> Notice | None:
     channel = problems_channel(core, problem.platform) or origin.channel_id
     def record(db, message_id: str) -> None:
         store.set_problem_message(db, problem.id, channel, message_id)
 
-    await post_and_confirm(core, origin, problem.platform, channel, card(core, problem), f"Problem {problem.ref}",
-                           "problems channel", record)
+    _, note = await post_card(core, problem.platform, channel, card(core, problem), f"Problem {problem.ref}",
+                              "problems channel", record)
+    return note
 
 
 def card(core: Core, problem: Problem) -> ProblemCard:

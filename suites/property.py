@@ -226,7 +226,7 @@ def make_machine(stats: Stats):
             number = len(self.status) + 1
             draft = Draft(text=f"Idea {number}: a callback when the queue is long", anonymous=anonymous,
                           mission_goal=GOAL if goal else None)
-            idea = self.run(submit_idea(self.core, Origin(PLATFORM, author, "C0GENERAL"), draft))
+            idea, _ = self.run(submit_idea(self.core, Origin(PLATFORM, author, "C0GENERAL"), draft))
             assert idea.id not in self.status, "an idea number was reused"
             self.status[idea.id], self.goal[idea.id] = S.OPEN, goal
             self.author[idea.id] = (author, anonymous)

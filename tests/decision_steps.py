@@ -65,8 +65,8 @@ async def open_form(slack, fake, action_id: str, idea: int = 1, user: str = "U0M
 
 
 async def last_note(fake, count: int) -> str:
-    """The text of the `count`-th ephemeral answer sent through a response_url."""
-    return (await fake.wait_for("response_url", count=count))[count - 1].args["text"]
+    """The text of the `count`-th ephemeral note (a command's answer or through a response_url)."""
+    return (await fake.wait_for("note", count=count))[count - 1].args["text"]
 
 
 def posts_to(fake, channel: str) -> list[str]:
@@ -78,6 +78,6 @@ def thread_lines(fake, ts: str) -> list[str]:
 
 
 async def note_saying(fake, words: str) -> str:
-    """Wait for an ephemeral answer (through a response_url) containing `words`."""
-    calls = await fake.wait_for("response_url", where=lambda c: words in (c.args.get("text") or ""))
+    """Wait for an ephemeral note (a command's answer or through a response_url) containing `words`."""
+    calls = await fake.wait_for("note", where=lambda c: words in (c.args.get("text") or ""))
     return calls[-1].args["text"]

@@ -30,11 +30,17 @@ class Failure:
     retry_after: int | None = None
 
 
+# An ephemeral note reaches a person either in the answer to their slash command (recorded by
+# tests.slack_requests) or later through the command's or click's response_url.
+NOTE_WAYS = ("answer", "response_url")
+
+
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._ts = itertools.count(1)
         self._failures: dict[str, list[Failure]] = {}
+        self._delays: dict[str, float] = {}
         self.app = web.Application()
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{token}", self._response_url)
@@ -48,8 +54,14 @@ class FakeSlack:
         """Make the next `times` calls of `method` fail (a Slack error, or an HTTP status such as 429)."""
         self._failures.setdefault(method, []).extend(Failure(**failure) for _ in range(times))
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Make every later call of `method` take `seconds` before it is answered."""
+        self._delays[method] = seconds
+
     def calls_to(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method]
+        """The calls to `method`; "note" means every ephemeral note, whichever way it came (NOTE_WAYS)."""
+        methods = NOTE_WAYS if method == "note" else (method,)
+        return [c for c in self.calls if c.method in methods]
 
     def response_url(self, token: str = "r1") -> str:
         return f"{self.base_url}/response/{token}"
@@ -82,6 +94,8 @@ class FakeSlack:
         args = await self._args(request)
         call = Call(method, args)
         self.calls.append(call)
+        if method in self._delays:
+            await asyncio.sleep(self._delays[method])
         pending = self._failures.get(method)
         if pending:
             failure = pending.pop(0)

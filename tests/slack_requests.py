@@ -9,6 +9,8 @@ import json
 import time
 from urllib.parse import urlencode
 
+from tests.fake_slack import Call
+
 SIGNING_SECRET = "test-signing-secret"
 _event_ids = itertools.count(1)
 
@@ -38,7 +40,16 @@ class Slack:
             "response_url": self.fake.response_url(f"cmd-{next(_event_ids)}"), "trigger_id": "1337.42.abcd",
             **extra,
         }
-        return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
+        response = await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
+        await self._record_answer(response)
+        return response
+
+    async def _record_answer(self, response) -> None:
+        """A command answered with a message: the person sees it as an ephemeral note (fake.calls_to("note"))."""
+        if response.status == 200 and response.content_type == "application/json":
+            answer = await response.json()  # the body stays readable for the test
+            if answer.get("text") or answer.get("blocks"):
+                self.fake.calls.append(Call("answer", answer))
 
     async def event(self, event: dict, event_id: str | None = None, retry: int | None = None):
         body = {

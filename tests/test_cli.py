@@ -74,9 +74,10 @@ async def test_serve_posts_ideas_through_the_configured_slack_api(tmp_path, fake
         async with aiohttp.ClientSession() as session, session.post(base + "/slack/events", data=body,
                                                                     headers=headers) as response:
             assert response.status == 200
+            answer = await response.json()
         post = (await fake_slack.wait_for("chat.postMessage"))[0]
         assert post.args["channel"] == "C0IDEAS" and "From a real server" in post.text()
-        await fake_slack.wait_for("chat.postEphemeral")  # no response_url: the link comes as an ephemeral
+        assert "Idea #1 is posted" in answer["text"] and "/archives/C0IDEAS/p" in answer["text"]
     finally:
         log = stop(process)
     assert "xoxb-secret-token-value" not in log and SIGNING_SECRET not in log

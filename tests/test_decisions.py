@@ -50,7 +50,7 @@ async def test_routing_sends_a_goal_to_its_own_managers(slack, fake_slack, db_pa
     await slack.submit_view(view.args["view"], {"problem": "Long holds", "solution": "Callbacks", "impact": "Less wait",
                                                 "mission_goal": "Shorter waits"})
     post = (await fake_slack.wait_for("chat.postMessage"))[0]
-    await fake_slack.wait_for("response_url")
+    await fake_slack.wait_for("note")
     for voter in ("U2", "U3", "U4"):
         await slack.reaction(True, voter, post.args["channel"], post.answer["ts"])
     await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == "U0MGR3")
@@ -79,7 +79,7 @@ async def test_someone_else_clicking_a_decision_button_is_refused(slack, fake_sl
     await in_review(slack, fake_slack)
     for action in ("decide_approve", "decide_pilot", "decide_decline", "decide_needs_info", "decide_implemented"):
         assert (await slack.click(action, "1", user="U5")).status == 200
-    notes = await fake_slack.wait_for("response_url", where=lambda c: "Only a manager" in c.args.get("text", ""),
+    notes = await fake_slack.wait_for("note", where=lambda c: "Only a manager" in c.args.get("text", ""),
                                       count=5)
     assert all(n.args["response_type"] == "ephemeral" for n in notes)
     assert fake_slack.calls_to("views.open") == []

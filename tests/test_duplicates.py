@@ -34,13 +34,13 @@ async def test_similar_ideas_are_offered_and_nothing_is_posted_until_the_poster_
 
     anyway = buttons(body)[-1]["value"]
     assert (await slack.click("post_anyway", anyway, user="U3")).status == 200  # not the poster
-    note = (await fake_slack.wait_for("response_url", where=lambda c: "no longer waiting" in c.args["text"]))[0]
+    note = (await fake_slack.wait_for("note", where=lambda c: "no longer waiting" in c.args["text"]))[0]
     assert note.args["response_type"] == "ephemeral"
     await slack.click("post_anyway", anyway, user="U2")
     post = (await fake_slack.wait_for("chat.postMessage", count=3))[-1]
     assert "Callback offer when the phone queue gets long" in post.text() and "<@U2>" in post.text()
     await slack.click("post_anyway", anyway, user="U2")  # a second click posts nothing more
-    await fake_slack.wait_for("response_url", count=2, where=lambda c: "no longer waiting" in c.args["text"])
+    await fake_slack.wait_for("note", count=2, where=lambda c: "no longer waiting" in c.args["text"])
     assert len(export_of(db_path)["ideas"]) == 3
 
 
@@ -57,7 +57,7 @@ async def test_vote_instead_votes_for_the_similar_idea_and_drops_the_draft(slack
     data = export_of(db_path)
     assert len(data["ideas"]) == 1 and data["ideas"][0]["voters"] == ["USECRET"]
     await slack.click("post_anyway", anyway["value"], user="USECRET")
-    await fake_slack.wait_for("response_url", where=lambda c: "no longer waiting" in c.args["text"])
+    await fake_slack.wait_for("note", where=lambda c: "no longer waiting" in c.args["text"])
     assert len(export_of(db_path)["ideas"]) == 1
 
 
@@ -78,7 +78,7 @@ async def test_form_submissions_are_checked_too(slack, fake_slack, db_path):
     response = await slack.submit_view(view, {"problem": "Long waits", "solution": "Callback slot when waits pass five minutes",
                                               "impact": "Fewer hang-ups"}, user="U2")
     assert await response.text() == ""
-    offer = (await fake_slack.wait_for("response_url", where=lambda c: "Similar ideas" in c.args["text"]))[0]
+    offer = (await fake_slack.wait_for("note", where=lambda c: "Similar ideas" in c.args["text"]))[0]
     assert "Post mine anyway" in json.dumps(offer.args)
     assert len(export_of(db_path)["ideas"]) == 1
 
@@ -126,7 +126,7 @@ async def test_problem_duplicates_move_reporters_and_undo(slack, fake_slack, db_
     problems = export_of(db_path)["problems"]
     assert problems[0]["reporters"] == 3 and problems[1]["status"] == "duplicate" and problems[1]["duplicate_of"] == 1
     await slack.click("problem_me_too", "2", user="U4")
-    note = await fake_slack.wait_for("response_url", where=lambda c: "duplicate of P1" in c.args["text"])
+    note = await fake_slack.wait_for("note", where=lambda c: "duplicate of P1" in c.args["text"])
     assert note
     assert "no longer a duplicate" in await hero(slack, "unduplicate P2")
     problems = export_of(db_path)["problems"]

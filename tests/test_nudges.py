@@ -76,11 +76,11 @@ async def test_remind_me_tomorrow_reminds_again_on_the_next_working_day(settings
 
         response = await slack.click("remind_tomorrow", str(idea), user="U0MGR1", channel="DMGR1")
         assert response.status == 200
-        [note] = await fake_slack.wait_for("response_url")
+        [note] = await fake_slack.wait_for("note")
         assert "Monday 7 December" in json.dumps(note.args)
         refused = await slack.click("remind_tomorrow", str(idea), user="U7")
         assert refused.status == 200
-        notes = await fake_slack.wait_for("response_url", count=2)
+        notes = await fake_slack.wait_for("note", count=2)
         assert "Only the managers" in json.dumps(notes[1].args)
 
         # the app's own scheduler runs too: count what reached Slack rather than who sent it

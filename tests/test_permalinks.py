@@ -8,7 +8,7 @@ async def test_posted_idea_links_to_its_message_without_asking_for_a_permalink(s
     for n, text in enumerate(("Offer a callback when the queue is long", "Print refund receipts in large type")):
         response = await slack.command("/idea", text, user=f"U{n}")
         assert response.status == 200
-    notes = await fake_slack.wait_for("response_url", count=2)
+    notes = await fake_slack.wait_for("note", count=2)
     posts = fake_slack.calls_to("chat.postMessage")
     links = {f"https://example.slack.com/archives/C0IDEAS/p{p.answer['ts'].replace('.', '')}" for p in posts}
     assert len(links) == 2

@@ -24,15 +24,24 @@ async def test_idea_is_stored_posted_and_confirmed_with_a_link(slack, fake_slack
     button = post.args["blocks"][-1]["elements"][0]
     assert "Vote" in button["text"]["text"] and button["value"] == "1"
 
-    confirmation = (await fake_slack.wait_for("response_url"))[0]
-    assert confirmation.args["response_type"] == "ephemeral"
-    assert "https://example.slack.com/archives/C0IDEAS/p" in confirmation.args["text"]
+    confirmation = await response.json()  # the post was quick: the command's own answer confirms it
+    assert confirmation["response_type"] == "ephemeral" and "Idea #1 is posted" in confirmation["text"]
+    assert f"https://example.slack.com/archives/C0IDEAS/p{post.answer['ts'].replace('.', '')}" in confirmation["text"]
+    assert fake_slack.calls_to("response_url") == [] and fake_slack.calls_to("chat.postEphemeral") == []
 
     idea = export_of(db_path)["ideas"][0]
     assert idea["text"] == "Offer a callback when the queue is long\nCustomers hang up after 5 minutes."
     assert idea["title"] == "Offer a callback when the queue is long"
     assert idea["status"] == "open" and idea["author"] == "U1" and idea["anonymous"] is False
     assert idea["slack"] == {"channel": "C0IDEAS", "ts": post.answer["ts"]}
+
+
+async def test_a_slow_post_is_confirmed_through_the_response_url(slack, fake_slack):
+    fake_slack.slow("chat.postMessage", seconds=2.5)  # past the 2 s the answer waits for, within Slack's 3 s
+    response = await slack.command("/idea", "Offer a callback when the queue is long")
+    assert response.status == 200 and await response.text() == ""
+    confirmation = (await fake_slack.wait_for("response_url", timeout=5))[0]
+    assert "Idea #1 is posted" in confirmation.args["text"] and "/archives/C0IDEAS/p" in confirmation.args["text"]
 
 
 async def test_long_title_is_cut_for_display_but_stored_whole(slack, fake_slack, db_path):
@@ -45,7 +54,7 @@ async def test_long_title_is_cut_for_display_but_stored_whole(slack, fake_slack,
 async def test_anonymous_idea_never_shows_its_author(slack, fake_slack, db_path, caplog):
     caplog.set_level(logging.INFO)
     _, post = await post_idea(slack, fake_slack, "anon Let agents waive fees under 10 EUR", user="USECRET")
-    await fake_slack.wait_for("response_url")
+    await fake_slack.wait_for("note")
 
     assert "anonymous" in post.text() and "USECRET" not in post.text()
     idea = export_of(db_path)["ideas"][0]
@@ -108,7 +117,7 @@ async def test_form_submission_posts_the_framed_idea(slack, fake_slack, db_path)
     assert idea["mission_goal"] == "Shorter waits"
     for part in ("Customers wait 20 minutes on hold", "Peaks at 9am", "when waits pass 5 minutes", "Fewer abandoned calls"):
         assert part in idea["text"]
-    confirmation = (await fake_slack.wait_for("response_url"))[-1]
+    confirmation = (await fake_slack.wait_for("note"))[-1]
     assert "Idea #1 is posted" in confirmation.args["text"]
 
 
@@ -144,6 +153,6 @@ async def test_form_with_unknown_goal_or_too_much_text_is_refused(slack, fake_sl
 async def test_posting_failure_tells_the_poster_and_keeps_the_idea(slack, fake_slack, db_path):
     fake_slack.fail("chat.postMessage", error="not_in_channel")
     await slack.command("/idea", "Idea while the bot is not in the channel")
-    note = (await fake_slack.wait_for("response_url"))[0]
+    note = (await fake_slack.wait_for("note"))[0]
     assert "saved" in note.args["text"] and "could not be posted" in note.args["text"]
     assert export_of(db_path)["ideas"][0]["slack"] is None

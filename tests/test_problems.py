@@ -14,7 +14,7 @@ async def log_problem(slack, fake, text, user="U1"):
     response = await slack.command("/problem", text, user=user)
     assert response.status == 200
     post = (await fake.wait_for("chat.postMessage", count=before + 1))[-1]
-    await fake.wait_for("response_url", where=lambda c: "is posted" in c.args.get("text", ""), count=before + 1)
+    await fake.wait_for("note", where=lambda c: "is posted" in c.args.get("text", ""), count=before + 1)
     return post
 
 
@@ -44,7 +44,7 @@ async def test_me_too_counts_each_reporter_once(slack, fake_slack, db_path):
     for user in ("U2", "U2", "U3", "U1"):
         assert (await slack.click("problem_me_too", "1", user=user, message_ts=ts)).status == 200
     assert problem_of(db_path)["reporters"] == 3
-    notes = await fake_slack.wait_for("response_url", count=5)
+    notes = await fake_slack.wait_for("note", count=5)
     texts = [n.args["text"] for n in notes]
     assert any("already counted" in t for t in texts) and any("you are counted" in t for t in texts)
     update = (await fake_slack.wait_for("chat.update", where=lambda c: "Me too (3)" in c.text(), timeout=8))[-1]

@@ -100,7 +100,7 @@ async def test_failed_write_on_a_command_or_click_says_try_again(slack, fake_sla
     body = await (await slack.command("/idea", "Will not be saved")).json()
     assert "try again" in body["text"]
     await slack.click("idea_vote", "1", user="U2")
-    note = (await fake_slack.wait_for("response_url", count=2))[-1]
+    note = (await fake_slack.wait_for("note", count=2))[-1]
     assert "try again" in note.args["text"]
     ideas = export_of(db_path)["ideas"]
     assert len(ideas) == 1 and ideas[0]["votes"] == 0

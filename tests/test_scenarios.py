@@ -116,7 +116,7 @@ class SlackDriver:
 
     async def remind_tomorrow(self, user, idea):
         await self.slack.click("remind_tomorrow", str(idea), user=user, channel="D" + user)
-        return (await self.fake.wait_for("response_url", where=lambda c: "remind you" in str(c.args)))[-1].args["text"]
+        return (await self.fake.wait_for("note", where=lambda c: "remind you" in str(c.args)))[-1].args["text"]
 
 
 class TeamsDriver:

@@ -10,7 +10,7 @@ from tests.conftest import export_of
 async def posted_idea(slack, fake, text="Self-service refunds under 20 EUR"):
     await slack.command("/idea", text)
     post = (await fake.wait_for("chat.postMessage"))[-1]
-    await fake.wait_for("response_url", count=len(fake.calls_to("chat.postMessage")))
+    await fake.wait_for("note", count=len(fake.calls_to("chat.postMessage")))
     return post.args["channel"], post.answer["ts"]
 
 
@@ -51,7 +51,7 @@ async def test_vote_button_toggles_and_mixes_with_reactions(slack, fake_slack, d
     channel, ts = await posted_idea(slack, fake_slack)
     await slack.click("idea_vote", "1", user="U2", message_ts=ts)
     assert idea_of(db_path)["voters"] == ["U2"]
-    note = (await fake_slack.wait_for("response_url", count=2))[-1]
+    note = (await fake_slack.wait_for("note", count=2))[-1]
     assert "You voted for #1" in note.args["text"] and note.args["response_type"] == "ephemeral"
 
     await slack.reaction(True, "U2", channel, ts, "+1")  # same person, second way: still one vote
@@ -75,7 +75,7 @@ async def test_vote_on_a_closed_idea_is_refused(slack, fake_slack, db_path, core
         db.execute("UPDATE ideas SET status = 'declined' WHERE id = 1")
 
     await slack.click("idea_vote", "1", user="U2", message_ts=ts)
-    note = (await fake_slack.wait_for("response_url", count=2))[-1]
+    note = (await fake_slack.wait_for("note", count=2))[-1]
     assert "declined" in note.args["text"] and "closed" in note.args["text"]
 
     await slack.reaction(True, "U3", channel, ts, "+1")
@@ -86,7 +86,7 @@ async def test_vote_on_a_closed_idea_is_refused(slack, fake_slack, db_path, core
 
 async def test_vote_on_an_unknown_idea_gets_a_clear_note(slack, fake_slack):
     await slack.click("idea_vote", "999", user="U2")
-    note = (await fake_slack.wait_for("response_url"))[0]
+    note = (await fake_slack.wait_for("note"))[0]
     assert "no idea #999" in note.args["text"]
 
 

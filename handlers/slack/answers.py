@@ -12,6 +12,9 @@ from handlers.slack.blocks import render
 from handlers.slack.chat import SlackChat
 
 SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
+# Slack gives a slash command 3 s to be answered. A new item's post is awaited at most this long, so that
+# the answer itself carries the confirmation and its link; a slower post confirms through response_url.
+POST_WITHIN = 2.0
 Ack = Callable[..., Awaitable]
 
 

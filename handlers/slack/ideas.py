@@ -18,7 +18,7 @@ from bot.duplicates import propose_idea
 from bot.ideas import comment_in_thread, draft_errors, react, toggle_vote
 from bot.replies import FieldErrors, IdeaForm, Notice, Reply
 from handlers.slack import parse
-from handlers.slack.answers import SAVE_FAILED, answer_action, answer_command, tell_later
+from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_action, answer_command, tell_later
 from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, field_errors, idea_modal
 from handlers.slack.chat import SlackChat
 from storage import problems as problem_store
@@ -44,7 +44,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
             core.background.spawn(chat.client.views_open(trigger_id=command["trigger_id"], view=view), name="open form")
             return
 
-        await answer_command(ack, propose_idea(core, origin, draft))
+        await answer_command(ack, propose_idea(core, origin, draft, answer_within=POST_WITHIN))
 
     @app.command("/hero")
     async def hero_command(ack, command):

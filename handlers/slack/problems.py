@@ -11,7 +11,7 @@ from bot.model import ProblemDraft
 from bot.problems import me_too, problem_errors
 from bot.replies import FieldErrors, ProblemForm, Reply
 from handlers.slack import parse  # problem_blocks registers its renderings
-from handlers.slack.answers import SAVE_FAILED, answer_action, answer_command, tell_later
+from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_action, answer_command, tell_later
 from handlers.slack.blocks import field_errors
 from handlers.slack.chat import SlackChat
 from handlers.slack.problem_blocks import (
@@ -50,7 +50,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
             core.background.spawn(chat.client.views_open(trigger_id=command["trigger_id"], view=view),
                                   name="open problem form")
             return
-        await answer_command(ack, propose_problem(core, origin, ProblemDraft(text=text)))
+        await answer_command(ack, propose_problem(core, origin, ProblemDraft(text=text), answer_within=POST_WITHIN))
 
     @app.view(PROBLEM_FORM)
     async def problem_form_submitted(ack, body, view):
