@@ -51,7 +51,9 @@ async def wait_up(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def measure(url: str, concurrency: int, seconds: float, messages: list[str]) -> dict:
+async def measure(url: str, concurrency: int, seconds: float, messages: list[str], mix: str = "both") -> dict:
+    """Requests/s, p50/p99 ms and errors of `concurrency` clients for `seconds`: alternately `/idea` and a
+    reaction on one of `messages` (mix "both"), or only one kind ("idea", "reaction")."""
     latencies: list[float] = []
     errors = 0
     deadline = time.monotonic() + seconds
@@ -63,7 +65,7 @@ async def measure(url: str, concurrency: int, seconds: float, messages: list[str
             while time.monotonic() < deadline:
                 counter += 1
                 n = next(UNIQUE)
-                if counter % 2 or not messages:
+                if mix == "idea" or not messages or (mix == "both" and counter % 2):
                     body, kind = command_body(distinct_text(n), user=f"UB{n % 500}"), FORM
                 else:
                     body = event_body(reaction_event(f"UR{n}", messages[n % len(messages)]))

@@ -1,0 +1,85 @@
+"""Where the CPU goes: CPU milliseconds per request of the server, the fake Slack and the load generator,
+for `/idea` alone and reactions alone, herobot serve against the bare Bolt app (process_before_response=True).
+
+`python -m bench.cpu_per_request [--seconds S] [--runs R]`; medians over R rounds, concurrency 16.
+CPU time is read from /proc (user + system, all threads), so it counts work, not waiting: on a
+shared machine it moves less than requests/s do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.load import fake_slack_process, measure, wait_up
+from suites.common import ROOT, Server, free_port, query
+
+CONCURRENCY = 16
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+async def cell(url: str, mix: str, messages: list[str], seconds: float, pids: dict[str, int]) -> dict:
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    result = await measure(url, CONCURRENCY, seconds, messages, mix)
+    await asyncio.sleep(1.5)  # let background work (posts, refreshes) finish and be counted
+    return {"rps": result["rps"], "errors": result["errors"],
+            **{name: 1000 * (cpu_seconds(pid) - before[name]) / result["n"] for name, pid in pids.items()}}
+
+
+async def main_async(seconds: float, runs: int) -> int:
+    fake, api = fake_slack_process()
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", str(port), api + "/api/"], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    rows: dict = {}
+    with tempfile.TemporaryDirectory(prefix="herobot-cpu-") as tmp:
+        try:
+            await wait_up(api + "/api/auth.test")
+            await wait_up(f"http://127.0.0.1:{port}/healthz")
+            server = Server(Path(tmp), Path(tmp) / "cpu.db", api)
+            await server.start()
+            await measure(server.url, CONCURRENCY, 2, [], "idea")  # ideas to react to, and a warm-up
+            await asyncio.sleep(1)
+            messages = [r[0] for r in query(server.db_path, "SELECT message_id FROM ideas "
+                                            "WHERE message_id IS NOT NULL LIMIT 200")]
+            targets = {"herobot serve": (server.url, server.process.pid),
+                       "bare Bolt": (f"http://127.0.0.1:{port}", bare.pid)}
+            for _ in range(runs):
+                for mix in ("idea", "reaction"):
+                    for name, (url, pid) in targets.items():
+                        pids = {"server": pid, "fake Slack": fake.pid, "load generator": os.getpid()}
+                        rows.setdefault((name, mix), []).append(await cell(url, mix, messages, seconds, pids))
+            server.stop()
+        finally:
+            bare.terminate()
+            fake.terminate()
+    print(f"CPU ms per request, concurrency {CONCURRENCY}, medians of {runs} rounds of {seconds:g} s")
+    print("| target | requests | requests/s | server | fake Slack | load generator | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for (name, mix), cells in rows.items():
+        median = {key: statistics.median(c[key] for c in cells) for key in cells[0]}
+        print(f"| {name} | {mix} | {median['rps']:.0f} | {median['server']:.2f} | {median['fake Slack']:.2f} | "
+              f"{median['load generator']:.2f} | {sum(c['errors'] for c in cells)} |")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    return asyncio.run(main_async(args.seconds, args.runs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
