@@ -4,6 +4,7 @@ signed Slack requests, and read-only looks at the database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import itertools
 import json
@@ -13,7 +14,9 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -180,6 +183,21 @@ class Server:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         return 0.0
+
+
+@contextlib.asynccontextmanager
+async def served(name: str) -> AsyncIterator[tuple[Server, FakeSlackServer, aiohttp.ClientSession]]:
+    """A temporary folder, the fake Slack, `herobot serve` on a new database `NAME.db` there, and a client
+    session; the server is stopped on the way out."""
+    with tempfile.TemporaryDirectory(prefix=f"herobot-{name}-") as tmp:
+        async with FakeSlackServer() as fake:
+            server = Server(Path(tmp), Path(tmp) / f"{name}.db", fake.base_url)
+            await server.start()
+            try:
+                async with aiohttp.ClientSession() as session:
+                    yield server, fake, session
+            finally:
+                server.stop()
 
 
 def run_cli(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:

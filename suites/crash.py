@@ -10,16 +10,13 @@ import asyncio
 import random
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import aiohttp
 
 from suites.common import (
-    FakeSlackServer,
     Report,
-    Server,
     event_body,
     integrity,
     post,
@@ -27,6 +24,7 @@ from suites.common import (
     query,
     reaction_event,
     reply_event,
+    served,
     signed,
     suite_main,
 )
@@ -69,107 +67,100 @@ async def run(quick: bool = False) -> Report:
     report = Report("crash safety")
     total, kills_wanted = (600, 5) if quick else (50_000, 200)
     rng = random.Random(3)
-    with tempfile.TemporaryDirectory(prefix="herobot-crash-") as tmp:
-        async with FakeSlackServer() as fake:
-            server = Server(Path(tmp), Path(tmp) / "crash.db", fake.base_url)
-            await server.start()
-            try:
-                async with aiohttp.ClientSession() as session:
-                    messages = await posted_ideas(session, server, 10)
-                    idea_of = {ts: i for i, ts in query(server.db_path, "SELECT id, message_id FROM ideas")}
-                    acked_votes: set = set()
-                    acked_comments: set = set()
-                    retry: list = []  # (body, key, attempt) cut off by a kill
-                    made = 0
-                    kills = answered = lost_answers = 0
-                    missing_total = 0
-                    checks_bad: list[str] = []
-                    count_checks = 0
+    async with served("crash") as (server, fake, session):
+        messages = await posted_ideas(session, server, 10)
+        idea_of = {ts: i for i, ts in query(server.db_path, "SELECT id, message_id FROM ideas")}
+        acked_votes: set = set()
+        acked_comments: set = set()
+        retry: list = []  # (body, key, attempt) cut off by a kill
+        made = 0
+        kills = answered = lost_answers = 0
+        missing_total = 0
+        checks_bad: list[str] = []
+        count_checks = 0
 
-                    def next_request():
-                        nonlocal made
-                        if retry:
-                            return retry.pop()
-                        made += 1
-                        ts = rng.choice(messages)
-                        if rng.random() < 0.7:
-                            user = f"UV{made}"
-                            return event_body(reaction_event(user, ts)), ("vote", (idea_of[ts], user)), 0
-                        reply_ts = f"1900000000.{made:06d}"
-                        return event_body(reply_event(f"UC{made % 97}", ts, f"crash comment {made}", reply_ts)), \
-                            ("comment", reply_ts), 0
+        def next_request():
+            nonlocal made
+            if retry:
+                return retry.pop()
+            made += 1
+            ts = rng.choice(messages)
+            if rng.random() < 0.7:
+                user = f"UV{made}"
+                return event_body(reaction_event(user, ts)), ("vote", (idea_of[ts], user)), 0
+            reply_ts = f"1900000000.{made:06d}"
+            return event_body(reply_event(f"UC{made % 97}", ts, f"crash comment {made}", reply_ts)), \
+                ("comment", reply_ts), 0
 
-                    while made < total or kills < kills_wanted or retry:
-                        per_epoch = max(1, total // kills_wanted)
-                        kill_after = rng.randint(per_epoch // 2, per_epoch * 3 // 2) if kills < kills_wanted else None
-                        sent = 0
-                        stop = asyncio.Event()
+        while made < total or kills < kills_wanted or retry:
+            per_epoch = max(1, total // kills_wanted)
+            kill_after = rng.randint(per_epoch // 2, per_epoch * 3 // 2) if kills < kills_wanted else None
+            sent = 0
+            stop = asyncio.Event()
 
-                        async def worker() -> None:
-                            nonlocal sent, answered, lost_answers
-                            while not stop.is_set() and (made < total or retry):
-                                body, (kind, key), attempt = next_request()
-                                extra = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"} if attempt else {}
-                                sent += 1
-                                try:
-                                    status, _ = await post(session, server.url, body, signed(body, "application/json", **extra))
-                                except (aiohttp.ClientError, asyncio.TimeoutError):
-                                    status = 0
-                                if 200 <= status < 300:
-                                    answered += 1
-                                    (acked_votes if kind == "vote" else acked_comments).add(key)
-                                else:
-                                    lost_answers += 1
-                                    retry.append((body, (kind, key), min(attempt + 1, 3)))
-                                    if stop.is_set() or server.process.poll() is not None:
-                                        return
+            async def worker() -> None:
+                nonlocal sent, answered, lost_answers
+                while not stop.is_set() and (made < total or retry):
+                    body, (kind, key), attempt = next_request()
+                    extra = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"} if attempt else {}
+                    sent += 1
+                    try:
+                        status, _ = await post(session, server.url, body, signed(body, "application/json", **extra))
+                    except (aiohttp.ClientError, asyncio.TimeoutError):
+                        status = 0
+                    if 200 <= status < 300:
+                        answered += 1
+                        (acked_votes if kind == "vote" else acked_comments).add(key)
+                    else:
+                        lost_answers += 1
+                        retry.append((body, (kind, key), min(attempt + 1, 3)))
+                        if stop.is_set() or server.process.poll() is not None:
+                            return
 
-                        async def killer() -> None:
-                            nonlocal kills
-                            if kill_after is None:
-                                return
-                            while sent < kill_after and (made < total or retry):
-                                await asyncio.sleep(0.001)
-                            await asyncio.sleep(rng.random() * 0.02)
-                            server.kill()
-                            kills += 1
-                            stop.set()
+            async def killer() -> None:
+                nonlocal kills
+                if kill_after is None:
+                    return
+                while sent < kill_after and (made < total or retry):
+                    await asyncio.sleep(0.001)
+                await asyncio.sleep(rng.random() * 0.02)
+                server.kill()
+                kills += 1
+                stop.set()
 
-                        await asyncio.gather(killer(), *(worker() for _ in range(CONCURRENCY)))
-                        if server.process.poll() is not None:
-                            await server.start()
-                        votes, comments = stored(server.db_path)
-                        missing = len(acked_votes - votes) + len(acked_comments - comments)
-                        missing_total += missing
-                        verdict = integrity(server.db_path)
-                        if missing or verdict != "ok":
-                            checks_bad.append(f"after kill {kills}: {missing} acknowledged missing, integrity {verdict}")
-                        if kills % 20 == 0 and kill_after is not None:  # the counts check costs a second or two
-                            count_checks += 1
-                            wrong = await counts_after_next_update(session, server, fake, messages, idea_of,
-                                                                   acked_votes, f"CHECK{kills}N")
-                            if wrong:
-                                checks_bad.append(f"after kill {kills}: message counts differ from the db: {wrong}")
-                        if made >= total and kills < kills_wanted:
-                            total += per_epoch  # keep streaming until enough kills happened
+            await asyncio.gather(killer(), *(worker() for _ in range(CONCURRENCY)))
+            if server.process.poll() is not None:
+                await server.start()
+            votes, comments = stored(server.db_path)
+            missing = len(acked_votes - votes) + len(acked_comments - comments)
+            missing_total += missing
+            verdict = integrity(server.db_path)
+            if missing or verdict != "ok":
+                checks_bad.append(f"after kill {kills}: {missing} acknowledged missing, integrity {verdict}")
+            if kills % 20 == 0 and kill_after is not None:  # the counts check costs a second or two
+                count_checks += 1
+                wrong = await counts_after_next_update(session, server, fake, messages, idea_of,
+                                                       acked_votes, f"CHECK{kills}N")
+                if wrong:
+                    checks_bad.append(f"after kill {kills}: message counts differ from the db: {wrong}")
+            if made >= total and kills < kills_wanted:
+                total += per_epoch  # keep streaming until enough kills happened
 
-                    mismatched = await counts_after_next_update(session, server, fake, messages, idea_of, acked_votes, "FINAL")
-                    votes, comments = stored(server.db_path)
-                    report.figure("requests answered 2xx", answered)
-                    report.figure("requests cut off and redelivered", lost_answers)
-                    report.figure("kills", kills)
-                    report.figure("message-count checks after a restart", count_checks + 1)
-                    report.figure("votes / comments stored", f"{len(votes)} / {len(comments)}")
-                    report.figure("acknowledged but missing", missing_total + len(acked_votes - votes))
-                    report.promise(kills >= kills_wanted, f"only {kills} kills")
-                    report.promise(answered >= total * 0.99, f"only {answered} of {total} requests answered")
-                    report.promise(not checks_bad, "; ".join(checks_bad[:5]))
-                    report.promise(not (acked_votes - votes) and not (acked_comments - comments),
-                                   "an acknowledged request is missing at the end")
-                    report.promise(integrity(server.db_path) == "ok", "integrity_check failed at the end")
-                    report.promise(not mismatched, f"messages whose counts differ from the db: {mismatched}")
-            finally:
-                server.stop()
+        mismatched = await counts_after_next_update(session, server, fake, messages, idea_of, acked_votes, "FINAL")
+        votes, comments = stored(server.db_path)
+        report.figure("requests answered 2xx", answered)
+        report.figure("requests cut off and redelivered", lost_answers)
+        report.figure("kills", kills)
+        report.figure("message-count checks after a restart", count_checks + 1)
+        report.figure("votes / comments stored", f"{len(votes)} / {len(comments)}")
+        report.figure("acknowledged but missing", missing_total + len(acked_votes - votes))
+        report.promise(kills >= kills_wanted, f"only {kills} kills")
+        report.promise(answered >= total * 0.99, f"only {answered} of {total} requests answered")
+        report.promise(not checks_bad, "; ".join(checks_bad[:5]))
+        report.promise(not (acked_votes - votes) and not (acked_comments - comments),
+                       "an acknowledged request is missing at the end")
+        report.promise(integrity(server.db_path) == "ok", "integrity_check failed at the end")
+        report.promise(not mismatched, f"messages whose counts differ from the db: {mismatched}")
     return report
 
 

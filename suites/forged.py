@@ -11,19 +11,15 @@ import asyncio
 import json
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
 import aiohttp
 
 from suites.common import (
     CHANNEL,
     SECRET,
-    FakeSlackServer,
     Report,
-    Server,
     command_body,
     dump_digest,
     event_body,
@@ -32,6 +28,7 @@ from suites.common import (
     query,
     reaction_event,
     reply_event,
+    served,
     signed,
     suite_main,
 )
@@ -185,58 +182,51 @@ async def run(quick: bool = False) -> Report:
     report = Report("forged and malformed requests")
     total = 300 if quick else 10_000
     rng = random.Random(7)
-    with tempfile.TemporaryDirectory(prefix="herobot-forged-") as tmp:
-        async with FakeSlackServer() as fake:
-            server = Server(Path(tmp), Path(tmp) / "forged.db", fake.base_url)
-            await server.start()
-            try:
-                async with aiohttp.ClientSession() as session:
-                    (ts,) = await posted_ideas(session, server, 1)
-                    await asyncio.sleep(0.5)  # let the poster's note and link settle
-                    before = dump_digest(server.db_path)
-                    statuses: Counter = Counter()
-                    wrong: Counter = Counter()
-                    samples: dict[str, str] = {}
-                    left = total
+    async with served("forged") as (server, fake, session):
+        (ts,) = await posted_ideas(session, server, 1)
+        await asyncio.sleep(0.5)  # let the poster's note and link settle
+        before = dump_digest(server.db_path)
+        statuses: Counter = Counter()
+        wrong: Counter = Counter()
+        samples: dict[str, str] = {}
+        left = total
 
-                    async def worker() -> None:
-                        nonlocal left
-                        while left > 0:
-                            left -= 1
-                            # made just before sending: a request 301 s in the future must not age into the window
-                            category, body, headers, signature_fault = forged(rng, ts)
-                            try:
-                                status, text = await post(session, server.url, body, headers)
-                            except aiohttp.ClientError as error:
-                                status, _text = 0, type(error).__name__
-                            statuses[status] += 1
-                            expected = status == 401 if signature_fault else 400 <= status < 500
-                            if not expected:
-                                wrong[f"{category} -> {status}"] += 1
-                                samples.setdefault(f"{category} -> {status}", body[:300].decode("latin-1"))
+        async def worker() -> None:
+            nonlocal left
+            while left > 0:
+                left -= 1
+                # made just before sending: a request 301 s in the future must not age into the window
+                category, body, headers, signature_fault = forged(rng, ts)
+                try:
+                    status, text = await post(session, server.url, body, headers)
+                except aiohttp.ClientError as error:
+                    status, _text = 0, type(error).__name__
+                statuses[status] += 1
+                expected = status == 401 if signature_fault else 400 <= status < 500
+                if not expected:
+                    wrong[f"{category} -> {status}"] += 1
+                    samples.setdefault(f"{category} -> {status}", body[:300].decode("latin-1"))
 
-                    await asyncio.gather(*(worker() for _ in range(8)))
-                    after = dump_digest(server.db_path)
-                    report.figure("requests", total)
-                    report.figure("statuses", dict(sorted(statuses.items())))
-                    report.promise(not wrong, f"unexpected answers: {dict(wrong)}; samples: {samples}")
-                    report.promise(not any(s >= 500 for s in statuses), "a forged request got a 5xx")
-                    report.promise(before == after, "the database changed")
-                    report.promise(server.process.poll() is None, "the server died")
+        await asyncio.gather(*(worker() for _ in range(8)))
+        after = dump_digest(server.db_path)
+        report.figure("requests", total)
+        report.figure("statuses", dict(sorted(statuses.items())))
+        report.promise(not wrong, f"unexpected answers: {dict(wrong)}; samples: {samples}")
+        report.promise(not any(s >= 500 for s in statuses), "a forged request got a 5xx")
+        report.promise(before == after, "the database changed")
+        report.promise(server.process.poll() is None, "the server died")
 
-                    ideas_before = query(server.db_path, "SELECT count(*) FROM ideas")[0][0]
-                    accepted = []
-                    # two unlike texts: a second similar idea would be held by the duplicate check
-                    for skew, text in ((-299, "Early signature: refund slips"), (299, "Late clock: parcel lockers")):
-                        body = command_body(text, user="U8")
-                        headers = {"Content-Type": FORM, **sign(body, secret=SECRET, timestamp=int(time.time()) + skew)}
-                        accepted.append((await post(session, server.url, body, headers))[0])
-                    ideas_after = query(server.db_path, "SELECT count(*) FROM ideas")[0][0]
-                    report.figure("±299 s answers", accepted)
-                    report.promise(accepted == [200, 200] and ideas_after == ideas_before + 2,
-                                   "a good signature 299 s off was not accepted")
-            finally:
-                server.stop()
+        ideas_before = query(server.db_path, "SELECT count(*) FROM ideas")[0][0]
+        accepted = []
+        # two unlike texts: a second similar idea would be held by the duplicate check
+        for skew, text in ((-299, "Early signature: refund slips"), (299, "Late clock: parcel lockers")):
+            body = command_body(text, user="U8")
+            headers = {"Content-Type": FORM, **sign(body, secret=SECRET, timestamp=int(time.time()) + skew)}
+            accepted.append((await post(session, server.url, body, headers))[0])
+        ideas_after = query(server.db_path, "SELECT count(*) FROM ideas")[0][0]
+        report.figure("±299 s answers", accepted)
+        report.promise(accepted == [200, 200] and ideas_after == ideas_before + 2,
+                       "a good signature 299 s off was not accepted")
     return report
 
 
