@@ -38,6 +38,21 @@ def _choice(value: str) -> tuple[int, str]:
     return int(number), token
 
 
+def _register_instead(app: AsyncApp, core: Core, chat: SlackChat, action_id: str, instead) -> None:
+    """A button on the similar items shown before posting: act on that item instead (`instead(core, origin,
+    item_id, token)`, Vote or Me too), which drops the held draft."""
+
+    @app.action(action_id)
+    async def chosen_instead(ack, body, action):
+        origin = parse.origin_of_action(body)
+
+        async def work() -> Reply:
+            item_id, token = _choice(action.get("value", ""))
+            return await instead(core, origin, item_id, token)
+
+        await answer_action(ack, core, chat, origin, work())
+
+
 def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
 
     @app.command("/problem")
@@ -80,25 +95,8 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
 
         await answer_action(ack, core, chat, origin, work())
 
-    @app.action(SIMILAR_VOTE_ACTION)
-    async def similar_vote_clicked(ack, body, action):
-        origin = parse.origin_of_action(body)
-
-        async def work() -> Reply:
-            idea_id, token = _choice(action.get("value", ""))
-            return await vote_instead(core, origin, idea_id, token)
-
-        await answer_action(ack, core, chat, origin, work())
-
-    @app.action(SIMILAR_ME_TOO_ACTION)
-    async def similar_me_too_clicked(ack, body, action):
-        origin = parse.origin_of_action(body)
-
-        async def work() -> Reply:
-            problem_id, token = _choice(action.get("value", ""))
-            return await me_too_instead(core, origin, problem_id, token)
-
-        await answer_action(ack, core, chat, origin, work())
+    for action_id, instead in ((SIMILAR_VOTE_ACTION, vote_instead), (SIMILAR_ME_TOO_ACTION, me_too_instead)):
+        _register_instead(app, core, chat, action_id, instead)
 
     @app.action(POST_ANYWAY_ACTION)
     async def post_anyway_clicked(ack, body, action):
