@@ -33,3 +33,11 @@ async def test_payloads_of_the_wrong_shape_are_400_and_change_nothing(slack, db_
         "Content-Type": "application/x-www-form-urlencoded", **sign(command)})
     assert response.status == 400
     assert export_of(db_path)["ideas"] == []
+
+
+async def test_a_request_no_listener_handles_is_404_and_its_body_stays_out_of_the_log(slack, caplog):
+    caplog.set_level("DEBUG")
+    response = await slack.event({"type": "pin_added", "user": "U2", "item": {"message": {"text": "private words"}}})
+    assert response.status == 404
+    assert "private words" not in caplog.text
+    assert "pin_added" in caplog.text  # Bolt logs only the kind of request it had no listener for
