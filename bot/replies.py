@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.model import Comment, Idea, Problem
+from bot.model import CONTACT_CHANNELS, Comment, Idea, Problem, ProblemStatus, Status
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,38 @@ class SearchResults:
 
 Reply = (Notice | IdeaCard | IdeaList | IdeaDetail | IdeaForm | FieldErrors | ProblemCard | ProblemForm
          | SimilarFound | HotspotList | SearchResults)
+
+
+# --- the words both platforms show (each renders them in its own markup) --------------------
+STATUS_BADGES = {
+    Status.OPEN: "🟢 open",
+    Status.IN_REVIEW: "🔎 in review",
+    Status.NEEDS_INFO: "❓ needs info",
+    Status.APPROVED: "✅ approved",
+    Status.PILOTING: "🧪 piloting",
+    Status.DECLINED: "⛔ declined",
+    Status.IMPLEMENTED: "🏆 implemented",
+    Status.DUPLICATE: "🔁 duplicate",
+}
+PROBLEM_BADGES = {ProblemStatus.OPEN: "🟠 open", ProblemStatus.DUPLICATE: "🔁 duplicate", ProblemStatus.SOLVED: "✅ solved"}
+
+
+def counts(idea: Idea) -> str:
+    votes = "1 vote" if idea.votes == 1 else f"{idea.votes} votes"
+    comments = "1 comment" if idea.comments == 1 else f"{idea.comments} comments"
+    return f"👍 {votes} · 💬 {comments}"
+
+
+def reporters_text(count: int) -> str:
+    return "🙋 1 reporter" if count == 1 else f"🙋 {count} reporters"
+
+
+def channel_mix_text(mix: dict[str, int]) -> str:
+    return ", ".join(f"{CONTACT_CHANNELS.get(k, k)} {v}" for k, v in mix.items())
+
+
+def trend_text(now: int, before: int) -> str:
+    if now == before:
+        return "= same as the period before"
+    sign = "▲ +" if now > before else "▼ "
+    return f"{sign}{now - before} vs the period before ({before})"

@@ -10,22 +10,12 @@ import json
 from functools import singledispatch
 
 from bot.decision_replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, choices_for
-from bot.model import Idea, Status, shorten
-from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice
+from bot.model import Idea, shorten
+from bot.replies import STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, counts
 
 VOTE_ACTION = "idea_vote"
 IDEA_FORM = "idea_form"
 SECTION_LIMIT = 3000
-STATUS_BADGES = {
-    Status.OPEN: "🟢 open",
-    Status.IN_REVIEW: "🔎 in review",
-    Status.NEEDS_INFO: "❓ needs info",
-    Status.APPROVED: "✅ approved",
-    Status.PILOTING: "🧪 piloting",
-    Status.DECLINED: "⛔ declined",
-    Status.IMPLEMENTED: "🏆 implemented",
-    Status.DUPLICATE: "🔁 duplicate",
-}
 
 
 def escape(text: str) -> str:
@@ -43,12 +33,6 @@ def context(*parts: str) -> dict:
 
 def author_of(idea: Idea) -> str:
     return "anonymous" if idea.anonymous or not idea.author_id else f"<@{idea.author_id}>"
-
-
-def counts(idea: Idea) -> str:
-    votes = "1 vote" if idea.votes == 1 else f"{idea.votes} votes"
-    comments = "1 comment" if idea.comments == 1 else f"{idea.comments} comments"
-    return f"👍 {votes} · 💬 {comments}"
 
 
 def idea_heading(idea: Idea) -> str:

@@ -8,9 +8,9 @@ from bot.decision_replies import (
     DecisionForm, HomeView, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
 )
 from bot.model import RISKS, Idea, Status, shorten
+from bot.replies import STATUS_BADGES, counts
 from handlers.slack.blocks import (
-    STATUS_BADGES, author_of, context, counts, decision_buttons, escape, idea_heading, idea_summary_line, render,
-    section,
+    author_of, context, decision_buttons, escape, idea_heading, idea_summary_line, render, section,
 )
 
 FORM_CALLBACKS = {kind: f"decision_{kind}" for kind in ("approve", "pilot", "decline", "needs_info", "outcome")}

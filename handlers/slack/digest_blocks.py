@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from bot.model import shorten
 from bot.notices import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
+from bot.replies import STATUS_BADGES, counts
 from handlers.slack.blocks import (
-    SECTION_LIMIT, STATUS_BADGES, context, counts, decision_buttons, escape, idea_heading, render, section,
+    SECTION_LIMIT, context, decision_buttons, escape, idea_heading, render, section,
 )
 
 REMIND_TOMORROW = "remind_tomorrow"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten
-from bot.replies import HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound
+from bot.replies import (
+    PROBLEM_BADGES, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound, channel_mix_text, reporters_text,
+    trend_text,
+)
 from handlers.slack.blocks import _text_input, context, escape, idea_summary_line, render, section
 
 ME_TOO_ACTION = "problem_me_too"
@@ -15,11 +18,6 @@ POST_ANYWAY_ACTION = "post_anyway"
 MARK_DUPLICATE_ACTION = "mark_duplicate"
 PROBLEM_FORM = "problem_form"
 DUPLICATE_FORM = "duplicate_form"
-PROBLEM_BADGES = {ProblemStatus.OPEN: "🟠 open", ProblemStatus.DUPLICATE: "🔁 duplicate", ProblemStatus.SOLVED: "✅ solved"}
-
-
-def reporters_text(count: int) -> str:
-    return "🙋 1 reporter" if count == 1 else f"🙋 {count} reporters"
 
 
 def problem_heading(problem: Problem) -> str:
@@ -75,25 +73,14 @@ def _(reply: SimilarFound) -> dict:
     return {"text": f"Similar {noun} are already open: vote for one, or post yours anyway.", "blocks": blocks}
 
 
-def _mix(mix: dict[str, int]) -> str:
-    return ", ".join(f"{CONTACT_CHANNELS.get(k, k)} {v}" for k, v in mix.items())
-
-
-def _trend(now: int, before: int) -> str:
-    if now == before:
-        return "= same as the period before"
-    sign = "▲ +" if now > before else "▼ "
-    return f"{sign}{now - before} vs the period before ({before})"
-
-
 @render.register
 def _(reply: HotspotList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.hotspots:
         blocks.append(section(escape(reply.empty)))
     for spot in reply.hotspots[:45]:
-        line = (f"{problem_heading(spot.problem)}\n{reporters_text(spot.reporters)} · {_trend(spot.reporters, spot.previous)}"
-                f" · {_mix(spot.channel_mix)}")
+        line = (f"{problem_heading(spot.problem)}\n{reporters_text(spot.reporters)} · {trend_text(spot.reporters, spot.previous)}"
+                f" · {channel_mix_text(spot.channel_mix)}")
         if spot.self_service:
             line += f"\n🛟 *self-service candidate* ({reply.threshold}+ reporters, no approved idea linked)"
         blocks.append(section(line))

@@ -12,23 +12,22 @@ import re
 from collections.abc import Mapping
 from functools import singledispatch
 
-from bot.model import Idea, Status, shorten
-from bot.replies import FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice
+from bot.model import Idea, shorten
+from bot.replies import (
+    STATUS_BADGES,
+    FieldErrors,
+    IdeaCard,
+    IdeaDetail,
+    IdeaForm,
+    IdeaList,
+    Notice,
+    counts,
+)
 
 CARD = "application/vnd.microsoft.card.adaptive"
 MAX_CARD_BYTES = 80_000
 VOTE_VERB = "vote"
 IDEA_FORM_VERB = "idea_form"
-STATUS_BADGES = {
-    Status.OPEN: "🟢 open",
-    Status.IN_REVIEW: "🔎 in review",
-    Status.NEEDS_INFO: "❓ needs info",
-    Status.APPROVED: "✅ approved",
-    Status.PILOTING: "🧪 piloting",
-    Status.DECLINED: "⛔ declined",
-    Status.IMPLEMENTED: "🏆 implemented",
-    Status.DUPLICATE: "🔁 duplicate",
-}
 Names = Mapping[str, str]
 
 
@@ -98,12 +97,6 @@ def name_of(user_id: str | None, names: Names) -> str:
 
 def author_of(idea: Idea, names: Names) -> str:
     return "anonymous" if idea.anonymous or not idea.author_id else name_of(idea.author_id, names)
-
-
-def counts(idea: Idea) -> str:
-    votes = "1 vote" if idea.votes == 1 else f"{idea.votes} votes"
-    comments = "1 comment" if idea.comments == 1 else f"{idea.comments} comments"
-    return f"👍 {votes} · 💬 {comments}"
 
 
 def idea_lines(idea: Idea, names: Names) -> list[dict]:

@@ -25,12 +25,11 @@ from bot.decision_replies import (
     choices_for,
 )
 from bot.model import RISKS, Idea, Status, shorten
+from bot.replies import STATUS_BADGES, counts
 from handlers.teams.cards import (
-    STATUS_BADGES,
     Names,
     author_of,
     card,
-    counts,
     error_line,
     execute,
     idea_lines,

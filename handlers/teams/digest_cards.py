@@ -22,11 +22,10 @@ from bot.notices import (
     Section,
     WeeklyDigest,
 )
+from bot.replies import STATUS_BADGES, counts
 from handlers.teams.cards import (
-    STATUS_BADGES,
     Names,
     card,
-    counts,
     execute,
     message,
     name_of,

@@ -16,17 +16,21 @@ from bot.model import (
     shorten,
 )
 from bot.replies import (
+    PROBLEM_BADGES,
+    STATUS_BADGES,
     HotspotList,
     ProblemCard,
     ProblemForm,
     SearchResults,
     SimilarFound,
+    channel_mix_text,
+    counts,
+    reporters_text,
+    trend_text,
 )
 from handlers.teams.cards import (
-    STATUS_BADGES,
     Names,
     card,
-    counts,
     error_line,
     execute,
     message,
@@ -44,12 +48,7 @@ SIMILAR_ME_TOO_VERB = "similar_me_too"
 POST_ANYWAY_VERB = "post_anyway"
 PROBLEM_FORM_VERB = "problem_form"
 DUPLICATE_FORM_VERB = "duplicate_form"
-PROBLEM_BADGES = {ProblemStatus.OPEN: "🟠 open", ProblemStatus.DUPLICATE: "🔁 duplicate", ProblemStatus.SOLVED: "✅ solved"}
 MAX_LISTED = 45
-
-
-def reporters_text(count: int) -> str:
-    return "🙋 1 reporter" if count == 1 else f"🙋 {count} reporters"
 
 
 def problem_title(problem: Problem) -> tuple[str, dict]:
@@ -112,17 +111,6 @@ def _(reply: SimilarFound, names: Names) -> dict:
     return message(similar_card(reply), f"Similar {noun} are already open: vote for one, or post yours anyway.")
 
 
-def _mix(mix: dict[str, int]) -> str:
-    return ", ".join(f"{CONTACT_CHANNELS.get(k, k)} {v}" for k, v in mix.items())
-
-
-def _trend(now: int, before: int) -> str:
-    if now == before:
-        return "= same as the period before"
-    sign = "▲ +" if now > before else "▼ "
-    return f"{sign}{now - before} vs the period before ({before})"
-
-
 @render.register
 def _(reply: HotspotList, names: Names) -> dict:
     body = [text_block(reply.heading, bold=True)]
@@ -130,7 +118,7 @@ def _(reply: HotspotList, names: Names) -> dict:
         body.append(runs(reply.empty))
     for spot in reply.hotspots[:MAX_LISTED]:
         body.append(runs(problem_title(spot.problem), f"\n{reporters_text(spot.reporters)} · "
-                         f"{_trend(spot.reporters, spot.previous)}" + (f" · {_mix(spot.channel_mix)}" if spot.channel_mix else "")))
+                         f"{trend_text(spot.reporters, spot.previous)}" + (f" · {channel_mix_text(spot.channel_mix)}" if spot.channel_mix else "")))
         if spot.self_service:
             body.append({**text_block(f"🛟 **self-service candidate** ({reply.threshold}+ reporters, no approved idea "
                                       "linked)"), "spacing": "None"})
