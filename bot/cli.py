@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.lifecycle import running_core
 from bot.privacy import export_user, forget
 from storage.backup import InUse, backup, restore
 from storage.db import open_database
+from storage.keys import SecretError
 
 log = logging.getLogger("herobot")
 
@@ -25,12 +27,13 @@ def main(argv: list[str] | None = None, teams_tokens=None) -> int:
     """`teams_tokens` replaces MSAL as the source of Bot Connector tokens (tests only; see create_app)."""
     args = _parser().parse_args(argv)
     args.teams_tokens = teams_tokens
+    os.umask(0o077)  # whatever herobot writes (database, WAL, backups, key file) is the owner's alone
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every minute's wake-up
     settings = Settings.from_env()
     try:
         return args.run(settings, args)
-    except ConfigError as error:
+    except (ConfigError, SecretError) as error:
         print(f"herobot: {error}", file=sys.stderr)
         return 2
 

@@ -32,6 +32,8 @@ class Settings:
     teams_anonymous: bool = False  # no authentication in or out: local testing only
     teams_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
     teams_retry_delay: float = 0.5  # first backoff before resending to Teams; doubles each try
+    # HEROBOT_SECRET_KEY: recognises and reaches anonymous authors; unset, a key file is used
+    secret_key: str | None = field(default_factory=lambda: os.environ.get("HEROBOT_SECRET_KEY") or None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -47,7 +49,13 @@ class Settings:
             microsoft_app_tenant_id=env.get("MICROSOFT_APP_TENANT_ID") or None,
             teams_anonymous=env.get("HEROBOT_TEAMS_ANONYMOUS", "").strip().lower() in ("1", "true", "yes"),
             teams_openid_url=env.get("MICROSOFT_OPENID_METADATA_URL") or cls.teams_openid_url,
+            secret_key=env.get("HEROBOT_SECRET_KEY") or None,
         )
+
+    def key_file(self, config: Config) -> Path:
+        """`[storage] key_file` (relative to the config file's folder), else herobot.key beside the config."""
+        folder = Path(self.config_path).parent
+        return folder / (config.key_file or "herobot.key")
 
     @property
     def slack_enabled(self) -> bool:
@@ -86,6 +94,7 @@ class Config:
     escalate_after_days: int = 7
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
     self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
+    key_file: str | None = None  # `[storage] key_file`: where the secret lives when HEROBOT_SECRET_KEY is unset
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -130,6 +139,7 @@ class Config:
             escalation=reader.text("roles", "escalation"),
             self_service_threshold=reader.positive_int("problems", "self_service_threshold")
             or default.self_service_threshold,
+            key_file=reader.text("storage", "key_file"),
             raw=data,
         )
 

@@ -11,6 +11,7 @@ from bot.core import Core
 from storage.backup import in_use
 from storage.checkpoint import checkpoints_in_background
 from storage.db import open_database
+from storage.keys import load_secret
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ async def running_core(settings: Settings, config: Config | None = None) -> Asyn
 
 @contextlib.asynccontextmanager
 async def _open_core(settings: Settings, config: Config) -> AsyncIterator[Core]:
-    db = open_database(settings.db_path)
+    db = open_database(settings.db_path, secret=load_secret(settings.secret_key, settings.key_file(config),
+                                                            settings.db_path))
     core = Core(db=db, config=config)
     log.info("database %s is open", settings.db_path)
     try:

@@ -103,8 +103,8 @@ def _to_author(idea: Idea, author_channel: str | None, reply: PilotCheckIn):
     async def deliver(chat: Chat) -> tuple[str, str] | None:
         if idea.author_id and not idea.anonymous:
             return await chat.send_direct(idea.author_id, reply)
-        if author_channel:
-            return author_channel, await chat.post(author_channel, reply)
+        if author_channel:  # the claim records no conversation: it would tie the idea to its author
+            return "", await chat.post(author_channel, reply)
         log.info("a pilot check-in found no way to reach an anonymous author; only the manager was asked")
         return None
     return deliver

@@ -29,12 +29,21 @@ def in_use(db_path: str | Path) -> Iterator[None]:
     if str(db_path) == ":memory:":
         yield
         return
-    with open(lock_path(db_path), "a+b") as handle:
+    with _open_lock(db_path) as handle:
         fcntl.flock(handle, fcntl.LOCK_SH)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _open_lock(db_path: str | Path):
+    return os.fdopen(os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600), "a+b")
+
+
+def _create_private(path: Path) -> None:
+    """An empty file only its owner can read: SQLite keeps the mode of a file that exists."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600))
 
 
 def integrity(path: str | Path) -> str:
@@ -50,6 +59,7 @@ def backup(db_path: str | Path, target: str | Path) -> None:
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    _create_private(partial)
     source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
     try:
         copy = sqlite3.connect(str(partial))
@@ -72,7 +82,7 @@ def restore(source: str | Path, db_path: str | Path) -> None:
     verdict = integrity(source)
     if verdict != "ok":
         raise sqlite3.DatabaseError(f"{source} failed its integrity check: {verdict}")
-    with open(lock_path(db_path), "a+b") as handle:
+    with _open_lock(db_path) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from bot.model import Decision, Experiment, Idea
+from storage import keys
 from storage.ideas import _IDEA_COLUMNS, _idea
 
 
@@ -65,13 +66,15 @@ def set_outcome(db: Database, idea_id: int, outcome: str) -> None:
 
 
 def set_author_channel(db: Database, idea_id: int, channel_id: str) -> None:
-    db.execute("UPDATE ideas SET author_channel = ? WHERE id = ?", [channel_id, idea_id])
+    """Kept sealed (storage.keys): the file alone does not say which conversation, so which person."""
+    db.execute("UPDATE ideas SET author_channel = ? WHERE id = ?", [keys.seal(db, idea_id, channel_id), idea_id])
 
 
 def extras(db: Database, idea_id: int) -> dict:
-    """The idea's champion, outcome and author_channel (where to reach its author)."""
+    """The idea's champion, outcome and author_channel (where to reach its author, unsealed)."""
     row = db.execute("SELECT champion, outcome, author_channel FROM ideas WHERE id = ?", [idea_id]).fetchone()
-    return dict(zip(("champion", "outcome", "author_channel"), row or (None, None, None)))
+    champion, outcome, channel = row or (None, None, None)
+    return {"champion": champion, "outcome": outcome, "author_channel": keys.unseal(db, idea_id, channel)}
 
 
 def save_review_message(db: Database, idea_id: int, user_id: str, channel_id: str, message_id: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,6 +9,7 @@ from sqlite_utils import Database
 
 from bot.model import Idea
 from bot.schedule import utc_text
+from storage import keys
 from storage.ideas import _IDEA_COLUMNS, _idea
 
 DECIDED = ("approved", "piloting", "declined", "implemented")
@@ -87,7 +86,8 @@ def pilots(db: Database) -> list[Pilot]:
         """
     ).fetchall()
     width = len(rows[0]) - 9 if rows else 0
-    return [Pilot(_idea(r[:width]), date.fromisoformat(r[width][:10]), *r[width + 1:]) for r in rows]
+    return [Pilot(_idea(r[:width]), date.fromisoformat(r[width][:10]), *r[width + 1:-1],
+                  keys.unseal(db, r[0], r[-1])) for r in rows]
 
 
 def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
@@ -135,16 +135,11 @@ def participation(db: Database, start: datetime, end: datetime, platform: str | 
     """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named)."""
     only, params = _on(platform)
     window = [utc_text(start), utc_text(end), *params]
-    secret = bytes.fromhex(db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()[0])
-
-    def key(platform: str, user: str) -> str:
-        return hmac.new(secret, f"{platform}:{user}".encode(), hashlib.sha256).hexdigest()
-
     posters = {r[0] for r in db.execute("SELECT DISTINCT author_key FROM ideas i "
                                         f"WHERE i.created_at >= ? AND i.created_at < ?{only}", window)}
     voters = set(db.execute("SELECT DISTINCT i.platform, v.user_id FROM votes v JOIN ideas i ON i.id = v.idea_id "
                             f"WHERE v.created_at >= ? AND v.created_at < ?{only}", window).fetchall())
     commenters = set(db.execute("SELECT DISTINCT i.platform, c.user_id FROM comments c JOIN ideas i ON i.id = c.idea_id "
                                 f"WHERE c.created_at >= ? AND c.created_at < ?{only}", window).fetchall())
-    people = posters | {key(p, u) for p, u in voters | commenters}
+    people = posters | {keys.author_key(db, p, u) for p, u in voters | commenters}
     return Participation(len(posters), len(voters), len(commenters), len(people))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import weakref
 from collections.abc import Iterable
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from bot.model import Actor, Comment, Draft, Idea, Status
+from storage import keys
 
 _IDEA_COLUMNS = """
     i.id, i.platform, i.title, i.text, i.author_id, i.anonymous, i.status, i.created_at,
@@ -33,21 +31,9 @@ def _idea(row: tuple) -> Idea:
     )
 
 
-# The secret is written once, by the first migration, and never changes: read it once per connection.
-_secrets: weakref.WeakKeyDictionary[Database, bytes] = weakref.WeakKeyDictionary()
-
-
-def _author_secret(db: Database) -> bytes:
-    secret = _secrets.get(db)
-    if secret is None:
-        value = db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()[0]
-        secret = _secrets[db] = bytes.fromhex(value)
-    return secret
-
-
 def author_key(db: Database, actor: Actor) -> str:
-    """A keyed hash that recognises an author without storing who they are."""
-    return hmac.new(_author_secret(db), f"{actor.platform}:{actor.user_id}".encode(), hashlib.sha256).hexdigest()
+    """A keyed hash that recognises an author without storing who they are (the key is outside the file)."""
+    return keys.author_key(db, actor.platform, actor.user_id)
 
 
 def is_author(db: Database, idea_id: int, actor: Actor) -> bool:

@@ -3,6 +3,8 @@
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage import keys
+
 migrations = Migrations("herobot")
 
 STATUSES = ("open", "in_review", "needs_info", "approved", "piloting", "declined", "implemented", "duplicate")
@@ -389,3 +391,24 @@ def m007_sends_by_platform(db: Database) -> None:
     db.execute("DROP TABLE sends")
     db.execute("ALTER TABLE sends_by_platform RENAME TO sends")
     db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+
+
+@migrations()
+def m008_secret_out_of_the_database(db: Database) -> None:
+    # The HMAC secret behind author_key leaves the file: it now comes from HEROBOT_SECRET_KEY or the
+    # key file (storage.keys), which takes over this old secret when it is created for this database.
+    row = db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()
+    if row and not keys.same_secret(db, bytes.fromhex(row[0])):
+        # Another secret was chosen: named ideas are re-keyed; an anonymous idea's old key can no longer
+        # be recomputed (its author stops finding it under /hero mine, its reach path below is kept).
+        for idea_id, platform, author in db.execute(
+                "SELECT id, platform, author_id FROM ideas WHERE author_id IS NOT NULL").fetchall():
+            db.execute("UPDATE ideas SET author_key = ? WHERE id = ?", [keys.author_key(db, platform, author), idea_id])
+        db.execute("DELETE FROM pending_posts")  # held drafts wait a day at most; their keys no longer match
+    db.execute("DELETE FROM meta WHERE key = 'author_key_secret'")
+    # The way to reach an author (their direct conversation) is sealed with a key derived from the secret.
+    for idea_id, channel in db.execute("SELECT id, author_channel FROM ideas WHERE author_channel IS NOT NULL "
+                                       f"AND author_channel NOT LIKE '{keys.SEALED}%'").fetchall():
+        db.execute("UPDATE ideas SET author_channel = ? WHERE id = ?", [keys.seal(db, idea_id, channel), idea_id])
+    # A check-in sent to an author recorded that conversation in clear; the claim itself is enough.
+    db.execute("UPDATE sends SET channel_id = '' WHERE recipient = 'author'")

@@ -155,7 +155,7 @@ def make_machine(stats: Stats):
             super().__init__()
             stats.examples += 1
             self.dir = tempfile.mkdtemp(prefix="herobot-property-")
-            self.db = open_database(Path(self.dir) / "herobot.db")
+            self.db = open_database(Path(self.dir) / "herobot.db", secret=b"property-suite-secret")
             self.ticks = itertools.count(1)
             self.core = Core(db=self.db, config=Config.from_dict(CONFIG),
                              clock=lambda: START + timedelta(seconds=next(self.ticks)))

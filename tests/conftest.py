@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -15,6 +16,11 @@ from tests.fake_teams import FakeTeams
 from tests.slack_requests import SIGNING_SECRET, Slack
 from tests.teams_cards import CardLog
 from tests.teams_requests import APP_ID, IDEAS_CHANNEL, JWKS, TENANT, Teams
+
+# The secret that recognises and reaches anonymous authors (storage.keys): the app under test and every
+# `herobot` it runs share it through the environment, as a deployment would.
+TEST_SECRET = "5" * 64
+os.environ.setdefault("HEROBOT_SECRET_KEY", TEST_SECRET)
 
 CONFIG = {
     "slack": {"ideas_channel": "C0IDEAS", "wins_channel": "C0WINS"},

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.config import Config
+from storage import decisions as decided
 from tests.conftest import CONFIG, export_of
 from tests.teams_decision_steps import (
     MANAGERS, decide, in_review, inputs, open_form, personal, posted as posted_idea, review_card_of, submit, titles,
@@ -229,8 +230,9 @@ async def test_an_anonymous_author_is_asked_answers_in_the_thread_and_is_told_wi
     post = (await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL))[0]
     hello = (await fake_teams.wait_for("send", where=lambda c: "anonymous idea" in c.text()))[0]
     assert hello.conversation == personal("USECRET")
-    row = core.db.execute("SELECT author_id, author_channel FROM ideas").fetchone()
-    assert row == (None, personal("USECRET"))  # where to reach the author, never their AAD object id
+    author_id, sealed = core.db.execute("SELECT author_id, author_channel FROM ideas").fetchone()
+    assert author_id is None and "USECRET" not in sealed  # the file alone does not say where, so who
+    assert decided.extras(core.db, 1)["author_channel"] == personal("USECRET")  # the bot, with its key, does
     for voter in ("U2", "U3", "U4"):
         await teams.reaction(True, post.activity_id, user=voter)
     await decide(teams, fake_teams, "needs_info", {"question": "Which counters?"})
