@@ -33,4 +33,7 @@ def forget(db: Database, user_id: str) -> dict:
     if not user_id.strip() or user_id == privacy.PSEUDONYM:
         raise ValueError("give the user id to forget, e.g. U0123ABCD")
     with write(db):
-        return privacy.forget(db, user_id)
+        changed = privacy.forget(db, user_id)
+    changed["file_scrubbed"] = privacy.scrub(db)
+    return changed
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import sqlite3
 
 from sqlite_utils import Database
 
@@ -16,14 +17,15 @@ from bot.model import Actor
 from storage.ideas import author_key
 
 PSEUDONYM = "forgotten"
+FORMER_COLLEAGUE = "a former colleague"  # what a mention of a forgotten person reads
 # Tables whose rows are handled by name below, or that hold no person's data.
 KNOWN = {"ideas", "votes", "vote_marks", "comments", "decisions", "audit", "meta", "processed_events",
          "_sqlite_migrations"}
 
 
 def token(user_id: str) -> re.Pattern:
-    """The id as a whole token: `U1` matches in `<@U1>` but not in `U10`."""
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(user_id)}(?![A-Za-z0-9])")
+    """The id as a whole token, in any case (search indexes lower-case it): `U1` matches in `<@U1>` but not in `U10`."""
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(user_id)}(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def author_keys(db: Database, user_id: str) -> list[str]:
@@ -85,8 +87,9 @@ def about(db: Database, user_id: str) -> dict:
 
 
 def forget(db: Database, user_id: str) -> dict:
-    """Remove the person's ids and words. Returns what changed, by table."""
+    """Remove the person's ids, name and words, in every role. Returns what changed, by table."""
     changed: dict[str, int] = {}
+    names = teams_names(db, user_id)
     ideas = authored_idea_ids(db, user_id)
     changed["votes"] = db.execute("DELETE FROM votes WHERE user_id = ?", [user_id]).rowcount
     db.execute("DELETE FROM vote_marks WHERE user_id = ?", [user_id])
@@ -100,41 +103,93 @@ def forget(db: Database, user_id: str) -> dict:
     changed["champion"] = db.execute("UPDATE ideas SET champion = NULL WHERE champion = ?", [user_id]).rowcount
     changed["decisions"] = db.execute("UPDATE decisions SET by_user = ? WHERE by_user = ?",
                                       [PSEUDONYM, user_id]).rowcount
+    for table, count in _forget_other_roles(db, user_id).items():
+        changed[table] = count
     # Audit rows are never changed, except this: the who of a forgotten person. The guard
     # triggers are lifted and put back inside the same transaction.
     guards = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%RAISE(%'").fetchall()
     for name, _ in guards:
         db.execute(f'DROP TRIGGER "{name}"')
     try:
-        for table, count in replace_everywhere(db, user_id).items():
+        for table, count in replace_everywhere(db, user_id, names).items():
             changed[table] = changed.get(table, 0) + count
     finally:
         for _, sql in guards:
             db.execute(sql)
-    left = occurrences(db, user_id)
+    rebuild_search(db)
+    left = occurrences(db, user_id) + [f"{place} (their name)" for name in names for place in occurrences(db, name)]
     if left:
         raise LookupError(f"{user_id} is still stored in {', '.join(left)}; nothing was changed")
     return changed
 
 
-def replace_everywhere(db: Database, user_id: str) -> dict[str, int]:
-    """Replace the id as a whole token in every text column of every ordinary table with rowids."""
-    pattern = token(user_id)
+def teams_names(db: Database, user_id: str) -> list[str]:
+    """What Teams shows of the person (their name, their Teams id): mentions of them carry these."""
+    row = db.execute("SELECT name, teams_id FROM teams_people WHERE aad_object_id = ?", [user_id]).fetchone()
+    return [value for value in (row or ()) if value and len(value) >= 3]
+
+
+def _forget_other_roles(db: Database, user_id: str) -> dict[str, int]:
+    """Problem reporter and Me too, manager with review requests and snoozes, the recipient of
+    scheduled sends, a held draft, and a person seen on Teams (with their personal chat)."""
+    changed = {
+        "problem_reports": db.execute("DELETE FROM problem_reports WHERE user_id = ?", [user_id]).rowcount,
+        "problems": db.execute("UPDATE problems SET reporter_id = ? WHERE reporter_id = ?",
+                               [PSEUDONYM, user_id]).rowcount,
+        "review_messages": db.execute("DELETE FROM review_messages WHERE user_id = ?", [user_id]).rowcount,
+        "snoozes": db.execute("DELETE FROM snoozes WHERE user_id = ?", [user_id]).rowcount,
+        # The claim stays (a send is still never repeated for it) but names no one.
+        "sends": db.execute("UPDATE sends SET recipient = ? || lower(hex(randomblob(8))), channel_id = '' "
+                            "WHERE recipient = ?", [PSEUDONYM + ":", user_id]).rowcount,
+    }
+    keys = author_keys(db, user_id)
+    changed["pending_posts"] = db.execute(f"DELETE FROM pending_posts WHERE poster_key IN ({_placeholders(keys)})",
+                                          keys).rowcount
+    personal = db.execute("SELECT personal_conversation_id FROM teams_people WHERE aad_object_id = ?",
+                          [user_id]).fetchone()
+    if personal and personal[0]:
+        db.execute("DELETE FROM teams_conversations WHERE conversation_id = ?", [personal[0]])
+    changed["teams_people"] = db.execute("DELETE FROM teams_people WHERE aad_object_id = ?", [user_id]).rowcount
+    return changed
+
+
+def rebuild_search(db: Database) -> None:
+    """Rebuild every full-text index from its table: a delete only marks old index segments, which
+    would keep the forgotten words in the file until a merge."""
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                               "AND sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%'").fetchall():
+        db.execute(f'INSERT INTO "{table}" ("{table}") VALUES (\'rebuild\')')
+
+
+def mention_patterns(user_id: str, names: list[str]) -> list[tuple[re.Pattern, str]]:
+    """Mentions of the person in other people's texts, and then any bare id or name left."""
+    patterns = [(re.compile(rf"<@{re.escape(user_id)}(\|[^>]*)?>"), FORMER_COLLEAGUE)]
+    for name in names:
+        patterns.append((re.compile(rf"<at[^>]*>\s*{re.escape(name)}\s*</at>", re.IGNORECASE), FORMER_COLLEAGUE))
+    patterns.append((token(user_id), PSEUDONYM))
+    patterns += [(token(name), FORMER_COLLEAGUE) for name in names]
+    return patterns
+
+
+def replace_everywhere(db: Database, user_id: str, names: list[str] = ()) -> dict[str, int]:
+    """Replace mentions, then the id and names as whole tokens, in every text column of every ordinary table."""
+    patterns = mention_patterns(user_id, list(names))
     changed: dict[str, int] = {}
     for table in user_tables(db):
         if table in ("meta", "_sqlite_migrations"):
             continue
-        has_rowid = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
-        if "WITHOUT ROWID" in has_rowid.upper():
-            continue
         for column in text_columns(db, table):
-            rows = db.execute(f'SELECT rowid, "{column}" FROM "{table}" WHERE instr("{column}", ?) > 0',
-                              [user_id]).fetchall()
-            for rowid, value in rows:
-                if isinstance(value, str) and pattern.search(value):
-                    db.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
-                               [pattern.sub(PSEUDONYM, value), rowid])
-                    changed[table] = changed.get(table, 0) + 1
+            found = {value for needle in (user_id, *names) for (value,) in db.execute(
+                f'SELECT DISTINCT "{column}" FROM "{table}" WHERE instr(lower("{column}"), lower(?)) > 0', [needle])}
+            for value in found:
+                if not isinstance(value, str):
+                    continue
+                new = value
+                for pattern, replacement in patterns:
+                    new = pattern.sub(replacement, new)
+                if new != value:
+                    count = db.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE "{column}" = ?', [new, value]).rowcount
+                    changed[table] = changed.get(table, 0) + count
     return changed
 
 
@@ -146,7 +201,19 @@ def occurrences(db: Database, user_id: str) -> list[str]:
         if table in ("meta", "_sqlite_migrations"):
             continue
         for column in text_columns(db, table):
-            values = db.execute(f'SELECT "{column}" FROM "{table}" WHERE instr("{column}", ?) > 0', [user_id])
+            values = db.execute(f'SELECT "{column}" FROM "{table}" WHERE instr(lower("{column}"), lower(?)) > 0',
+                                [user_id])
             if any(isinstance(v, str) and pattern.search(v) for (v,) in values):
                 found.append(f"{table}.{column}")
     return found
+
+
+def scrub(db: Database) -> bool:
+    """Rewrite the file without free pages and empty the WAL, so no old copy of a forgotten row stays
+    in either. False when another process holds the database open (run it again once it stops)."""
+    try:
+        db.execute("VACUUM")
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return busy == 0

@@ -109,7 +109,8 @@ class TeamsBot:
             refs.remember_conversation(db, refs.Reference(channel, activity.service_url, tenant,
                                                           activity.recipient.id, kind), now)
             user = parse.user_of(activity)
-            if user and activity.from_property.id:
+            unknown_anonymous = parse.posts_anonymously(activity) and refs.person(db, user) is None
+            if user and activity.from_property.id and not unknown_anonymous:
                 refs.remember_person(db, refs.Person(
                     user, activity.from_property.id, activity.from_property.name, tenant, activity.service_url,
                     channel if kind == "personal" else None), now)

@@ -94,3 +94,15 @@ def action_of(activity: Activity) -> tuple[str, dict]:
     action = value.get("action") if isinstance(value.get("action"), dict) else {}
     data = action.get("data") if isinstance(action.get("data"), dict) else {}
     return str(action.get("verb") or ""), data
+
+
+def posts_anonymously(activity: Activity) -> bool:
+    """`idea anon …`, the idea form with its anonymous box ticked, or Post mine anyway on such a draft
+    (whose sender the bot then must not write down: a person who only posts anonymously stays unknown)."""
+    if activity.type == "message":
+        word, rest, _ = command_of(activity.text)
+        return word == "idea" and draft_from_text(rest).anonymous
+    if activity.type == "invoke":
+        verb, data = action_of(activity)
+        return str(data.get("anonymous", "")).lower() == "true" or verb == "post_anyway"
+    return False
