@@ -70,6 +70,17 @@ def open_form(core: Core, actor: Actor, idea_id: int, kind: str, verdict: str | 
     return DecisionForm(kind, idea)
 
 
+def may_see_review(core: Core, actor: Actor, idea_id: int) -> Idea:
+    """The review card (with its decision buttons) is for the idea's managers and its IT champion only."""
+    idea = store.get_idea(core.db, idea_id)
+    if idea is None:
+        raise Refused(f"There is no idea #{idea_id}.")
+    champion = decided.extras(core.db, idea_id)["champion"]
+    if not is_manager_of(core.config, idea, actor.user_id) and actor.user_id != champion:
+        raise Refused(f"Only a manager of idea #{idea_id} can decide on it. Nothing changed.")
+    return idea
+
+
 async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict) -> Notice:
     """Apply a filled-in decision form. Raises FormInvalid (fields to fix) or Refused (nothing changed)."""
     if kind not in KINDS:

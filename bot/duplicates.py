@@ -141,6 +141,13 @@ def _check_manager(core: Core, kind: str, item, user_id: str) -> None:
         raise Refused(f"Only a manager of {show_ref(kind, item.id)} can mark or unmark duplicates.")
 
 
+def may_mark_duplicate(core: Core, actor: Actor, ref: str) -> str:
+    """Before the Mark duplicate form opens: only a manager gets it. Returns the ref; raises Refused."""
+    kind, item_id = parse_ref(ref)
+    _check_manager(core, kind, _load(core.db, kind, item_id), actor.user_id)
+    return ref
+
+
 async def mark_duplicate(core: Core, actor: Actor, ref: str, original_ref: str) -> Notice:
     """Mark an idea or problem a duplicate of another; its votes or reporters move to the original."""
     kind, item_id = parse_ref(ref)

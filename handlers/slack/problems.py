@@ -5,11 +5,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
-from bot.duplicates import mark_duplicate, me_too_instead, parse_ref, post_anyway, propose_problem, vote_instead
+from bot.duplicates import mark_duplicate, may_mark_duplicate, me_too_instead, parse_ref, post_anyway, propose_problem, vote_instead
 from bot.errors import Refused, SaveFailed
 from bot.model import ProblemDraft
 from bot.problems import me_too, problem_errors
-from bot.replies import FieldErrors, ProblemForm, Reply
+from bot.replies import FieldErrors, Notice, ProblemForm, Reply
 from handlers.slack import parse  # problem_blocks registers its renderings
 from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_action, answer_command, tell_later
 from handlers.slack.blocks import field_errors
@@ -107,8 +107,14 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     async def mark_duplicate_clicked(ack, body, action):
         """The review message's Mark duplicate button (value: the idea number, or `P<n>` for a problem)."""
         origin = parse.origin_of_action(body)
+        try:
+            ref = may_mark_duplicate(core, parse.actor(origin.user_id), action.get("value", ""))
+        except Refused as refusal:  # no form for someone who may not mark: a private note
+            await ack()
+            tell_later(core, chat, origin, Notice(str(refusal)))
+            return
         await ack()
-        view = duplicate_modal(action.get("value", ""), {"channel": origin.channel_id, "response_url": origin.handle})
+        view = duplicate_modal(ref, {"channel": origin.channel_id, "response_url": origin.handle})
         core.background.spawn(chat.client.views_open(trigger_id=body["trigger_id"], view=view),
                               name="open duplicate form")
 

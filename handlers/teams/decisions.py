@@ -13,7 +13,7 @@ from bot import hero
 from bot.core import Core
 from bot.decision_forms import FIRST_FIELD, FormInvalid
 from bot.decision_replies import CHOICES, ReviewRequest
-from bot.decisions import KINDS, open_form, submit
+from bot.decisions import KINDS, may_see_review, open_form, submit
 from bot.errors import Refused, SaveFailed
 from bot.model import Idea
 from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
@@ -80,15 +80,10 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
             typed = {k: v for k, v in data.items() if isinstance(v, str)}
             return decision_form(form, names_for(form), typed, errors)
         except Refused as refusal:  # the idea moved on meanwhile: show where it is now, and why nothing changed
-            idea = store.get_idea(core.db, idea_id)
-            if idea is None:
-                raise
+            idea = may_see_review(core, turn.actor, idea_id)  # someone who may not decide gets the refusal alone
             return await current_review_card(idea, str(refusal))
         return await current_review_card(store.get_idea(core.db, idea_id), note.text)
 
     @bot.verb(REVIEW_VERB)
     async def back(turn: Turn, data: dict) -> dict:
-        idea = store.get_idea(core.db, idea_number(data))
-        if idea is None:
-            raise Refused(f"There is no idea #{idea_number(data)}.")
-        return await current_review_card(idea)
+        return await current_review_card(may_see_review(core, turn.actor, idea_number(data)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.core import Core
 from bot.duplicates import (
     mark_duplicate,
+    may_mark_duplicate,
     me_too_instead,
     parse_ref,
     post_anyway,
@@ -124,8 +125,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     async def mark_duplicate_clicked(turn: Turn, data: dict) -> dict:
         """On a review card or a reminder: data `idea` (a number) or `ref` (`P4` for a problem). Asks for the original."""
         ref = text_of(data, "ref") or text_of(data, "idea")
-        parse_ref(ref)  # refuses a broken button before showing the form
-        return duplicate_form(ref)
+        return duplicate_form(may_mark_duplicate(core, turn.actor, ref))  # a refusal is a private note, no form
 
     @bot.verb(DUPLICATE_FORM_VERB)
     async def duplicate_form_submitted(turn: Turn, data: dict) -> dict:
