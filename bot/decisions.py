@@ -15,6 +15,7 @@ from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
 from bot.errors import Refused
 from bot.model import Actor, Decision, Experiment, Idea, Status, can_move
 from bot.replies import Notice
+from bot.author_answers import AuthorQuestion
 from bot.review import post_in_thread, refresh, tell_author, update_review_messages
 from bot.roles import is_manager_of
 from storage import decisions as decided
@@ -192,12 +193,17 @@ async def _announce(core: Core, idea_id: int, news: dict) -> None:
         await tell_author(core, idea, story("⛔ Your idea ", title, " was declined by ", by, ". Reason: ",
                                             news["reason"], link=link))
     elif kind == "needs_info":
-        await post_in_thread(core, idea, story("❓ ", by, " asks: ", news["note"],
-                                               "\nThe author can answer by replying in this thread."))
-        await tell_author(core, idea, story(
-            "❓ ", by, " has a question about your idea ", title, ": ", news["note"],
-            "\nAnswer by replying in the idea's thread" + (" (your reply there shows your name)."
-                                                          if idea.anonymous else "."), link=link))
+        how = ("The author answers privately; the answer will appear here without their name."
+               if idea.anonymous else "The author can answer by replying in this thread.")
+        await post_in_thread(core, idea, story("❓ ", by, " asks: ", news["note"], "\n" + how))
+        if idea.anonymous:  # never in public: the Answer button opens a private form
+            await tell_author(core, idea, AuthorQuestion(idea, story(
+                "❓ ", by, " has a question about your idea ", title, ": ", news["note"],
+                "\nAnswer with the button: your answer is posted in the idea's thread without your name.",
+                link=link)))
+        else:
+            await tell_author(core, idea, story("❓ ", by, " has a question about your idea ", title, ": ",
+                                                news["note"], "\nAnswer by replying in the idea's thread.", link=link))
     elif kind == "close_pilot":
         experiment = decided.experiment_of(core.db, idea.id)
         target = f" against a target of {_number(experiment.target)}" if experiment else ""

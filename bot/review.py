@@ -80,11 +80,12 @@ async def pull_into_review(core: Core, origin: Origin, idea_id: int) -> Notice:
 
 
 def author_answered(core: Core, db, idea: Idea, actor: Actor) -> bool:
-    """Inside a comment's transaction: the author's reply to a question puts the idea back in review."""
-    if idea.status != Status.NEEDS_INFO or not store.is_author(db, idea.id, actor):
+    """Inside a comment's transaction: a named author's reply to a question puts the idea back in review.
+    An anonymous author's thread reply is an ordinary comment: acting in public would show who they are
+    (they answer through the private form, bot.author_answers)."""
+    if idea.anonymous or idea.status != Status.NEEDS_INFO or not store.is_author(db, idea.id, actor):
         return False
-    who = ANONYMOUS_AUTHOR if idea.anonymous else actor.user_id
-    return transition(db, idea.id, who, "answered", Status.IN_REVIEW, core.now()) is not None
+    return transition(db, idea.id, actor.user_id, "answered", Status.IN_REVIEW, core.now()) is not None
 
 
 async def after_answer(core: Core, idea_id: int) -> None:

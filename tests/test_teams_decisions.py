@@ -9,7 +9,7 @@ from bot.config import Config
 from storage import decisions as decided
 from tests.conftest import CONFIG, export_of
 from tests.teams_decision_steps import (
-    MANAGERS, decide, in_review, inputs, open_form, personal, posted as posted_idea, review_card_of, submit, titles,
+    MANAGERS, decide, in_review, inputs, is_personal_chat_of, open_form, personal, posted as posted_idea, review_card_of, submit, titles,
 )
 from tests.teams_requests import IDEAS_CHANNEL, aad
 
@@ -229,10 +229,11 @@ async def test_an_anonymous_author_is_asked_answers_in_the_thread_and_is_told_wi
     await teams.message("idea anon Print return labels at the counter", user="USECRET")
     post = (await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL))[0]
     hello = (await fake_teams.wait_for("send", where=lambda c: "anonymous idea" in c.text()))[0]
-    assert hello.conversation == personal("USECRET")
+    assert is_personal_chat_of(hello.conversation, "USECRET")
+    author_chat = hello.conversation
     author_id, sealed = core.db.execute("SELECT author_id, author_channel FROM ideas").fetchone()
     assert author_id is None and "USECRET" not in sealed  # the file alone does not say where, so who
-    assert decided.extras(core.db, 1)["author_channel"] == personal("USECRET")  # the bot, with its key, does
+    assert decided.extras(core.db, 1)["author_channel"] == author_chat  # the bot, with its key, does
     for voter in ("U2", "U3", "U4"):
         await teams.reaction(True, post.activity_id, user=voter)
     await decide(teams, fake_teams, "needs_info", {"question": "Which counters?"})
@@ -240,15 +241,29 @@ async def test_an_anonymous_author_is_asked_answers_in_the_thread_and_is_told_wi
     thread = f"{IDEAS_CHANNEL};messageid={post.activity_id}"
     asked = (await fake_teams.wait_for("send", where=lambda c: c.conversation == thread and "asks" in c.text()))[0]
     assert "Which counters?" in asked.text()  # a reply to the card's activity
-    told = await fake_teams.wait_for("send", where=lambda c: c.conversation == personal("USECRET")
+    told = await fake_teams.wait_for("send", where=lambda c: c.conversation == author_chat
                                      and "Which counters?" in c.text())
-    assert "shows your name" in told[0].text()
+    answer = [a for a in told[0].card()["actions"] if a["type"] == "Action.Execute"]
+    assert [a["title"] for a in answer] == ["Answer"]
 
     await teams.message("Any counter", user="U7", channel=IDEAS_CHANNEL, thread=post.activity_id, mention=False)
-    assert idea_of(db_path)["status"] == "needs_info"
-    await teams.message("The two at the entrance", user="USECRET", channel=IDEAS_CHANNEL, thread=post.activity_id,
-                        mention=False)
+    await teams.message("+1", user="USECRET", channel=IDEAS_CHANNEL, thread=post.activity_id, mention=False)
+    assert idea_of(db_path)["status"] == "needs_info"  # a thread reply by the author is only a comment
+    _, refused = await teams.click(answer[0]["verb"], answer[0]["data"], user="U7", conversation=personal("U7"))
+    assert "Only the author" in str(refused["value"])
+    _, form = await teams.click(answer[0]["verb"], answer[0]["data"], user="USECRET", conversation=author_chat)
+    fields = inputs(form["value"])
+    assert [f["label"] for f in fields.values()] == ["Your answer"]
+    send = [a for a in form["value"]["actions"] if a["type"] == "Action.Execute"][0]
+    _, empty = await teams.click(send["verb"], {**send["data"], "answer": " "}, user="USECRET", conversation=author_chat)
+    assert "Write your answer." in str(empty["value"])
+    _, done = await teams.click(send["verb"], {**send["data"], "answer": "The two at the entrance"}, user="USECRET",
+                                conversation=author_chat)
+    assert "without your name" in str(done["value"])
     assert idea_of(db_path)["status"] == "in_review"
+    line = (await fake_teams.wait_for("send", where=lambda c: c.conversation == thread
+                                      and "The author answered" in c.text()))[0]
+    assert "The author answered: The two at the entrance" in line.text() and "USECRET" not in line.text()
     await fake_teams.wait_for("send", where=lambda c: "answered your question" in c.text()
                               and c.conversation in (personal("U0MGR1"), f"a:personal-{aad('U0MGR1')}"))
     await decide(teams, fake_teams, "approve", {"risk": "low"})
@@ -256,7 +271,7 @@ async def test_an_anonymous_author_is_asked_answers_in_the_thread_and_is_told_wi
     win = (await fake_teams.wait_for("send", where=lambda c: c.conversation == "19:wins@thread.tacv2"))[0]
     assert "stay anonymous" in win.text() and "Labels print in 10 s" in win.text()
     await core.background.drain(timeout=30)
-    not_to_the_author = [c.text() for c in fake_teams.calls if c.conversation != personal("USECRET")
+    not_to_the_author = [c.text() for c in fake_teams.calls if c.conversation != author_chat
                          and c.body.get("members") != [{"id": "29:USECRET"}]]  # opening the author's own chat
     assert [t for t in not_to_the_author if "USECRET" in t] == []
     exported = export_of(db_path)

@@ -4,6 +4,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 from bot.config import Config
 from storage import decisions as decided
@@ -111,8 +113,7 @@ async def test_an_anonymous_author_is_told_without_anyone_learning_who(slack, fa
     await submit(slack, await open_form(slack, fake_slack, "decide_needs_info"), {"question": "Which counters?"})
     told = await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "USECRET", count=2)
     assert "Which counters?" in told[-1].text()
-    await slack.reply("USECRET", "C0IDEAS", post.answer["ts"], "The two at the entrance")
-    assert idea_of(db_path)["status"] == "in_review"
+    await answer_privately(slack, fake_slack, post.answer["ts"], "The two at the entrance")
     await submit(slack, await open_form(slack, fake_slack, "decide_approve"), {"risk": "low"})
     await submit(slack, await open_form(slack, fake_slack, "decide_implemented"), {"outcome": "Labels print in 10 s"})
     win = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "C0WINS"))[0].text()
@@ -122,6 +123,41 @@ async def test_an_anonymous_author_is_told_without_anyone_learning_who(slack, fa
     exported = json.dumps(export_of(db_path)["audit"]) + json.dumps(idea_of(db_path) | {"comments": None})
     assert "USECRET" not in exported
     assert export_of(db_path)["audit"][2]["actor"] == "author"
+
+
+async def answer_privately(slack, fake_slack, ts: str, text: str) -> None:
+    """The anonymous author USECRET answers the question: not in the thread, through the Answer button."""
+    question = fake_slack.calls_to("chat.postMessage")[-1]
+    assert question.args["channel"] == "USECRET"
+    button = question.args["blocks"][-1]["elements"][0]
+    assert button["text"]["text"] == "Answer" and button["action_id"] == "answer_author_question"
+    await slack.reply("USECRET", "C0IDEAS", ts, "+1")  # a thread reply is only a comment: it would show who
+    assert idea_of(db_path_of(slack))["status"] == "needs_info"
+    await slack.click("answer_author_question", button["value"], user="U7", channel="D7")  # not the author
+    refusal = await fake_slack.wait_for("note", where=lambda c: "Only the author" in c.args.get("text", ""))
+    opened = len(fake_slack.calls_to("views.open"))
+    assert refusal and opened == 1  # only the manager's Needs info form
+    await slack.click(button["action_id"], button["value"], user="USECRET", channel="USECRET")
+    form = (await fake_slack.wait_for("views.open", count=opened + 1))[-1].args["view"]
+    inputs = [b for b in form["blocks"] if b["type"] == "input"]
+    assert [b["label"]["text"] for b in inputs] == ["Your answer"]
+    View(**form).validate_json()  # Slack's own limits
+    for block in question.args["blocks"]:
+        Block.parse(block).validate_json()
+    empty = await slack.submit_view(form, {"answer": ""}, user="USECRET")
+    assert (await empty.json())["errors"] == {"answer": "Write your answer."}
+    assert (await slack.submit_view(form, {"answer": text}, user="USECRET")).status == 200
+    assert idea_of(db_path_of(slack))["status"] == "in_review"
+    line = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == ts
+                                      and "The author answered" in c.text()))[0]
+    assert f"The author answered: {text}" in line.text() and "USECRET" not in line.text()
+    again = await slack.submit_view(form, {"answer": text}, user="USECRET")  # a second submission changes nothing
+    assert "no question is waiting" in (await again.json())["errors"]["answer"]
+
+
+def db_path_of(slack) -> str:
+    from handlers.web import CORE
+    return slack.client.app[CORE].db.execute("PRAGMA database_list").fetchone()[2]
 
 
 async def test_wins_lists_celebrated_wins(slack, fake_slack, db_path):

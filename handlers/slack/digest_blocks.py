@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.model import shorten
 from bot.notices import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
 from bot.replies import STATUS_BADGES, counts
+from handlers.slack.author_answers import answer_button
 from handlers.slack.blocks import (
     SECTION_LIMIT, context, decision_buttons, escape, idea_heading, render, section,
 )
@@ -120,6 +121,11 @@ def _(reply: PilotCheckIn) -> dict:
     text = (f"🧪 {who} {idea_heading(idea)} ends today ({reply.ends_on:%Y-%m-%d}). How did it go?\n"
             f"*Hypothesis:* {escape(reply.hypothesis)}\n*Metric:* {escape(reply.metric)}, "
             f"{baseline}to a target of {reply.target:g}")
+    if reply.for_author and idea.anonymous:  # never in public: the answer goes through the private form
+        blocks = [section(text + "\nTell your manager what you saw with the button: your answer is posted in "
+                                 "the idea's thread without your name; they record the result."),
+                  {"type": "actions", "block_id": f"answer_{idea.id}", "elements": [answer_button(idea.id)]}]
+        return {"text": f"The pilot of your idea #{idea.id} ends today", "blocks": blocks}
     if reply.for_author:  # only a manager or the IT champion records the result: the author tells them
         blocks = [section(text + "\nTell your manager what you saw by replying in the idea's thread; "
                                  "they record the result.")]

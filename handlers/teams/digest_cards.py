@@ -33,6 +33,7 @@ from handlers.teams.cards import (
     runs,
     text_block,
 )
+from handlers.teams.author_answers import answer_action
 from handlers.teams.chat import people_of
 from handlers.teams.decision_cards import decision_actions, record_result_action
 
@@ -158,6 +159,10 @@ def _(reply: PilotCheckIn, names: Names) -> dict:
     body = [runs(who, _heading(idea), f" ends today ({reply.ends_on:%Y-%m-%d}). How did it go?"),
             runs(("Hypothesis: ", {"weight": "Bolder"}), reply.hypothesis),
             runs(("Metric: ", {"weight": "Bolder"}), f"{reply.metric}, {baseline}to a target of {reply.target:g}")]
+    if reply.for_author and idea.anonymous:  # never in public: the answer goes through the private form
+        body.append(text_block("Tell your manager what you saw with the button: your answer is posted in the idea's "
+                               "thread without your name; they record the result."))
+        return message(card(body, [answer_action(idea.id)]), f"The pilot of your idea #{idea.id} ends today")
     if reply.for_author:  # only a manager or the IT champion records the result: the author tells them
         body.append(text_block("Tell your manager what you saw by replying in the idea's thread; they record the result."))
         return message(card(body), f"The pilot of your idea #{idea.id} ends today")
