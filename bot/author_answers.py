@@ -86,17 +86,17 @@ async def _after(core: Core, idea_id: int, text: str, back_in_review: bool) -> N
         refresh(core, idea)
         await after_answer(core, idea_id)
     else:
-        await _tell_pilot_manager(core, idea)
+        await _tell_pilot_manager(core, idea, text)
 
 
-async def _tell_pilot_manager(core: Core, idea: Idea) -> None:
+async def _tell_pilot_manager(core: Core, idea: Idea, text: str) -> None:
     chat = core.chat(idea.platform)
     decision = decided.last_decision(core.db, idea.id, ("pilot",))
     if chat is None or decision is None:
         return
     link = await chat.link(idea.channel_id, idea.message_id) if idea.message_id else None
     try:
-        await chat.send_direct(decision.by_user, story("💬 The author of the pilot #", str(idea.id),
-                                                       " answered in its thread.", link=link))
+        await chat.send_direct(decision.by_user, story(f"💬 The author of the pilot #{idea.id} answered: ", text,
+                                                       link=link))
     except Exception:
         log.warning("could not tell the manager of pilot %s about the author's answer", idea.id)

@@ -141,6 +141,8 @@ async def test_pilot_check_in_on_the_end_date_then_overdue_nudges(settings, fake
     [to_manager] = [c for c in posts_to(fake_slack, "U0MGR2") if "ends today" in c.args["text"]][:1]
     assert action_ids(to_manager) == ["decide_implemented"] and labels(to_manager) == ["Record result"]
     assert posts_to(fake_slack, "D0QUIET") and not posts_to(fake_slack, "U0SHY") and not posts_to(fake_slack, "U0QUIET")
+    [to_anonymous] = posts_to(fake_slack, "D0QUIET")  # the anonymous author answers privately, never in the thread
+    assert action_ids(to_anonymous) == ["answer_author_question"] and labels(to_anonymous) == ["Answer"]
     assert "U0SHY" not in caplog.text and "U0QUIET" not in caplog.text
     assert "no way to reach an anonymous author" in caplog.text
     # no result three working days later (Thu, Fri, Mon): the deciding manager is nudged

@@ -239,3 +239,29 @@ async def test_teams_forget_removes_the_person_their_name_and_mentions(teams, fa
         assert needle.lower().encode() not in data, needle
     assert [r[0] for r in core.db.execute("SELECT text FROM comments")] == ["Thanks a former colleague, good one"]
     assert "Person UTP" not in str(export_of(db_path))
+
+
+# --- 2. an anonymous author's answer to a pilot check-in ----------------------------------------
+
+async def test_an_anonymous_author_answers_a_pilot_check_in_privately_and_the_status_stays(settings, fake_slack):
+    from datetime import date
+
+    from bot.author_answers import answer
+    from bot.errors import Refused
+    from tests.scheduling import Clock, add_idea, config_with, scheduled_core, start_pilot, to_review, utc
+
+    clock = Clock(utc(2026, 12, 2, 10, 0))
+    async with scheduled_core(settings, config_with(), clock) as core:
+        idea = add_idea(core, "Secret pilot", utc(2026, 11, 2, 9, 0), author="U0SHY", anonymous=True)
+        to_review(core, idea, utc(2026, 11, 3, 9, 0))
+        start_pilot(core, idea, "U0MGR1", utc(2026, 11, 4, 9, 0), date(2026, 12, 2))
+        audit = core.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+        with pytest.raises(Refused):
+            await answer(core, Actor("slack", "U0OTHER"), idea, "I made it up")
+        note = await answer(core, Actor("slack", "U0SHY"), idea, "Calls dropped by a third")
+        assert "without your name" in note.text
+        await core.background.drain(timeout=10)
+        assert store.get_idea(core.db, idea).status.value == "piloting"
+        assert core.db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit
+    told = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == "U0MGR1"]
+    assert told and "The author of the pilot #1 answered" in told[-1].text()
