@@ -12,11 +12,13 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import MAX_TEXT, Actor, Draft, Idea
+from bot.outbox import channel_for, deliver
 from bot.problems import refresh_problem
-from bot.publishing import post_card, publish
+from bot.publishing import publish
 from bot.replies import IdeaCard, Notice
-from bot.review import after_answer, author_answered, reach_review, remember_anonymous_author, request_review
+from bot.review import after_answer, author_answered, reach_review, request_review
 from storage import ideas as store
+from storage import outbox as outbox_store
 from storage import problems as problem_store
 from storage.db import write
 
@@ -53,6 +55,8 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
     actor = Actor(origin.platform, origin.user_id)
     with write(core.db) as db:
         idea_id = store.insert_idea(db, actor, draft, core.now())
+        outbox_store.add(db, "idea", idea_id, origin.platform, channel_for(core, "idea", origin.platform, origin),
+                         origin, core.now())  # posted until it lands (bot.outbox)
         if draft.problem_id is not None:
             problem_store.link(db, idea_id, draft.problem_id, core.now())
     idea = store.get_idea(core.db, idea_id)
@@ -63,16 +67,8 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
 
 
 async def publish_idea(core: Core, idea: Idea, origin: Origin) -> Notice | None:
-    """Post the idea's card to the ideas channel and remember the message; the note for the poster."""
-    channel = core.config.channel(idea.platform, "ideas") or origin.channel_id
-    def record(db, message_id: str) -> None:
-        store.set_idea_message(db, idea.id, channel, message_id)
-
-    posted, note = await post_card(core, idea.platform, channel, IdeaCard(idea), f"Idea #{idea.id}",
-                                   "ideas channel", record)
-    if posted and idea.anonymous:
-        core.background.spawn(remember_anonymous_author(core, idea, origin), name=f"anonymous author {idea.id}")
-    return note
+    """Post the idea's card to the ideas channel (first attempt; the outbox retries); the note for the poster."""
+    return await deliver(core, "idea", idea.id)
 
 
 async def refresh_card(core: Core, idea_id: int) -> None:

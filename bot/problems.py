@@ -8,9 +8,11 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Problem, ProblemDraft, ProblemStatus
-from bot.publishing import post_card, publish
+from bot.outbox import channel_for, deliver
+from bot.publishing import publish
 from bot.replies import Notice, ProblemCard
 from storage import ideas as idea_store
+from storage import outbox as outbox_store
 from storage import problems as store
 from storage.db import write
 
@@ -48,24 +50,17 @@ async def submit_problem(core: Core, origin: Origin, draft: ProblemDraft,
     check(draft)
     with write(core.db) as db:
         problem_id = store.insert_problem(db, Actor(origin.platform, origin.user_id), draft, core.now())
+        outbox_store.add(db, "problem", problem_id, origin.platform,
+                         channel_for(core, "problem", origin.platform, origin), origin, core.now())
     problem = store.get_problem(core.db, problem_id)
     note = await publish(core, origin, publish_problem(core, problem, origin), f"publish problem {problem_id}",
                          answer_within)
     return problem, note
 
 
-def problems_channel(core: Core, platform: str) -> str | None:
-    return core.config.channel(platform, "problems") or core.config.channel(platform, "ideas")
-
-
 async def publish_problem(core: Core, problem: Problem, origin: Origin) -> Notice | None:
-    channel = problems_channel(core, problem.platform) or origin.channel_id
-    def record(db, message_id: str) -> None:
-        store.set_problem_message(db, problem.id, channel, message_id)
-
-    _, note = await post_card(core, problem.platform, channel, card(core, problem), f"Problem {problem.ref}",
-                              "problems channel", record)
-    return note
+    """Post the problem's card (first attempt; the outbox retries); the note for the poster."""
+    return await deliver(core, "problem", problem.id)
 
 
 def card(core: Core, problem: Problem) -> ProblemCard:

@@ -1,41 +1,20 @@
-"""Posting a new item's card to its channel and telling the poster: shared by ideas and problems."""
+"""Publishing a new item in the background and telling the poster: shared by ideas and problems (the
+posting itself, retried until it lands, is bot.outbox)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any
-
-from sqlite_utils import Database
 
 from bot.chat import Origin
 from bot.core import Core
-from bot.replies import Notice, Reply
-from storage.db import write
+from bot.replies import Notice
 
 log = logging.getLogger(__name__)
 
 Posting = Coroutine[Any, Any, Notice | None]
-
-
-async def post_card(core: Core, platform: str, channel: str | None, card: Reply, name: str, where: str,
-                    record: Callable[[Database, str], None]) -> tuple[bool, Notice | None]:
-    """Post a new item's card and record its message. Whether it was posted, and the note for the poster:
-    a link to the post, or that the item is saved but could not be posted (None when there is nowhere to post)."""
-    chat = core.chat(platform)
-    if chat is None or channel is None:
-        log.warning("%s has nowhere to be posted on %s", name, platform)
-        return False, None
-    try:
-        message_id = await chat.post(channel, card)
-    except Exception:
-        log.exception("posting %s failed", name)
-        return False, Notice(f"{name} is saved, but it could not be posted to the {where}. "
-                             "Ask an admin to check that herobot is in that channel.")
-    with write(core.db) as db:
-        record(db, message_id)
-    return True, Notice(f"{name} is posted.", link=await chat.link(channel, message_id))
 
 
 async def publish(core: Core, origin: Origin, posting: Posting, name: str, answer_within: float = 0.0) -> Notice | None:

@@ -141,14 +141,16 @@ async def tell_author(core: Core, idea: Idea, reply: Story) -> None:
         log.warning("could not tell the author of idea %s", idea.id, exc_info=True)  # never who it is
 
 
-async def remember_anonymous_author(core: Core, idea: Idea, origin: Origin) -> None:
-    """At posting time, open a direct conversation with an anonymous author and keep only its id."""
+async def remember_anonymous_author(core: Core, idea: Idea, origin: Origin, posted: bool = True) -> None:
+    """At posting time (or when posting failed: the way to them is kept regardless), open a direct
+    conversation with an anonymous author and keep only its id, sealed."""
     chat = core.chat(idea.platform)
-    if not idea.anonymous or chat is None:
+    if not idea.anonymous or chat is None or decided.extras(core.db, idea.id)["author_channel"]:
         return
+    state = " is posted." if posted else " is saved and will be posted as soon as the channel can be reached."
     try:
         channel, _ = await chat.send_direct(origin.user_id, story(
-            "🕶️ Your anonymous idea ", Strong(f"#{idea.id}"), " is posted. Nobody can see it is yours; "
+            "🕶️ Your anonymous idea ", Strong(f"#{idea.id}"), state + " Nobody can see it is yours; "
             "news about it (decisions, questions) will come to you here."))
     except Exception:
         log.warning("could not open a conversation with the author of anonymous idea %s", idea.id)

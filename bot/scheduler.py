@@ -19,7 +19,9 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.core import Core
 from bot.digest import due_digests
 from bot.nudges import due_nudges
+from bot.outbox import deliver_due
 from bot.sending import deliver_all
+from storage import outbox as outbox_store
 from storage import sends as sends_store
 from storage.sends import SendKey
 
@@ -67,6 +69,7 @@ class Scheduler:
 async def run_due(core: Core) -> list[SendKey]:
     """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
     now = core.now()
+    await deliver_due(core)  # ideas and problems not posted yet (bot.outbox)
     return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
 
 
@@ -75,6 +78,9 @@ def report_unfinished(core: Core) -> None:
     for key, attempts, claimed_at, error in sends_store.unfinished(core.db):
         log.warning("%s was claimed at %s and is not sent yet (%d attempt%s, %s); it will be retried",
                     key, claimed_at, attempts, "s" if attempts != 1 else "", error or "no error recorded")
+    for kind, item_id, attempts, error in outbox_store.waiting(core.db):
+        log.warning("%s %s is saved but not posted yet (%d attempt%s, %s); it will be retried",
+                    kind, item_id, attempts, "s" if attempts != 1 else "", error or "no error recorded")
 
 
 def start_scheduler(core: Core) -> Scheduler:

@@ -114,19 +114,29 @@ def author_key(db: Database, platform: str, user_id: str) -> str:
 
 
 def seal(db: Database, idea_id: int, value: str) -> str:
-    nonce = os.urandom(12)
-    sealed = AESGCM(_keys(db)[1]).encrypt(nonce, value.encode(), f"idea:{idea_id}".encode())
-    return SEALED + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+    """An idea's reach path, sealed to that idea."""
+    return seal_text(db, f"idea:{idea_id}", value)
 
 
 def unseal(db: Database, idea_id: int, value: str | None) -> str | None:
     """The stored reach path in clear; None when there is none or it does not open with this secret."""
-    if not value:
-        return None
-    if not value.startswith(SEALED):
+    if value and not value.startswith(SEALED):
         return value  # written before m008 sealed it (m008 seals them all)
-    raw = base64.urlsafe_b64decode(value[len(SEALED):])
+    return unseal_text(db, f"idea:{idea_id}", value)
+
+
+def seal_text(db: Database, context: str, value: str) -> str:
+    """`value` encrypted and authenticated, bound to `context` (it opens nowhere else)."""
+    nonce = os.urandom(12)
+    sealed = AESGCM(_keys(db)[1]).encrypt(nonce, value.encode(), context.encode())
+    return SEALED + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def unseal_text(db: Database, context: str, value: str | None) -> str | None:
+    if not value or not value.startswith(SEALED):
+        return None
     try:
-        return AESGCM(_keys(db)[1]).decrypt(raw[:12], raw[12:], f"idea:{idea_id}".encode()).decode()
+        raw = base64.urlsafe_b64decode(value[len(SEALED):])
+        return AESGCM(_keys(db)[1]).decrypt(raw[:12], raw[12:], context.encode()).decode()
     except (InvalidTag, ValueError):
         return None

@@ -412,3 +412,34 @@ def m008_secret_out_of_the_database(db: Database) -> None:
         db.execute("UPDATE ideas SET author_channel = ? WHERE id = ?", [keys.seal(db, idea_id, channel), idea_id])
     # A check-in sent to an author recorded that conversation in clear; the claim itself is enough.
     db.execute("UPDATE sends SET channel_id = '' WHERE recipient = 'author'")
+
+
+@migrations()
+def m009_outbox(db: Database) -> None:
+    # An idea or problem saved but not yet posted waits here until its card lands: retried with backoff
+    # across restarts. `claim` travels with the post (Slack message metadata), so a retry after a crash
+    # between posting and recording finds the post instead of posting twice. `poster` (who to tell, and
+    # for an anonymous idea how to reach its author) is sealed (storage.keys); the row goes once posted.
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            kind TEXT NOT NULL CHECK (kind IN ('idea', 'problem')),
+            item_id INTEGER NOT NULL,
+            platform TEXT NOT NULL,
+            channel_id TEXT,                -- NULL: the configured channel when it is posted
+            claim TEXT NOT NULL,
+            poster TEXT,                    -- sealed; NULL when nobody is to be told
+            attempts INTEGER NOT NULL DEFAULT 0,
+            retry_at TEXT NOT NULL,         -- due from then; a taken attempt holds it until then
+            error TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (kind, item_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox (retry_at)")
+    # Items saved before, never posted: they are posted now too (to their configured channel).
+    for table, kind in (("ideas", "idea"), ("problems", "problem")):
+        db.execute(f"INSERT INTO outbox (kind, item_id, platform, claim, retry_at, created_at) "
+                   f"SELECT '{kind}', id, platform, lower(hex(randomblob(16))), created_at, created_at FROM {table} "
+                   f"WHERE message_id IS NULL AND status != 'duplicate'")

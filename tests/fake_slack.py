@@ -28,6 +28,7 @@ class Failure:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    landed: bool = False  # the call took effect but its answer was lost (a timeout, a crash before recording)
 
 
 # An ephemeral note reaches a person either in the answer to their slash command (recorded by
@@ -39,6 +40,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._ts = itertools.count(1)
+        self.history: dict[str, list[dict]] = {}  # channel -> messages posted there, newest first
         self._failures: dict[str, list[Failure]] = {}
         self._delays: dict[str, float] = {}
         self.app = web.Application()
@@ -99,6 +101,8 @@ class FakeSlack:
         pending = self._failures.get(method)
         if pending:
             failure = pending.pop(0)
+            if failure.landed:
+                call.answer = self._answer(method, args)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return web.json_response({"ok": False, "error": failure.error or "ratelimited"},
                                      status=failure.status, headers=headers)
@@ -113,7 +117,13 @@ class FakeSlack:
                     "url": "https://example.slack.com/"}
         if method == "chat.postMessage":
             ts = f"{1700000000 + next(self._ts)}.000100"
+            message = {"ts": ts, **({"metadata": args["metadata"]} if args.get("metadata") else {})}
+            self.history.setdefault(str(args.get("channel")), []).insert(0, message)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "conversations.history":
+            everything = str(args.get("include_all_metadata")).lower() in ("1", "true")
+            messages = self.history.get(str(args.get("channel")), [])[:int(args.get("limit") or 100)]
+            return {"ok": True, "messages": [m if everything else {"ts": m["ts"]} for m in messages]}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":

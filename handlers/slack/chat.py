@@ -24,6 +24,10 @@ MESSAGE_TS = re.compile(r"^[0-9]{9,12}\.[0-9]{6}$")
 WORKSPACE_URL = re.compile(r"^https://[a-z0-9-]+(\.[a-z0-9-]+)*\.slack\.com/$")
 
 
+CLAIM_EVENT = "herobot_post"
+CLAIM_LOOKBACK = 200  # messages searched for an earlier attempt's post (the ideas channel's latest)
+
+
 class SlackChat:
     platform = PLATFORM
 
@@ -37,6 +41,22 @@ class SlackChat:
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> str:
         response = await self.client.chat_postMessage(channel=channel_id, thread_ts=thread_id, **render(reply))
         return response["ts"]
+
+    async def post_claimed(self, channel_id: str, reply: Reply, claim: str) -> str:
+        """A post carrying its claim key in the message's metadata, so a retry can find it (find_claimed)."""
+        response = await self.client.chat_postMessage(channel=channel_id, **render(reply), metadata={
+            "event_type": CLAIM_EVENT, "event_payload": {"claim": claim}})
+        return response["ts"]
+
+    async def find_claimed(self, channel_id: str, claim: str) -> str | None:
+        """The message an earlier attempt posted with this claim, among the channel's latest."""
+        response = await self.client.conversations_history(channel=channel_id, limit=CLAIM_LOOKBACK,
+                                                           include_all_metadata=True)
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == CLAIM_EVENT and (metadata.get("event_payload") or {}).get("claim") == claim:
+                return message.get("ts")
+        return None
 
     async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
         await self.client.chat_update(channel=channel_id, ts=message_id, **render(reply))

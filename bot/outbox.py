@@ -1,0 +1,129 @@
+"""Posting new ideas and problems until they land: each saved item waits in the outbox, is posted by
+the request that saved it, and when that fails is retried with backoff (never before a Retry-After),
+also after a restart. A post carries its claim key (Slack: message metadata); an attempt after an
+unfinished one first looks for a post with that key, so a crash between posting and recording does
+not post twice. The poster is told when it finally appears.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.chat import Chat, Origin
+from bot.core import Core
+from bot.replies import IdeaCard, Notice, Reply
+from bot.sending import HOLD, backoff, describe, retry_after_of
+from storage import ideas as idea_store
+from storage import outbox as store
+from storage import problems as problem_store
+from storage.db import write
+
+log = logging.getLogger(__name__)
+
+WHERE = {"idea": ("ideas", "ideas channel"), "problem": ("problems", "problems channel")}
+
+
+def channel_for(core: Core, kind: str, platform: str, origin: Origin | None) -> str | None:
+    configured = core.config.channel(platform, WHERE[kind][0])
+    if kind == "problem":
+        configured = configured or core.config.channel(platform, "ideas")
+    return configured or (origin.channel_id if origin else None)
+
+
+def _item(core: Core, kind: str, item_id: int):
+    if kind == "idea":
+        idea = idea_store.get_idea(core.db, item_id)
+        return idea, (IdeaCard(idea) if idea else None), f"Idea #{item_id}"
+    from bot.problems import card  # bot.problems publishes through here
+
+    problem = problem_store.get_problem(core.db, item_id)
+    return problem, (card(core, problem) if problem else None), f"Problem {problem.ref if problem else item_id}"
+
+
+async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
+    """One attempt at posting the item, if one is due. The note for the poster on a first attempt."""
+    now = core.now()
+    with write(core.db) as db:
+        pending = store.take(db, kind, item_id, now, now + HOLD)
+    if pending is None:
+        return None
+    chat = core.chat(pending.platform)
+    item, card, name = _item(core, kind, item_id)
+    channel = pending.channel_id or channel_for(core, kind, pending.platform, pending.poster)
+    if item is None or chat is None or channel is None:
+        with write(core.db) as db:  # nothing to post, or nowhere: keep it, try again later
+            store.failed(db, kind, item_id, "nowhere to post" if item else "gone", now + backoff(pending.attempts))
+        log.warning("%s has nowhere to be posted on %s yet", name, pending.platform)
+        return None
+    try:
+        message_id = await _post_once(chat, channel, card, pending)
+    except Exception as error:  # a platform or network error: back off, try again
+        wait = backoff(pending.attempts, retry_after_of(error))
+        with write(core.db) as db:
+            store.failed(db, kind, item_id, describe(error), core.now() + wait)
+        log.warning("posting %s failed (%s); attempt %d, next in %ss", name, describe(error), pending.attempts,
+                    int(wait.total_seconds()))
+        if kind == "idea" and pending.attempts == 1 and item.anonymous and pending.poster:
+            await _remember_author(core, item, pending.poster, posted=False)
+        if pending.attempts == 1:
+            return Notice(f"{name} is saved, but it could not be posted to the {WHERE[kind][1]} yet. It will be "
+                          "tried again, and you will be told here when it appears.")
+        return None
+    with write(core.db) as db:
+        _record(db, kind, item_id, channel, message_id)
+        store.done(db, kind, item_id)
+    link = await _link(chat, channel, message_id)
+    if kind == "idea" and item.anonymous and pending.poster:
+        await _remember_author(core, item, pending.poster, posted=True)
+    if pending.attempts > 1 and pending.poster:
+        await _tell_poster(chat, pending.poster, Notice(f"{name} is posted now, after a delay.", link=link))
+    return Notice(f"{name} is posted.", link=link)
+
+
+async def _post_once(chat: Chat, channel: str, card: Reply, pending: store.Pending) -> str:
+    find = getattr(chat, "find_claimed", None)
+    if pending.attempts > 1 and find is not None:
+        found = await find(channel, pending.claim)
+        if found:
+            log.info("%s %s was already posted by an earlier attempt; recording it", pending.kind, pending.item_id)
+            return found
+    post = getattr(chat, "post_claimed", None)
+    return await post(channel, card, pending.claim) if post else await chat.post(channel, card)
+
+
+def _record(db, kind: str, item_id: int, channel: str, message_id: str) -> None:
+    if kind == "idea":
+        idea_store.set_idea_message(db, item_id, channel, message_id)
+    else:
+        problem_store.set_problem_message(db, item_id, channel, message_id)
+
+
+async def _link(chat: Chat, channel: str, message_id: str) -> str | None:
+    try:
+        return await chat.link(channel, message_id)
+    except Exception:
+        return None
+
+
+async def _remember_author(core: Core, idea, poster: Origin, posted: bool) -> None:
+    from bot.review import remember_anonymous_author
+
+    fresh = idea_store.get_idea(core.db, idea.id) or idea
+    await remember_anonymous_author(core, fresh, poster, posted=posted)
+
+
+async def _tell_poster(chat: Chat, poster: Origin, note: Notice) -> None:
+    try:
+        await chat.send_direct(poster.user_id, note)
+    except Exception:
+        log.warning("could not tell a poster that their post appeared")
+
+
+async def deliver_due(core: Core) -> int:
+    """The scheduler's part: every item whose next attempt is due. Returns how many were posted."""
+    posted = 0
+    for kind, item_id in store.due(core.db, core.now()):
+        note = await deliver(core, kind, item_id)
+        posted += bool(note and note.text.endswith("is posted."))
+    return posted
+
