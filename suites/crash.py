@@ -2,6 +2,11 @@
 comments. After each restart every request that got a 2xx is in the database and
 `PRAGMA integrity_check` is ok; at the end, the next update brings every message's counts to
 the database's. Requests cut off by a kill are delivered again after the restart, as Slack does.
+
+Then posting under kills: /idea while each post lands in Slack a moment before Slack answers, and
+SIGKILLs fall between a post and its record. Every acknowledged idea is posted exactly once in the
+end (the outbox retries it; the claim key in the message metadata stops a second post): at full
+size the suite waits for the outbox to drain, quick it checks that none is posted twice or lost.
 """
 
 from __future__ import annotations
@@ -10,13 +15,22 @@ import asyncio
 import random
 import re
 import sys
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import aiohttp
 
+from aiohttp import web
+
 from suites.common import (
+    FakeSlackServer,
+    LeanFakeSlack,
     Report,
+    Server,
+    command_body,
+    distinct_text,
     event_body,
     integrity,
     post,
@@ -161,7 +175,81 @@ async def run(quick: bool = False) -> Report:
                        "an acknowledged request is missing at the end")
         report.promise(integrity(server.db_path) == "ok", "integrity_check failed at the end")
         report.promise(not mismatched, f"messages whose counts differ from the db: {mismatched}")
+    await posting_under_kills(report, quick)
     return report
+
+
+class LandsBeforeAnswering(LeanFakeSlack):
+    """A post to the ideas channel lands at once; Slack's answer comes `delay` seconds later."""
+
+    delay = 0.15
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["method"] == "chat.postMessage":
+            args = await self._args(request)
+            answer = self._answer("chat.postMessage", args)
+            self.counts["posts to the ideas channel"] = self.counts.get("posts to the ideas channel", 0) + (
+                args.get("channel") == "C0IDEAS")
+            await asyncio.sleep(self.delay if args.get("channel") == "C0IDEAS" else 0)
+            return web.json_response(answer)
+        return await super()._api(request)
+
+
+def claims_posted(fake: LandsBeforeAnswering) -> Counter:
+    return Counter(m["metadata"]["event_payload"]["claim"] for m in fake.history.get("C0IDEAS", []) if m.get("metadata"))
+
+
+async def posting_under_kills(report: Report, quick: bool) -> None:
+    ideas_wanted, kills_wanted = (30, 3) if quick else (400, 40)
+    rng = random.Random(11)
+    form = "application/x-www-form-urlencoded"
+    with tempfile.TemporaryDirectory(prefix="herobot-crash-posting-") as tmp:
+        async with FakeSlackServer(LandsBeforeAnswering()) as fake:
+            server = Server(Path(tmp), Path(tmp) / "posting.db", fake.base_url)
+            await server.start()
+            acked, kills, n = 0, 0, 0
+            try:
+                async with aiohttp.ClientSession() as session:
+                    while n < ideas_wanted:
+                        kill_at = n + rng.randint(1, max(1, 2 * ideas_wanted // kills_wanted)) \
+                            if kills < kills_wanted else ideas_wanted
+                        while n < min(kill_at, ideas_wanted):
+                            body = command_body(distinct_text(100_000 + n), user=f"UPOSTER{n % 13}")
+                            n += 1
+                            request = asyncio.ensure_future(post(session, server.url, body, signed(body, form)))
+                            if n == kill_at and kills < kills_wanted:  # kill while this idea's post is in flight
+                                await asyncio.sleep(0.02 + rng.random() * fake.delay)
+                                server.kill()
+                                kills += 1
+                            try:
+                                status, _ = await request
+                            except (aiohttp.ClientError, asyncio.TimeoutError):
+                                status = 0
+                            acked += 200 <= status < 300
+                        if server.process.poll() is not None:
+                            await server.start()
+                    deadline = time.monotonic() + (2 if quick else 420)  # a cut-off attempt is held 3 minutes
+                    while time.monotonic() < deadline:
+                        left = query(server.db_path, "SELECT count(*) FROM outbox")[0][0]
+                        if left == 0:
+                            break
+                        await asyncio.sleep(1)
+            finally:
+                server.stop()
+            stored = query(server.db_path, "SELECT count(*) FROM ideas WHERE text LIKE 'n1%'")[0][0]
+            left = query(server.db_path, "SELECT count(*) FROM outbox")[0][0]
+            unposted = query(server.db_path, "SELECT count(*) FROM ideas WHERE message_id IS NULL")[0][0]
+            twice = sum(1 for count in claims_posted(fake).values() if count > 1)
+            report.figure("posting: ideas acknowledged / stored", f"{acked} / {stored}")
+            report.figure("posting: kills between a post and its record", kills)
+            report.figure("posting: posts to the ideas channel", fake.counts.get("posts to the ideas channel", 0))
+            report.figure("posting: claims found on a retry", fake.counts.get("conversations.history", 0))
+            report.figure("posting: still in the outbox at the end", left)
+            report.promise(stored >= acked, "an acknowledged idea was not stored")
+            report.promise(twice == 0, f"{twice} ideas were posted twice")
+            report.promise(unposted == left, "an unposted idea is missing from the outbox")
+            if not quick:
+                report.promise(left == 0, f"{left} ideas were still not posted after the outbox's retries")
 
 
 main = suite_main(run)

@@ -25,7 +25,7 @@ WORKSPACE_URL = re.compile(r"^https://[a-z0-9-]+(\.[a-z0-9-]+)*\.slack\.com/$")
 
 
 CLAIM_EVENT = "herobot_post"
-CLAIM_LOOKBACK = 200  # messages searched for an earlier attempt's post (the ideas channel's latest)
+CLAIM_PAGES = 5  # of 200 messages: how far back a retry looks for an earlier attempt's post
 
 
 class SlackChat:
@@ -50,12 +50,18 @@ class SlackChat:
 
     async def find_claimed(self, channel_id: str, claim: str) -> str | None:
         """The message an earlier attempt posted with this claim, among the channel's latest."""
-        response = await self.client.conversations_history(channel=channel_id, limit=CLAIM_LOOKBACK,
-                                                           include_all_metadata=True)
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == CLAIM_EVENT and (metadata.get("event_payload") or {}).get("claim") == claim:
-                return message.get("ts")
+        cursor = None
+        for _ in range(CLAIM_PAGES):
+            response = await self.client.conversations_history(channel=channel_id, limit=200, cursor=cursor,
+                                                               include_all_metadata=True)
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_type") == CLAIM_EVENT
+                        and (metadata.get("event_payload") or {}).get("claim") == claim):
+                    return message.get("ts")
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
         return None
 
     async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
