@@ -265,3 +265,27 @@ async def test_an_anonymous_author_answers_a_pilot_check_in_privately_and_the_st
         assert core.db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit
     told = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == "U0MGR1"]
     assert told and "The author of the pilot #1 answered" in told[-1].text()
+
+
+async def test_a_held_anonymous_draft_keeps_where_it_was_typed_sealed(slack, fake_slack, db_path, core):
+    await slack.command("/idea", "Refund late parcels automatically", user="U1")
+    await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "C0IDEAS")
+    await slack.command("/idea", "anon Refund late parcels automatically please", user="USECRET", channel="DSECRET9")
+    for _ in range(100):
+        if core.db.execute("SELECT count(*) FROM pending_posts").fetchone()[0]:
+            break
+        await asyncio.sleep(0.05)
+    sealed = core.db.execute("SELECT channel_id FROM pending_posts").fetchone()[0]
+    assert sealed.startswith("v1:") and b"dsecret9" not in raw_bytes(db_path) and b"usecret" not in raw_bytes(db_path)
+
+
+async def test_teams_an_anonymous_post_by_a_known_person_changes_nothing_about_them(teams, fake_teams, core):
+    await teams.message("hero help", user="UKNOWN", channel=None, mention=False)
+    await fake_teams.wait_for("send")
+    before = core.db.execute("SELECT * FROM teams_people").fetchall() + core.db.execute(
+        "SELECT * FROM teams_conversations").fetchall()
+    await teams.message("idea anon Quieter hold music", user="UKNOWN", channel=None, mention=False)
+    await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL)
+    after = core.db.execute("SELECT * FROM teams_people").fetchall() + core.db.execute(
+        "SELECT * FROM teams_conversations").fetchall()
+    assert after == before  # not even a timestamp to set beside the idea's

@@ -105,12 +105,15 @@ class TeamsBot:
         kind = conversation.conversation_type or "personal"
         tenant = parse.tenant_of(activity)
         now = self.core.now()
+        # An anonymous post writes down nobody and no time that could be set beside the idea's own
+        # (a new conversation is kept: the bot needs a way to answer there).
+        anonymous = parse.posts_anonymously(activity)
         with write(self.core.db) as db:
-            refs.remember_conversation(db, refs.Reference(channel, activity.service_url, tenant,
-                                                          activity.recipient.id, kind), now)
+            if not (anonymous and refs.conversation(db, channel)):
+                refs.remember_conversation(db, refs.Reference(channel, activity.service_url, tenant,
+                                                              activity.recipient.id, kind), now)
             user = parse.user_of(activity)
-            unknown_anonymous = parse.posts_anonymously(activity) and refs.person(db, user) is None
-            if user and activity.from_property.id and not unknown_anonymous:
+            if user and activity.from_property.id and not anonymous:
                 refs.remember_person(db, refs.Person(
                     user, activity.from_property.id, activity.from_property.name, tenant, activity.service_url,
                     channel if kind == "personal" else None), now)
