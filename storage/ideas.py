@@ -144,6 +144,17 @@ def add_comment(db: Database, idea_id: int, user_id: str, text: str, message_id:
     return cursor.rowcount == 1
 
 
+def edit_comment(db: Database, idea_id: int, message_id: str, user_id: str, text: str) -> bool:
+    """The author's edit of their comment; an edit by anyone else (or of a message that is no comment) changes nothing."""
+    cursor = db.execute("UPDATE comments SET text = ? WHERE idea_id = ? AND message_id = ? AND user_id = ? AND text != ?",
+                        [text, idea_id, message_id, user_id, text])
+    return cursor.rowcount == 1
+
+
+def delete_comment(db: Database, idea_id: int, message_id: str) -> bool:
+    return db.execute("DELETE FROM comments WHERE idea_id = ? AND message_id = ?", [idea_id, message_id]).rowcount == 1
+
+
 def comments_of(db: Database, idea_id: int, limit: int = 50) -> list[Comment]:
     rows = db.execute(
         "SELECT idea_id, user_id, text, created_at FROM comments WHERE idea_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",

@@ -271,7 +271,10 @@ def exercise_activity(activity) -> None:
     if activity.conversation is not None:
         teams.split_thread(activity.conversation.id or "")
     if activity.type == "message":
-        word, rest, _ = teams.command_of(activity.text)
+        word, rest, _ = teams.command_of(activity)
+        teams.kind_of(activity)
+        teams.text_of(activity)
+        teams.addressed(activity)
         teams.is_thread_reply(activity)
         teams.draft_from_text(rest)
         teams.plain_text(activity.text)
