@@ -389,3 +389,24 @@ def m007_sends_by_platform(db: Database) -> None:
     db.execute("DROP TABLE sends")
     db.execute("ALTER TABLE sends_by_platform RENAME TO sends")
     db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+
+
+@migrations()
+def m010_teams_conversation_kinds(db: Database) -> None:
+    # Activities without conversationType were once remembered as personal chats. A `19:` conversation is
+    # a channel or a group chat (`@thread.v2`), never the bot's personal chat: correct the kind, and forget
+    # it as anyone's personal chat so private answers open the real one.
+    db.execute(
+        """
+        UPDATE teams_conversations
+        SET kind = CASE WHEN conversation_id LIKE '%@thread.v2' THEN 'groupChat' ELSE 'channel' END
+        WHERE kind = 'personal' AND conversation_id LIKE '19:%'
+        """
+    )
+    db.execute(
+        """
+        UPDATE teams_people SET personal_conversation_id = NULL
+        WHERE personal_conversation_id IN (SELECT conversation_id FROM teams_conversations WHERE kind != 'personal')
+           OR personal_conversation_id LIKE '19:%'
+        """
+    )

@@ -141,3 +141,23 @@ async def test_comment_text_round_trips(teams, fake_teams, db_path, core):
     shown = (await fake_teams.wait_for("send", where=lambda c: "<tag>" in c.text()))[0]
     assert "a & b <tag> <@U1> <!here> Pranav Smith" in shown.text()
     assert all(not c.body.get("entities") for c in fake_teams.calls_to("send"))  # never a mention entity
+
+
+def test_channels_once_remembered_as_personal_chats_are_corrected(tmp_path):
+    from storage.db import open_database
+
+    db = open_database(tmp_path / "old.db")
+    with db.conn:
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm010_teams_conversation_kinds'")
+        for conversation in (GENERAL_CHANNEL, "19:chat@thread.v2", "a:personal-29:U1"):
+            db.execute("INSERT INTO teams_conversations VALUES (?, 'https://s/', 't', 'b', 'personal', 'x')",
+                       [conversation])
+        db.execute("INSERT INTO teams_people VALUES ('p1', '29:1', 'P', 't', 'https://s/', ?, 'x')", [GENERAL_CHANNEL])
+        db.execute("INSERT INTO teams_people VALUES ('p2', '29:2', 'Q', 't', 'https://s/', 'a:personal-29:U1', 'x')")
+    db.close()
+    db = open_database(tmp_path / "old.db")
+    assert dict(db.execute("SELECT conversation_id, kind FROM teams_conversations").fetchall()) == {
+        GENERAL_CHANNEL: "channel", "19:chat@thread.v2": "groupChat", "a:personal-29:U1": "personal"}
+    assert dict(db.execute("SELECT aad_object_id, personal_conversation_id FROM teams_people").fetchall()) == {
+        "p1": None, "p2": "a:personal-29:U1"}
+    db.close()
