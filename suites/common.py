@@ -215,11 +215,14 @@ def distinct_text(n: int) -> str:
     return f"n{n}x f{n}a w{n}b"
 
 
+_triggers = itertools.count(1)
+
+
 def command_body(text: str, user: str = "U1", command: str = "/idea", channel: str = "C0GENERAL",
                  response_url: str | None = None) -> bytes:
     form = {"token": "legacy", "team_id": "T1", "team_domain": "example", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A1", "trigger_id": "1337.42.abcd"}
+            "text": text, "api_app_id": "A1", "trigger_id": f"1337.42.{next(_triggers)}"}  # unique, as Slack's
     if response_url:
         form["response_url"] = response_url
     return urlencode(form).encode()
