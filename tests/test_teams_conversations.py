@@ -161,3 +161,14 @@ def test_channels_once_remembered_as_personal_chats_are_corrected(tmp_path):
     assert dict(db.execute("SELECT aad_object_id, personal_conversation_id FROM teams_people").fetchall()) == {
         "p1": None, "p2": "a:personal-29:U1"}
     db.close()
+
+
+async def test_a_deleted_reply_brought_back_is_a_comment_again(teams, fake_teams, db_path):
+    card = await posted(teams, fake_teams)
+    reply = say(teams, "Back again", [], user="U2", conversation=in_thread(card), replyToId=card)
+    await teams.send(reply)
+    await teams.send({**reply, "type": "messageDelete"})
+    assert export_of(db_path)["ideas"][0]["comments"] == 0
+    restored = {**reply, "type": "messageUpdate", "channelData": {**reply["channelData"], "eventType": "undeleteMessage"}}
+    assert (await teams.send(restored)).status == 200
+    assert export_of(db_path)["ideas"][0]["comments"] == 1

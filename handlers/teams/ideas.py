@@ -106,5 +106,9 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
         # edits and deletions are idempotent: a redelivery does the same again, so no event is claimed
         if deleted:
             await delete_in_thread(core, parse.PLATFORM, channel, root, turn.activity.id or "")
+        elif parse.restored(turn.activity):  # its comment was removed: it comes back (one row per message id)
+            text = parse.text_of(turn.activity)
+            if text:
+                await comment_in_thread(core, turn.actor, channel, root, turn.activity.id or "", text)
         else:
             await edit_in_thread(core, turn.actor, channel, root, turn.activity.id or "", parse.text_of(turn.activity))

@@ -119,6 +119,12 @@ def soft_deleted(activity: Activity) -> bool:
     return data.get("eventType") == "softDeleteMessage"
 
 
+def restored(activity: Activity) -> bool:
+    """A deleted message brought back (messageUpdate with eventType undeleteMessage)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return data.get("eventType") == "undeleteMessage"
+
+
 PERSONAL, CHANNEL, GROUP = "personal", "channel", "groupChat"
 
 
