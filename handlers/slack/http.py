@@ -98,7 +98,9 @@ def slack_endpoint(bolt: AsyncApp, signing_secret: str | None):
         bolt_request.raw_body, bolt_request.body = text, payload  # parsed once, by our rules
         bolt_request.context = build_async_context(AsyncBoltContext({}), payload)
         response = await bolt.async_dispatch(bolt_request)
-        if response.status == 404:  # no listener: an answer other than 2xx makes Slack retry (and count failures)
+        if response.status == 404 and "command" not in payload:
+            # an event or interaction no listener takes: anything but a 2xx makes Slack retry (and count failures);
+            # a slash command that is not ours stays a 404, a configuration error Slack shows to the person
             return ignored(kind_of(payload))
         return await to_aiohttp_response(response)
 
