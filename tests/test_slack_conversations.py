@@ -134,3 +134,20 @@ async def test_a_replayed_signed_request_has_no_second_effect(slack, fake_slack,
     replayed = await slack.client.post("/slack/events", data=body, headers=headers)
     assert first.status == 200 and 400 <= replayed.status < 500
     assert export_of(db_path)["ideas"][0]["votes"] == 1  # a replayed Vote does not toggle it back
+
+
+async def test_the_same_typed_text_reads_the_same_on_slack_and_teams(slack, fake_slack, teams, fake_teams, core):
+    channel, ts = await posted_idea(slack, fake_slack)
+    await slack.reply("U7", channel, ts, AS_SLACK_SENDS, ts="1700000099.000001")
+    await teams.message("idea Teams twin", channel=None)
+    card = (await fake_teams.wait_for("send", where=lambda c: c.conversation == "19:ideas@thread.tacv2"))[0]
+    # Teams sends HTML: typed characters arrive as entities; a typed <@U1> is text, not a mention entity
+    await teams.message("<p>a &amp; b &lt;tag&gt; &lt;@U1&gt; &lt;!here&gt;</p>", user="U7",
+                        channel="19:ideas@thread.tacv2", thread=card.activity_id, mention=False)
+    stored = [r[0] for r in core.db.execute("SELECT text FROM comments ORDER BY idea_id")]
+    assert stored == [ROUND_TRIP, ROUND_TRIP]
+    slack_shown = str(await (await slack.command("/hero", "show 1")).json())
+    assert "a &amp; b &lt;tag&gt; &lt;@U1&gt; &lt;!here&gt;" in slack_shown  # Slack displays: a & b <tag> <@U1> <!here>
+    await teams.message("hero show 2", channel=None, user="U4")
+    teams_shown = (await fake_teams.wait_for("send", where=lambda c: "<tag>" in c.text()))[0]
+    assert ROUND_TRIP in teams_shown.text()  # a TextRun: shown literally
