@@ -280,7 +280,6 @@ def exercise_activity(activity) -> None:
         word, rest, _ = teams.command_of(activity)
         teams.kind_of(activity)
         teams.text_of(activity)
-        teams.addressed(activity)
         teams.is_thread_reply(activity)
         teams.draft_from_text(rest)
         teams.plain_text(activity.text)

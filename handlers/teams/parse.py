@@ -87,12 +87,6 @@ def _is_bot(match: re.Match, names: set[str]) -> bool:
     return _TAG.sub("", match.group(1)).strip().lower() in names
 
 
-def addressed(activity: Activity) -> bool:
-    """Whether the message mentions the bot (by a mention entity naming the bot's id), anywhere in it."""
-    names = bot_names(activity)
-    return bool(names) and any(_is_bot(m, names) for m in _MENTION.finditer(activity.text or ""))
-
-
 def text_of(activity: Activity) -> str:
     """The message as the person wrote it: the bot's own mentions removed, other people's kept as their names."""
     names = bot_names(activity)
