@@ -171,13 +171,15 @@ async def edit_in_thread(core: Core, actor: Actor, channel_id: str, thread_id: s
             store.edit_comment(db, idea.id, message_id, actor.user_id, text)
 
 
-async def delete_in_thread(core: Core, platform: str, channel_id: str, thread_id: str, message_id: str,
+async def delete_in_thread(core: Core, platform: str, channel_id: str, thread_id: str | None, message_id: str,
                            event_id: str | None = None) -> None:
-    """A reply in an idea's thread was deleted: its comment goes, and the card's count follows."""
+    """A reply in an idea's thread was deleted: its comment goes, and the card's count follows.
+    Without `thread_id` (the platform did not say) the comment is found by its message id."""
     with write(core.db) as db:
         if event_id and not store.claim_event(db, event_id, core.now()):
             return
-        idea = store.idea_at_message(db, platform, channel_id, thread_id)
+        idea = (store.idea_at_message(db, platform, channel_id, thread_id) if thread_id
+                else store.idea_of_comment(db, platform, channel_id, message_id))
         deleted = idea is not None and store.delete_comment(db, idea.id, message_id)
     if deleted:
         _refresh(core, idea)

@@ -151,6 +151,17 @@ def edit_comment(db: Database, idea_id: int, message_id: str, user_id: str, text
     return cursor.rowcount == 1
 
 
+def idea_of_comment(db: Database, platform: str, channel_id: str, message_id: str) -> Idea | None:
+    """The idea a comment (by its message id, in a channel) belongs to."""
+    row = db.execute(
+        # CROSS JOIN keeps this order: the few comments with that message id first (an index), then their idea
+        f"SELECT {_IDEA_COLUMNS} FROM comments c CROSS JOIN ideas i ON c.idea_id = i.id "
+        "WHERE c.message_id = ? AND i.platform = ? AND i.channel_id = ? LIMIT 1",
+        [message_id, platform, channel_id],
+    ).fetchone()
+    return _idea(row) if row else None
+
+
 def delete_comment(db: Database, idea_id: int, message_id: str) -> bool:
     return db.execute("DELETE FROM comments WHERE idea_id = ? AND message_id = ?", [idea_id, message_id]).rowcount == 1
 

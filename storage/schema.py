@@ -410,3 +410,9 @@ def m010_teams_conversation_kinds(db: Database) -> None:
            OR personal_conversation_id LIKE '19:%'
         """
     )
+
+
+@migrations()
+def m011_comments_by_message(db: Database) -> None:
+    # A deleted Slack message may name only its channel and ts (no thread): find its comment by message id.
+    db.execute("CREATE INDEX comments_by_message ON comments (message_id)")

@@ -151,3 +151,26 @@ async def test_the_same_typed_text_reads_the_same_on_slack_and_teams(slack, fake
     await teams.message("hero show 2", channel=None, user="U4")
     teams_shown = (await fake_teams.wait_for("send", where=lambda c: "<tag>" in c.text()))[0]
     assert ROUND_TRIP in teams_shown.text()  # a TextRun: shown literally
+
+
+async def test_a_deletion_naming_only_channel_and_ts_removes_the_comment(slack, fake_slack, db_path):
+    channel, ts = await posted_idea(slack, fake_slack)
+    await slack.reply("U7", channel, ts, "Soon gone", ts="1700000099.000001")
+    bare = {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": channel,
+            "ts": "1700000300.000100", "deleted_ts": "1700000099.000001", "event_ts": "1700000300.000100"}
+    assert (await slack.event(bare)).status == 200  # the shape of Slack's own example
+    assert export_of(db_path)["ideas"][0]["comments"] == 0
+    card = {**bare, "deleted_ts": ts}
+    assert (await slack.event(card)).status == 200  # the idea's own message: nothing happens
+    assert len(export_of(db_path)["ideas"]) == 1
+
+
+def test_finding_a_comment_by_its_message_id_uses_an_index(tmp_path):
+    from storage.db import open_database
+
+    db = open_database(tmp_path / "plan.db")
+    plan = " ".join(str(row) for row in db.execute(
+        "EXPLAIN QUERY PLAN SELECT i.id FROM comments c CROSS JOIN ideas i ON c.idea_id = i.id "
+        "WHERE c.message_id = ? AND i.platform = ? AND i.channel_id = ?", ["1", "slack", "C1"]))
+    db.close()
+    assert "comments_by_message" in plan and "SCAN" not in plan

@@ -114,9 +114,10 @@ def is_thread_reply(event: dict) -> bool:
     )
 
 
-def thread_change(event: dict) -> tuple[str, str, str, str | None, str | None] | None:
-    """A thread reply edited (`message_changed`) or deleted (`message_deleted`): (channel, thread, message ts,
-    editor or None for a deletion, new text). None for anything else, the thread's parent and bots' posts included."""
+def thread_change(event: dict) -> tuple[str, str | None, str, str | None, str | None] | None:
+    """A thread reply edited (`message_changed`) or deleted (`message_deleted`): (channel, thread or None when a
+    deletion does not say, message ts, editor or None for a deletion, new text). None for anything else, the
+    thread's parent and bots' posts included."""
     subtype = event.get("subtype")
     if subtype == "message_changed":
         message = event.get("message") if isinstance(event.get("message"), dict) else {}
@@ -129,7 +130,11 @@ def thread_change(event: dict) -> tuple[str, str, str, str | None, str | None] |
     else:
         return None
     channel, thread_ts, ts = event.get("channel"), message.get("thread_ts"), message.get("ts") or event.get("deleted_ts")
-    if not all(isinstance(v, str) and v for v in (channel, thread_ts, ts)) or thread_ts == ts:
+    if subtype == "message_deleted" and not message.get("thread_ts"):
+        thread_ts = None  # Slack's documented example names only the channel and the deleted ts
+    elif not (isinstance(thread_ts, str) and thread_ts) or thread_ts == ts:
+        return None
+    if not all(isinstance(v, str) and v for v in (channel, ts)) or thread_ts == ts:
         return None
     return channel, thread_ts, ts, user, unescape(text) if text is not None else None
 
