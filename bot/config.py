@@ -83,6 +83,8 @@ class Config:
     it_champions: tuple[str, ...] = ()
     vote_reactions: tuple[str, ...] = ("+1", "thumbsup")
     teams_vote_reactions: tuple[str, ...] = ("like",)  # Teams reaction types that count as a vote
+    teams_tenants: tuple[str, ...] = ()  # `[teams] tenants`: tenants whose activities are accepted
+    teams_channels: tuple[str, ...] = ()  # `[teams] channels`: Bot Framework channels accepted besides msteams
     vote_threshold: int = 3
     mission_goals: tuple[str, ...] = ()
     routing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # mission goal -> its managers
@@ -127,6 +129,8 @@ class Config:
             it_champions=reader.texts("roles", "it_champions") or default.it_champions,
             vote_reactions=tuple(r.strip(":") for r in reader.texts("voting", "reactions") or default.vote_reactions),
             teams_vote_reactions=reader.texts("teams", "vote_reactions") or default.teams_vote_reactions,
+            teams_tenants=reader.texts("teams", "tenants") or default.teams_tenants,
+            teams_channels=reader.texts("teams", "channels") or default.teams_channels,
             vote_threshold=reader.positive_int("voting", "threshold") or default.vote_threshold,
             mission_goals=reader.texts("mission", "goals") or default.mission_goals,
             routing={goal: reader.texts("routing", goal) or () for goal in reader.keys("routing")},

@@ -154,6 +154,33 @@ async def comment_in_thread(core: Core, actor: Actor, channel_id: str, thread_id
         core.background.spawn(after_answer(core, idea.id), name=f"answered {idea.id}")
 
 
+async def edit_in_thread(core: Core, actor: Actor, channel_id: str, thread_id: str, message_id: str,
+                         text: str, event_id: str | None = None) -> None:
+    """A reply in an idea's thread was edited: its comment follows. The idea's own message is no comment."""
+    if not text.strip():
+        return
+    with write(core.db) as db:
+        if event_id and not store.claim_event(db, event_id, core.now()):
+            return
+        idea = store.idea_at_message(db, actor.platform, channel_id, thread_id)
+        if idea is not None:
+            store.edit_comment(db, idea.id, message_id, actor.user_id, text)
+
+
+async def delete_in_thread(core: Core, platform: str, channel_id: str, thread_id: str | None, message_id: str,
+                           event_id: str | None = None) -> None:
+    """A reply in an idea's thread was deleted: its comment goes, and the card's count follows.
+    Without `thread_id` (the platform did not say) the comment is found by its message id."""
+    with write(core.db) as db:
+        if event_id and not store.claim_event(db, event_id, core.now()):
+            return
+        idea = (store.idea_at_message(db, platform, channel_id, thread_id) if thread_id
+                else store.idea_of_comment(db, platform, channel_id, message_id))
+        deleted = idea is not None and store.delete_comment(db, idea.id, message_id)
+    if deleted:
+        _refresh(core, idea)
+
+
 async def comment_on_idea(core: Core, actor: Actor, idea_id: int, text: str, message_id: str) -> Notice:
     """A comment addressed by idea number (the shell has no threads)."""
     if not text.strip():

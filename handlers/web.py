@@ -91,7 +91,7 @@ def build_teams_endpoint(core: Core, settings: Settings, session: aiohttp.Client
     from handlers.teams.auth import BotFrameworkAuth
     from handlers.teams.chat import TeamsChat
     from handlers.teams.connector import Connector
-    from handlers.teams.http import teams_endpoint
+    from handlers.teams.http import Gate, teams_endpoint
     from handlers.teams.tokens import Tokens, token_provider
 
     if settings.teams_anonymous:
@@ -104,7 +104,10 @@ def build_teams_endpoint(core: Core, settings: Settings, session: aiohttp.Client
         log.info("Teams is on at POST /api/messages")
     connector = Connector(session, Tokens(token_provider(settings, tokens)), settings.teams_retry_delay)
     bot = build_teams(core, TeamsChat(connector, core.db, core.now), settings.message_update_interval)
-    return teams_endpoint(bot, auth)
+    gate = Gate.of(core.config.teams_channels, core.config.teams_tenants, settings.microsoft_app_tenant_id)
+    if not gate.tenants:
+        log.warning("Teams accepts no tenant: set [teams] tenants or MICROSOFT_APP_TENANT_ID")
+    return teams_endpoint(bot, auth, gate)
 
 
 async def _start_socket_mode(bolt: AsyncApp, settings: Settings) -> AsyncSocketModeHandler | None:

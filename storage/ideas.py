@@ -130,6 +130,28 @@ def add_comment(db: Database, idea_id: int, user_id: str, text: str, message_id:
     return cursor.rowcount == 1
 
 
+def edit_comment(db: Database, idea_id: int, message_id: str, user_id: str, text: str) -> bool:
+    """The author's edit of their comment; an edit by anyone else (or of a message that is no comment) changes nothing."""
+    cursor = db.execute("UPDATE comments SET text = ? WHERE idea_id = ? AND message_id = ? AND user_id = ? AND text != ?",
+                        [text, idea_id, message_id, user_id, text])
+    return cursor.rowcount == 1
+
+
+def idea_of_comment(db: Database, platform: str, channel_id: str, message_id: str) -> Idea | None:
+    """The idea a comment (by its message id, in a channel) belongs to."""
+    row = db.execute(
+        # CROSS JOIN keeps this order: the few comments with that message id first (an index), then their idea
+        f"SELECT {_IDEA_COLUMNS} FROM comments c CROSS JOIN ideas i ON c.idea_id = i.id "
+        "WHERE c.message_id = ? AND i.platform = ? AND i.channel_id = ? LIMIT 1",
+        [message_id, platform, channel_id],
+    ).fetchone()
+    return _idea(row) if row else None
+
+
+def delete_comment(db: Database, idea_id: int, message_id: str) -> bool:
+    return db.execute("DELETE FROM comments WHERE idea_id = ? AND message_id = ?", [idea_id, message_id]).rowcount == 1
+
+
 def comments_of(db: Database, idea_id: int, limit: int = 50) -> list[Comment]:
     rows = db.execute(
         "SELECT idea_id, user_id, text, created_at FROM comments WHERE idea_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",

@@ -443,3 +443,30 @@ def m009_outbox(db: Database) -> None:
         db.execute(f"INSERT INTO outbox (kind, item_id, platform, claim, retry_at, created_at) "
                    f"SELECT '{kind}', id, platform, lower(hex(randomblob(16))), created_at, created_at FROM {table} "
                    f"WHERE message_id IS NULL AND status != 'duplicate'")
+
+
+@migrations()
+def m010_teams_conversation_kinds(db: Database) -> None:
+    # Activities without conversationType were once remembered as personal chats. A `19:` conversation is
+    # a channel or a group chat (`@thread.v2`), never the bot's personal chat: correct the kind, and forget
+    # it as anyone's personal chat so private answers open the real one.
+    db.execute(
+        """
+        UPDATE teams_conversations
+        SET kind = CASE WHEN conversation_id LIKE '%@thread.v2' THEN 'groupChat' ELSE 'channel' END
+        WHERE kind = 'personal' AND conversation_id LIKE '19:%'
+        """
+    )
+    db.execute(
+        """
+        UPDATE teams_people SET personal_conversation_id = NULL
+        WHERE personal_conversation_id IN (SELECT conversation_id FROM teams_conversations WHERE kind != 'personal')
+           OR personal_conversation_id LIKE '19:%'
+        """
+    )
+
+
+@migrations()
+def m011_comments_by_message(db: Database) -> None:
+    # A deleted Slack message may name only its channel and ts (no thread): find its comment by message id.
+    db.execute("CREATE INDEX comments_by_message ON comments (message_id)")

@@ -126,7 +126,9 @@ def free_port() -> int:
 class Server:
     """`herobot serve` on loopback, its output appended to `log_path`."""
 
-    def __init__(self, workdir: Path, db_path: Path, api_url: str, log_path: Path | None = None):
+    def __init__(self, workdir: Path, db_path: Path, api_url: str, log_path: Path | None = None,
+                 extra_env: dict | None = None):
+        self.extra_env = extra_env or {}
         self.workdir = Path(workdir)
         self.db_path = Path(db_path)
         self.api_url = api_url
@@ -142,7 +144,7 @@ class Server:
     def env(self) -> dict:
         return {**os.environ, "HEROBOT_DB": str(self.db_path), "HEROBOT_CONFIG": str(self.workdir / "herobot.toml"),
                 "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": self.api_url + "/api/",
-                "SLACK_APP_TOKEN": "", "PYTHONPATH": str(ROOT)}
+                "SLACK_APP_TOKEN": "", "PYTHONPATH": str(ROOT), **self.extra_env}
 
     async def start(self, timeout: float = 30) -> None:
         self.port = free_port()
@@ -186,12 +188,12 @@ class Server:
 
 
 @contextlib.asynccontextmanager
-async def served(name: str) -> AsyncIterator[tuple[Server, FakeSlackServer, aiohttp.ClientSession]]:
+async def served(name: str, **extra_env: str) -> AsyncIterator[tuple[Server, FakeSlackServer, aiohttp.ClientSession]]:
     """A temporary folder, the fake Slack, `herobot serve` on a new database `NAME.db` there, and a client
-    session; the server is stopped on the way out."""
+    session; the server is stopped on the way out. `extra_env` adds to the server's environment."""
     with tempfile.TemporaryDirectory(prefix=f"herobot-{name}-") as tmp:
         async with FakeSlackServer() as fake:
-            server = Server(Path(tmp), Path(tmp) / f"{name}.db", fake.base_url)
+            server = Server(Path(tmp), Path(tmp) / f"{name}.db", fake.base_url, extra_env=extra_env)
             await server.start()
             try:
                 async with aiohttp.ClientSession() as session:
@@ -215,11 +217,14 @@ def distinct_text(n: int) -> str:
     return f"n{n}x f{n}a w{n}b"
 
 
+_triggers = itertools.count(1)
+
+
 def command_body(text: str, user: str = "U1", command: str = "/idea", channel: str = "C0GENERAL",
                  response_url: str | None = None) -> bytes:
     form = {"token": "legacy", "team_id": "T1", "team_domain": "example", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A1", "trigger_id": "1337.42.abcd"}
+            "text": text, "api_app_id": "A1", "trigger_id": f"1337.42.{next(_triggers)}"}  # unique, as Slack's
     if response_url:
         form["response_url"] = response_url
     return urlencode(form).encode()

@@ -1,8 +1,11 @@
 """Suite 1: forged and malformed requests against `herobot serve`.
 
 Every forged request gets a 4xx (401 for signature faults), none a 5xx, and the database
-is byte-for-byte unchanged (a digest of its full dump). Then timestamps 299 s off either
-way, with a good signature, are accepted.
+is byte-for-byte unchanged (a digest of its full dump). Teams activities from another Bot
+Framework channel or tenant, and bodies that are no activity, get a 4xx too (the server runs
+Teams without authentication, so the channel and tenant gates alone must hold). Then
+timestamps 299 s off either way, with a good signature, are accepted; a replayed signed
+request has no second effect; and a well-formed Teams activity passes the gates.
 """
 
 from __future__ import annotations
@@ -103,6 +106,49 @@ def _mutate_structure(rng: random.Random, body: bytes, kind: str) -> tuple[bytes
     return json.dumps(data).encode(), JSON
 
 
+TEAMS_TENANT = "72f988bf-0000-4000-8000-000000000001"
+TEAMS_SERVICE = "http://127.0.0.1:9/"  # nothing listens: the bot's own sends fail quietly in the background
+
+
+def teams_activity(text: str = "idea A forged idea", channel_id="msteams", tenant=TEAMS_TENANT) -> dict:
+    conversation = {"id": "a:personal-forged", "conversationType": "personal"}
+    if tenant is not None:
+        conversation["tenantId"] = tenant
+    return {"type": "message", "id": f"{time.time_ns()}", "channelId": channel_id, "serviceUrl": TEAMS_SERVICE,
+            "from": {"id": "29:forger", "name": "A manager", "aadObjectId": "00000000-0000-4000-8000-00000000beef"},
+            "conversation": conversation, "recipient": {"id": "28:bot", "name": "herobot"}, "text": text,
+            "channelData": {"tenant": {"id": tenant}} if tenant is not None else {}}
+
+
+def forged_teams(rng: random.Random) -> tuple[str, bytes]:
+    """(category, body) of a Teams request that must be refused with a 4xx."""
+    category = rng.choice(["other channel", "other tenant", "no tenant", "tenants disagree", "tenant not text",
+                           "deep nesting", "not an activity"])
+    if category == "other channel":
+        activity = teams_activity(channel_id=rng.choice(["directline", "webchat", "emulator", "MSTEAMS", "", None, 7]))
+    elif category == "other tenant":
+        activity = teams_activity(tenant=rng.choice(["00000000-0000-4000-8000-0000000000ff", "", "common"]))
+    elif category == "no tenant":
+        activity = teams_activity(tenant=None)
+    elif category == "tenants disagree":
+        activity = teams_activity()
+        activity["conversation"]["tenantId"] = "00000000-0000-4000-8000-0000000000ff"
+    elif category == "tenant not text":
+        activity = teams_activity()
+        activity["channelData"]["tenant"]["id"] = rng.choice([{"id": TEAMS_TENANT}, [TEAMS_TENANT], 7, True])
+    elif category == "deep nesting":
+        depth = rng.choice([1_000, 10_000, 100_000])
+        return category, rng.choice([b"[" * depth, b'{"a":' * depth, b'{"type": "message", "value": ' + b"[" * depth])
+    else:
+        return category, rng.choice([b"", b"null", b"[]", b'"x"', b"{", b"\xff\xfe", json.dumps({"type": "message"}).encode()])
+    return category, json.dumps(activity).encode()
+
+
+async def post_teams(session: aiohttp.ClientSession, url: str, body: bytes) -> int:
+    async with session.post(url + "/api/messages", data=body, headers={"Content-Type": "application/json"}) as response:
+        return response.status
+
+
 def forged(rng: random.Random, ts: str) -> tuple[str, bytes, dict, bool]:
     """(category, body, headers, is a signature fault)."""
     body, kind = rng.choice(templates(ts))
@@ -125,7 +171,9 @@ def forged(rng: random.Random, ts: str) -> tuple[str, bytes, dict, bool]:
     elif category in ("stale", "future"):
         skew = rng.choice([301, 302, 400, 3600, 86400 * 365, now])
         headers = {"Content-Type": kind, **sign(body, secret=SECRET,
-                                                timestamp=now - skew if category == "stale" else now + skew)}
+                                                # a future one gets 5 s of margin: sent late under load, 301 s
+                                                # ahead would age into the window and rightly be accepted
+                                                timestamp=now - skew if category == "stale" else now + skew + 5)}
     elif category == "no timestamp":
         headers = signed(body, kind)
         headers.pop("X-Slack-Request-Timestamp")
@@ -182,7 +230,8 @@ async def run(quick: bool = False) -> Report:
     report = Report("forged and malformed requests")
     total = 300 if quick else 10_000
     rng = random.Random(7)
-    async with served("forged") as (server, fake, session):
+    async with served("forged", HEROBOT_TEAMS_ANONYMOUS="1", MICROSOFT_APP_TENANT_ID=TEAMS_TENANT) as (
+            server, fake, session):
         (ts,) = await posted_ideas(session, server, 1)
         await asyncio.sleep(0.5)  # let the poster's note and link settle
         before = dump_digest(server.db_path)
@@ -195,12 +244,20 @@ async def run(quick: bool = False) -> Report:
             nonlocal left
             while left > 0:
                 left -= 1
-                # made just before sending: a request 301 s in the future must not age into the window
-                category, body, headers, signature_fault = forged(rng, ts)
+                teams = rng.random() < 0.2
+                if teams:
+                    (category, body), headers, signature_fault = forged_teams(rng), {}, False
+                else:
+                    # made just before sending: a request 301 s in the future must not age into the window
+                    category, body, headers, signature_fault = forged(rng, ts)
                 try:
-                    status, text = await post(session, server.url, body, headers)
+                    status = await (post_teams(session, server.url, body) if teams
+                                    else post(session, server.url, body, headers))
+                    status = status if teams else status[0]
                 except aiohttp.ClientError as error:
-                    status, _text = 0, type(error).__name__
+                    status = 0
+                    category += f" ({type(error).__name__})"
+                category = f"teams: {category}" if teams else category
                 statuses[status] += 1
                 expected = status == 401 if signature_fault else 400 <= status < 500
                 if not expected:
@@ -227,6 +284,24 @@ async def run(quick: bool = False) -> Report:
         report.figure("±299 s answers", accepted)
         report.promise(accepted == [200, 200] and ideas_after == ideas_before + 2,
                        "a good signature 299 s off was not accepted")
+
+        replays = 5 if quick else 50
+        votes_before = query(server.db_path, "SELECT count(*) FROM votes")[0][0]
+        answers: Counter = Counter()
+        for n in range(replays):  # a Vote click, then the very same signed request again
+            body, kind = templates(ts)[-1]
+            body = body.replace(b"U9", f"UREPLAY{n}".encode())
+            headers = signed(body, kind)
+            answers["original", (await post(session, server.url, body, headers))[0]] += 1
+            answers["replay", (await post(session, server.url, body, headers))[0]] += 1
+        votes_after = query(server.db_path, "SELECT count(*) FROM votes")[0][0]
+        report.figure("replayed requests", {f"{k} {s}": v for (k, s), v in sorted(answers.items())})
+        report.promise(answers == Counter({("original", 200): replays, ("replay", 401): replays})
+                       and votes_after == votes_before + replays, "a replayed signed request took effect")
+
+        legit = await post_teams(session, server.url, json.dumps(teams_activity("hero help")).encode())
+        report.figure("a Teams activity from msteams and the tenant", legit)
+        report.promise(legit == 200, "the Teams gates refused a well-formed activity")
     return report
 
 

@@ -208,6 +208,7 @@ async def run_http(seeds: list, examples: int, failures: list) -> tuple[int, Cou
 
 # --- Teams ------------------------------------------------------------------------------------
 TEAMS_SERVICE = "http://127.0.0.1:9/"  # replaced by the fake Bot Connector's address for teams.http
+TEAMS_TENANT = "72f988bf-0000-4000-8000-000000000001"  # the tests' tenant, the one teams.http configures
 conversation_ids = st.sampled_from(["19:ideas@thread.tacv2;messageid=1699000000001", "19:ideas@thread.tacv2",
                                     "a:personal-29:x", "19:x;messageid=", ";messageid=7", ""]) | st.text(min_size=1, max_size=30)
 teams_text = (st.sampled_from(["<at>herobot</at> idea Offer callbacks", "<p><at id=\"0\">herobot</at>&nbsp;hero top</p>",
@@ -227,17 +228,22 @@ def tobj(**fields) -> st.SearchStrategy:
 
 
 teams_activity = st.fixed_dictionaries(
-    {"type": tfield(st.sampled_from(["message", "invoke", "messageReaction", "conversationUpdate", "typing"])),
-     "channelId": st.sampled_from(["msteams"] * 8 + ["msteams:sub", "webchat"]),
+    {"type": tfield(st.sampled_from(["message", "invoke", "messageReaction", "conversationUpdate", "typing",
+                                     "messageUpdate", "messageDelete", "installationUpdate"])),
+     "channelId": st.sampled_from(["msteams"] * 8 + ["msteams:sub", "webchat", "directline", "emulator"]),
      "serviceUrl": st.sampled_from([TEAMS_SERVICE] * 9 + ["http://elsewhere.example/"]),
      "from": tobj(id=ttext(), name=ttext(), aadObjectId=tfield(st.sampled_from(["", "a-guid"]) | st.text(min_size=1, max_size=8))),
      "conversation": tfield(st.fixed_dictionaries({"id": tfield(conversation_ids)}, optional={
-         "conversationType": tfield(st.sampled_from(["channel", "personal", "groupChat"])), "tenantId": ttext(),
+         "conversationType": tfield(st.sampled_from(["channel", "personal", "groupChat"])),
+         "tenantId": tfield(st.sampled_from([TEAMS_TENANT] * 6 + ["other-tenant", ""])),
          "isGroup": st.booleans()})),
      "id": ttext()},
     optional={
         "timestamp": tfield(st.just("2025-01-01T10:00:00.000Z")),
         "recipient": tobj(id=tfield(st.just("28:bot")), name=ttext()),
+        "channelData": tobj(tenant=tobj(id=tfield(st.sampled_from([TEAMS_TENANT] * 6 + ["other-tenant"]))),
+                            eventType=tfield(st.sampled_from(["editMessage", "softDeleteMessage", "undeleteMessage"])),
+                            team=tobj(id=ttext()), channel=tobj(id=ttext())),
         "text": tfield(teams_text), "textFormat": tfield(st.just("plain")), "replyToId": ttext(),
         "name": tfield(st.sampled_from(["adaptiveCard/action", "task/fetch", ""])),
         "value": tfield(st.fixed_dictionaries({}, optional={"action": tobj(
@@ -271,7 +277,9 @@ def exercise_activity(activity) -> None:
     if activity.conversation is not None:
         teams.split_thread(activity.conversation.id or "")
     if activity.type == "message":
-        word, rest, _ = teams.command_of(activity.text)
+        word, rest, _ = teams.command_of(activity)
+        teams.kind_of(activity)
+        teams.text_of(activity)
         teams.is_thread_reply(activity)
         teams.draft_from_text(rest)
         teams.plain_text(activity.text)
@@ -325,6 +333,21 @@ def run_teams_parse(examples: int, mutations: int, failures: list, seeds: list,
     return len(seeds), mutations
 
 
+def passes_gates(body: str, tenant: str) -> bool:
+    """Whether the activity comes from msteams and names only the configured tenant (at least once)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(data, dict) or data.get("channelId") != "msteams":
+        return False
+    channel_data = data.get("channelData") if isinstance(data.get("channelData"), dict) else {}
+    named = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
+    conversation = data.get("conversation") if isinstance(data.get("conversation"), dict) else {}
+    tenants = [t for t in (named.get("id"), conversation.get("tenantId")) if t is not None]
+    return bool(tenants) and all(t == tenant for t in tenants)
+
+
 async def run_teams_http(seeds: list, examples: int, failures: list) -> tuple[int, Counter]:
     """Fuzzed activities with a valid token through the real app's POST /api/messages → never a 5xx."""
     from aiohttp import web
@@ -354,6 +377,7 @@ async def run_teams_http(seeds: list, examples: int, failures: list) -> tuple[in
     encoded = [body.replace(TEAMS_SERVICE.encode(), fake.service_url.encode()) for body in encoded]
     while len(cases) < examples:
         cases.append(mutate(rng, rng.choice(encoded), rng.choice(encoded)).decode("utf-8", "replace"))
+    cases += ["[" * 100_000, '{"a":' * 50_000, '{"type": "message", "value": ' + "[" * 20_000]  # RecursionError once
     try:
         with tempfile.TemporaryDirectory(prefix="herobot-fuzz-teams-") as tmp:
             app_settings = Settings(db_path=str(Path(tmp) / "fuzz.db"), microsoft_app_id=APP_ID,
@@ -371,6 +395,8 @@ async def run_teams_http(seeds: list, examples: int, failures: list) -> tuple[in
                     statuses[response.status] += 1
                     if response.status >= 500 and len(failures) < 20:
                         failures.append(f"teams.http {response.status} for {body!r:.300}")
+                    if response.status < 400 and not passes_gates(body, TENANT) and len(failures) < 20:
+                        failures.append(f"teams.http {response.status} past the gates for {body!r:.300}")
     finally:
         await runner.cleanup()
     return len(cases), statuses

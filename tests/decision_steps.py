@@ -34,7 +34,7 @@ async def submit(slack, view: dict, values: dict, user: str = "U0MGR1"):
     return await slack.interaction({
         "type": "view_submission", "team": {"id": "T1", "domain": "example"},
         "user": {"id": user, "username": user.lower(), "team_id": "T1"}, "api_app_id": "A1", "token": "legacy",
-        "trigger_id": "1337.42.efgh",
+        "trigger_id": f"1337.42.efgh{next(_voters)}",  # Slack's are unique: the same signed body twice is a replay
         "view": {**view, "id": "V1", "team_id": "T1", "state": {"values": state}, "hash": "h"},
     })
 

@@ -105,6 +105,6 @@ class Slack:
         return await self.interaction({
             "type": "view_submission", "team": {"id": "T1", "domain": "example"},
             "user": {"id": user, "username": user.lower(), "team_id": "T1"}, "api_app_id": "A1", "token": "legacy",
-            "trigger_id": "1337.42.efgh",
+            "trigger_id": f"1337.42.efgh{next(_event_ids)}",  # unique, as Slack's: the same signed body is a replay
             "view": {**view, "id": "V1", "team_id": "T1", "state": {"values": state}, "hash": "h"},
         })

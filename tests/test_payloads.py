@@ -21,7 +21,7 @@ async def test_payloads_of_the_wrong_shape_are_400_and_change_nothing(slack, db_
                                                                 "reaction": "+1", "item": "not an object"}},
         {"type": "event_callback", "event_id": "Ev2", "event": {"type": "message", "channel": "C0IDEAS",
                                                                 "ts": "1.0", "thread_ts": "2.0", "user": "U2", "text": 7}},
-        {"type": "shortcut", "callback_id": None},
+        {"type": "who_knows", "callback_id": None},  # not a kind Slack sends (a shortcut would be acked)
     ]
     for payload in cases:
         response = await slack.post(json.dumps(payload).encode(), "application/json")
@@ -35,9 +35,9 @@ async def test_payloads_of_the_wrong_shape_are_400_and_change_nothing(slack, db_
     assert export_of(db_path)["ideas"] == []
 
 
-async def test_a_request_no_listener_handles_is_404_and_its_body_stays_out_of_the_log(slack, caplog):
+async def test_a_request_no_listener_handles_is_acked_and_its_body_stays_out_of_the_log(slack, caplog):
     caplog.set_level("DEBUG")
     response = await slack.event({"type": "pin_added", "user": "U2", "item": {"message": {"text": "private words"}}})
-    assert response.status == 404
+    assert response.status == 200  # anything else makes Slack retry and count failures toward disabling events
     assert "private words" not in caplog.text
-    assert "pin_added" in caplog.text  # Bolt logs only the kind of request it had no listener for
+    assert "pin_added" in caplog.text  # only the kind of request that had no listener is logged

@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import Settings
 from handlers.web import create_app
-from tests.teams_requests import APP_ID, OTHER_KEY, UNKNOWN_KEY, aad
+from tests.teams_requests import APP_ID, OTHER_KEY, TENANT, UNKNOWN_KEY, aad
 
 
 def stored(core) -> dict:
@@ -84,7 +84,8 @@ async def test_without_teams_settings_the_endpoint_is_off(aiohttp_client, db_pat
 
 
 async def test_anonymous_mode_accepts_no_token_and_sends_none(aiohttp_client, db_path, config, fake_teams, caplog):
-    settings = Settings(db_path=db_path, teams_anonymous=True, teams_retry_delay=0.05)
+    settings = Settings(db_path=db_path, teams_anonymous=True, teams_retry_delay=0.05,
+                        microsoft_app_tenant_id=TENANT)  # the tenant gate holds in this mode too
     client = await aiohttp_client(create_app(settings, config))
     from tests.teams_requests import Teams
 

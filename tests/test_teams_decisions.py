@@ -226,7 +226,7 @@ async def test_hero_commands_for_managers(teams, fake_teams, db_path):
 
 async def test_an_anonymous_author_is_asked_answers_in_the_thread_and_is_told_without_anyone_learning_who(
         teams, fake_teams, db_path, core):
-    await teams.message("idea anon Print return labels at the counter", user="USECRET")
+    await teams.message("idea anon Print return labels at the counter", user="USECRET", channel=None)
     post = (await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL))[0]
     hello = (await fake_teams.wait_for("send", where=lambda c: "anonymous idea" in c.text()))[0]
     assert is_personal_chat_of(hello.conversation, "USECRET")

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from handlers.web import create_app
 from storage.db import write
 from tests.conftest import export_of
@@ -51,7 +53,7 @@ async def test_commands_work_with_or_without_the_mention_and_in_a_personal_chat(
 
 
 async def test_anonymous_idea_shows_no_author_anywhere(teams, fake_teams, db_path):
-    await posted(teams, fake_teams, "anon Stop asking for the order number twice")
+    await posted(teams, fake_teams, "anon Stop asking for the order number twice", channel=None)
     card = fake_teams.calls_to("send", IDEAS_CHANNEL)[0]
     assert "by anonymous" in card.text() and "Person U1" not in card.text() and aad("U1") not in card.text()
     exported = idea_of(db_path)
@@ -219,3 +221,28 @@ async def test_a_burst_of_likes_is_paced_and_the_last_count_lands(teams, fake_te
     await asyncio.sleep(2.5)
     updates = fake_teams.calls_to("update")
     assert 1 <= len(updates) <= 3 and "8 votes" in updates[-1].text()
+
+
+@pytest.mark.parametrize("where", ["channel", "thread", "group chat"])
+async def test_anonymous_ideas_are_refused_outside_the_personal_chat_and_the_person_told_there(
+        teams, fake_teams, db_path, where):
+    text = "idea anon My manager ignores the queue"
+    if where == "group chat":
+        activity = teams.activity("message", "U1", "19:meeting-group@thread.v2", "groupChat", text=text,
+                                  textFormat="plain")
+        activity["entities"] = []  # in a group chat typed without a mention: still never posted
+        response = await teams.send(activity)
+    else:
+        response = await teams.message(text, thread="1699000000001" if where == "thread" else None)
+    assert response.status == 200
+    note = (await fake_teams.wait_for("send", where=lambda c: "personal chat" in c.text()))[0]
+    assert note.conversation == "a:personal-29:U1" and "nothing was posted" in note.text()
+    assert export_of(db_path)["ideas"] == []
+    assert fake_teams.calls_to("send", IDEAS_CHANNEL) == []
+
+
+async def test_the_anonymous_box_of_a_form_is_refused_on_a_shared_card(teams, fake_teams, db_path):
+    response, answer = await teams.click("idea_form", {"problem": "Long holds", "solution": "Callbacks",
+                                                       "anonymous": "true"}, conversation=f"{IDEAS_CHANNEL}")
+    assert response.status == 200 and "personal chat" in str(answer["value"]) and "Long holds" not in str(answer["value"])
+    assert export_of(db_path)["ideas"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -20,6 +21,16 @@ from handlers.slack.chat import SlackChat
 from handlers.slack.matching import match_on_body
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# At DEBUG these log whole request bodies (an anonymous author's DM channel next to "Your anonymous idea"):
+# they never log below INFO, whatever the root level.
+QUIET_LOGGERS = ("slack_sdk", "slack_bolt")
+
+
+def quiet_sdk_logs() -> None:
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO or logger.level == logging.NOTSET:
+            logger.setLevel(logging.INFO)
 
 # Each feature's listeners live in their own module with `register`, `COMMANDS` and `EVENTS`.
 # `decisions` comes before `ideas`: its `/hero done` listener must match before the general `/hero` one.
@@ -44,6 +55,7 @@ def web_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebCl
 
 def build_slack(core: Core, settings: Settings, session: aiohttp.ClientSession) -> AsyncApp:
     """A Bolt app wired to the core; the core can then post to Slack through `SlackChat`."""
+    quiet_sdk_logs()
     client = web_client(settings, session)
     bolt = AsyncApp(
         client=client,

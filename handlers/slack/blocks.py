@@ -51,7 +51,7 @@ def render(reply) -> dict:
 
 @render.register
 def _(reply: Notice) -> dict:
-    text = reply.text if not reply.link else f"{reply.text} <{reply.link}|View it>"
+    text = escape(reply.text) + (f" <{reply.link}|View it>" if reply.link else "")
     return {"text": text, "blocks": [section(text)]}
 
 
@@ -67,7 +67,7 @@ def _(reply: IdeaCard) -> dict:
     ]
     if not idea.status.closed:
         blocks.append({"type": "actions", "block_id": f"idea_{idea.id}", "elements": [vote_button(idea)]})
-    return {"text": f"Idea #{idea.id}: {idea.display_title}", "blocks": blocks}
+    return {"text": f"Idea #{idea.id}: {escape(idea.display_title)}", "blocks": blocks}
 
 
 def vote_button(idea: Idea) -> dict:
@@ -85,7 +85,7 @@ def _(reply: IdeaList) -> dict:
     if not reply.ideas:
         blocks.append(section(escape(reply.empty)))
     blocks += [section(idea_summary_line(idea)) for idea in reply.ideas[:45]]
-    return {"text": reply.heading, "blocks": blocks}
+    return {"text": escape(reply.heading), "blocks": blocks}
 
 
 @render.register
@@ -98,7 +98,7 @@ def _(reply: IdeaDetail) -> dict:
     blocks = [*card, context(*extra)]
     for comment in reply.comments[-40:]:
         blocks.append(context(f"<@{comment.user_id}>: {escape(shorten(comment.text, 500))}"))
-    return {"text": f"Idea #{idea.id}: {idea.display_title}", "blocks": blocks}
+    return {"text": f"Idea #{idea.id}: {escape(idea.display_title)}", "blocks": blocks}
 
 
 # --- the idea modal -------------------------------------------------------------------

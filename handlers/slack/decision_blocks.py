@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bot.decision_replies import (
     DecisionForm, HomeView, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
@@ -54,7 +55,7 @@ def _(reply: ReviewRequest) -> dict:
         context(f"by {author_of(idea)}", STATUS_BADGES[idea.status], counts(idea), goal_of(idea), *extra),
         *actions(idea),
     ]
-    return {"text": f"Idea #{idea.id} needs your decision: {idea.display_title}", "blocks": blocks}
+    return {"text": f"Idea #{idea.id} needs your decision: {escape(idea.display_title)}", "blocks": blocks}
 
 
 @render.register
@@ -74,7 +75,7 @@ def _(reply: WinStory) -> dict:
         lines.append(f"📈 {escape(experiment.metric)}: {experiment.result:g} against a target of "
                      f"{experiment.target:g}{baseline}")
     blocks = [section("\n".join(lines)), context(*people)]
-    return {"text": f"A win: #{idea.id} {idea.display_title}", "blocks": blocks}
+    return {"text": f"A win: #{idea.id} {escape(idea.display_title)}", "blocks": blocks}
 
 
 @render.register
@@ -85,7 +86,7 @@ def _(reply: WinList) -> dict:
     for idea, at in reply.wins[:45]:
         blocks.append(section(f"🏆 {idea_heading(idea)}\nimplemented {at:%Y-%m-%d} · idea by {author_of(idea)} · "
                               f"👍 {idea.votes} supporters"))
-    return {"text": reply.heading, "blocks": blocks}
+    return {"text": escape(reply.heading), "blocks": blocks}
 
 
 def waiting_blocks(reply: WaitingList, limit: int) -> list[dict]:
@@ -100,7 +101,7 @@ def waiting_blocks(reply: WaitingList, limit: int) -> list[dict]:
 
 @render.register
 def _(reply: WaitingList) -> dict:
-    return {"text": reply.heading, "blocks": waiting_blocks(reply, limit=24)}
+    return {"text": escape(reply.heading), "blocks": waiting_blocks(reply, limit=24)}
 
 
 def home_view(home: HomeView) -> dict:
@@ -147,6 +148,9 @@ def _risk() -> dict:
                                          "options": [_option(r, r.capitalize()) for r in RISKS]})
 
 
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
 def _form_blocks(form: DecisionForm) -> tuple[str, str, list[dict]]:
     """(title, submit label, blocks); titles stay under Slack's 24 characters."""
     idea = form.idea
@@ -154,8 +158,9 @@ def _form_blocks(form: DecisionForm) -> tuple[str, str, list[dict]]:
     if form.kind == "approve":
         tech = _option("tech", "Needs technology support")
         champion = {"type": "users_select", "placeholder": _plain("Pick an IT champion")}
-        if form.champion:
-            champion["initial_user"] = form.champion
+        initial = next((c for c in (form.champion, *form.champions) if c and SLACK_USER.fullmatch(c)), None)
+        if initial:  # [roles] it_champions may hold Teams ids too, which Slack refuses here
+            champion["initial_user"] = initial
         return "Approve", "Approve", [
             about, _risk(),
             _text("mitigation", "Mitigation", "How will you keep the risk in check?", optional=True,

@@ -107,7 +107,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.command("/hero", matchers=[_is_done_command])
     async def done_command(ack, command):
         origin = parse.origin_of_command(command)
-        reply = await outcome(hero.run(core, origin, command.get("text", "")))
+        reply = await outcome(hero.run(core, origin, parse.command_text(command)))
         if isinstance(reply, DecisionForm):
             await ack()
             open_modal(command["trigger_id"], reply, {"channel": origin.channel_id, "response_url": origin.handle})

@@ -56,7 +56,7 @@ def _(reply: WeeklyDigest) -> dict:
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": shorten(reply.title, 150), "emoji": True}}]
     for item in reply.sections[: MAX_BLOCKS - 1]:
         blocks.append(fit_section(item))
-    return {"text": reply.title, "blocks": blocks}
+    return {"text": escape(reply.title), "blocks": blocks}
 
 
 @render.register
@@ -70,7 +70,7 @@ def _(reply: ManagerQueue) -> dict:
         blocks.append({"type": "actions", "block_id": f"queue_{idea.id}", "elements": decision_buttons(idea)})
     if reply.hidden:
         blocks.append(context(f"…and {reply.hidden:,} more waiting: decide on these first, the rest follow next week"))
-    return {"text": reply.title, "blocks": blocks}
+    return {"text": escape(reply.title), "blocks": blocks}
 
 
 def _days(days: int) -> str:

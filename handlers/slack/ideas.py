@@ -15,7 +15,7 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused, SaveFailed
 from bot.duplicates import propose_idea
-from bot.ideas import comment_in_thread, draft_errors, react, toggle_vote
+from bot.ideas import comment_in_thread, delete_in_thread, draft_errors, edit_in_thread, react, toggle_vote
 from bot.replies import FieldErrors, IdeaForm, Notice, Reply
 from handlers.slack import parse
 from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_action, answer_command, tell_later
@@ -35,7 +35,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.command("/idea")
     async def idea_command(ack, command):
         origin = parse.origin_of_command(command)
-        draft = parse.draft_from_command(command.get("text", ""))
+        draft = parse.draft_from_command(parse.command_text(command))
         if not draft.text:
             await ack()
             metadata = {"channel": origin.channel_id, "response_url": origin.handle}
@@ -48,7 +48,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
 
     @app.command("/hero")
     async def hero_command(ack, command):
-        await answer_command(ack, hero.run(core, parse.origin_of_command(command), command.get("text", "")))
+        await answer_command(ack, hero.run(core, parse.origin_of_command(command), parse.command_text(command)))
 
     @app.view(IDEA_FORM)
     async def idea_form_submitted(ack, body, view):
@@ -102,7 +102,14 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
 
     @app.event("message")
     async def message_posted(event, body):
+        if change := parse.thread_change(event):
+            channel, thread_ts, ts, editor, text = change
+            if editor is None:
+                await delete_in_thread(core, parse.PLATFORM, channel, thread_ts, ts, body.get("event_id"))
+            else:
+                await edit_in_thread(core, parse.actor(editor), channel, thread_ts, ts, text, body.get("event_id"))
+            return
         if not parse.is_thread_reply(event):
             return
         await comment_in_thread(core, parse.actor(event["user"]), event.get("channel", ""), event["thread_ts"],
-                                event["ts"], event.get("text") or "", body.get("event_id"))
+                                event["ts"], parse.unescape(event.get("text") or ""), body.get("event_id"))

@@ -30,6 +30,17 @@ def actor(user_id: str) -> Actor:
     return Actor(PLATFORM, user_id)
 
 
+def unescape(text: str) -> str:
+    """Slack sends message and command text with `&`, `<` and `>` escaped; undone once, it is what the person
+    wrote (a typed `&lt;` arrives as `&amp;lt;` and stays `&lt;`). Renderers escape it again on the way out."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def command_text(command: dict) -> str:
+    text = command.get("text")
+    return unescape(text) if isinstance(text, str) else ""
+
+
 def draft_from_command(text: str) -> Draft:
     """`/idea <text>` or `/idea anon <text>`."""
     text = (text or "").strip()
@@ -103,7 +114,42 @@ def is_thread_reply(event: dict) -> bool:
     )
 
 
+def thread_change(event: dict) -> tuple[str, str | None, str, str | None, str | None] | None:
+    """A thread reply edited (`message_changed`) or deleted (`message_deleted`): (channel, thread or None when a
+    deletion does not say, message ts, editor or None for a deletion, new text). None for anything else, the
+    thread's parent and bots' posts included."""
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        message = event.get("message") if isinstance(event.get("message"), dict) else {}
+        user, text = message.get("user"), message.get("text")
+        if message.get("bot_id") or not isinstance(user, str) or not isinstance(text, str):
+            return None
+    elif subtype == "message_deleted":
+        message = event.get("previous_message") if isinstance(event.get("previous_message"), dict) else {}
+        user, text = None, None
+    else:
+        return None
+    channel, thread_ts, ts = event.get("channel"), message.get("thread_ts"), message.get("ts") or event.get("deleted_ts")
+    if subtype == "message_deleted" and not message.get("thread_ts"):
+        thread_ts = None  # Slack's documented example names only the channel and the deleted ts
+    elif not (isinstance(thread_ts, str) and thread_ts) or thread_ts == ts:
+        return None
+    if not all(isinstance(v, str) and v for v in (channel, ts)) or thread_ts == ts:
+        return None
+    return channel, thread_ts, ts, user, unescape(text) if text is not None else None
+
+
 INTERACTIONS = ("block_actions", "view_submission", "view_closed")
+# Slack's other payload kinds: herobot registers nothing for them, so they are acknowledged and ignored
+NOT_HANDLED = ("app_rate_limited", "shortcut", "message_action", "block_suggestion", "interactive_message",
+               "dialog_submission", "dialog_cancellation", "dialog_suggestion", "workflow_step_edit",
+               "function_executed", "app_deleted", "app_uninstalled_team")
+
+
+def ignored_kind(data: dict) -> str | None:
+    """The kind of a well-formed payload herobot has no use for, or None."""
+    kind = data.get("type") if "command" not in data else None
+    return kind if kind in NOT_HANDLED else None
 
 
 class Malformed(ValueError):
@@ -146,6 +192,8 @@ def payload_problem(data) -> str | None:
         return None if isinstance(data.get("challenge"), str) else "no challenge"
     if kind == "event_callback":
         return _event_problem(data)
+    if kind in NOT_HANDLED:
+        return None
     if kind not in INTERACTIONS:
         return f"herobot does not handle {kind[:40]!r} payloads"  # and Bolt would stumble over some
     return _interaction_problem(data)

@@ -53,7 +53,7 @@ def _(reply: ProblemCard) -> dict:
     if problem.status == ProblemStatus.OPEN:
         blocks.append({"type": "actions", "block_id": f"problem_{problem.id}", "elements": [
             button(ME_TOO_ACTION, f"🙋 Me too ({problem.reporters})", str(problem.id))]})
-    return {"text": f"Problem {problem.ref}: {problem.display_title}", "blocks": blocks}
+    return {"text": f"Problem {problem.ref}: {escape(problem.display_title)}", "blocks": blocks}
 
 
 @render.register
@@ -84,7 +84,7 @@ def _(reply: HotspotList) -> dict:
         if spot.self_service:
             line += f"\n🛟 *self-service candidate* ({reply.threshold}+ reporters, no approved idea linked)"
         blocks.append(section(line))
-    return {"text": reply.heading, "blocks": blocks}
+    return {"text": escape(reply.heading), "blocks": blocks}
 
 
 @render.register

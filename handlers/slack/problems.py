@@ -58,7 +58,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.command("/problem")
     async def problem_command(ack, command):
         origin = parse.origin_of_command(command)
-        text = (command.get("text") or "").strip()
+        text = (parse.command_text(command)).strip()
         if not text:
             await ack()
             view = problem_modal(ProblemForm(), {"channel": origin.channel_id, "response_url": origin.handle})

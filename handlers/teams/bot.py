@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
 MESSAGE = "application/vnd.microsoft.activity.message"
+PEOPLES_ACTIVITIES = ("message", "invoke", "messageReaction")
 
 @dataclass(frozen=True)
 class Turn:
@@ -36,6 +37,11 @@ class Turn:
     activity: Activity
     origin: Origin
     actor: Actor
+
+    @property
+    def kind(self) -> str:
+        """personal, channel or groupChat: derived from the conversation when Teams does not say."""
+        return parse.kind_of(self.activity)
 
     @property
     def event_id(self) -> str:
@@ -47,6 +53,7 @@ CommandHandler = Callable[[Turn, str], Awaitable[Reply | None]]
 VerbHandler = Callable[[Turn, dict], Awaitable[dict | Notice]]
 ReactionHandler = Callable[[Turn, str, str, str, bool], Awaitable[Reply | None]]
 ReplyHandler = Callable[[Turn, str, str], Awaitable[None]]
+ChangeHandler = Callable[[Turn, str, str, bool], Awaitable[None]]
 
 
 class TeamsBot:
@@ -57,6 +64,7 @@ class TeamsBot:
         self.verbs: dict[str, VerbHandler] = {}
         self.reaction_listeners: list[ReactionHandler] = []
         self.reply_listeners: list[ReplyHandler] = []
+        self.change_listeners: list[ChangeHandler] = []
 
     # --- what features register -----------------------------------------------------------
     def command(self, word: str):
@@ -79,10 +87,15 @@ class TeamsBot:
         self.reply_listeners.append(handler)
         return handler
 
+    def on_thread_change(self, handler: ChangeHandler) -> ChangeHandler:
+        """A reply in a thread edited (deleted=False) or deleted (True)."""
+        self.change_listeners.append(handler)
+        return handler
+
     # --- the plumbing -------------------------------------------------------------------------
     async def handle(self, activity: Activity) -> tuple[int, dict | None]:
         """Answer one authenticated activity: (HTTP status, body)."""
-        if not parse.user_of(activity) and activity.type in ("message", "invoke", "messageReaction"):
+        if not parse.user_of(activity) and activity.type in PEOPLES_ACTIVITIES:
             return 200, None  # not a person (another bot, a webhook): nothing to act on
         self.remember(activity)
         turn = Turn(activity, parse.origin_of(activity), parse.actor(activity))
@@ -94,6 +107,10 @@ class TeamsBot:
             await self.on_reactions(turn)
         elif activity.type == "conversationUpdate":
             self.on_conversation_update(turn)
+        elif activity.type in ("messageUpdate", "messageDelete"):
+            await self.on_change(turn, deleted=activity.type == "messageDelete" or parse.soft_deleted(activity))
+        else:
+            log.info("ignored a Teams %s activity", str(activity.type)[:40])
         return 200, None
 
     def remember(self, activity: Activity) -> None:
@@ -102,7 +119,7 @@ class TeamsBot:
         if not (conversation and conversation.id and activity.service_url and activity.recipient):
             return
         channel, _ = parse.split_thread(conversation.id)
-        kind = conversation.conversation_type or "personal"
+        kind = parse.kind_of(activity)
         tenant = parse.tenant_of(activity)
         now = self.core.now()
         # An anonymous post writes down nobody and no time that could be set beside the idea's own
@@ -119,7 +136,10 @@ class TeamsBot:
                     channel if kind == "personal" else None), now)
 
     async def on_message(self, turn: Turn) -> None:
-        word, rest, mentioned = parse.command_of(turn.activity.text)
+        if turn.activity.value is not None and not parse.plain_text(turn.activity.text):
+            log.info("ignored a Teams message carrying a value (a legacy Action.Submit)")
+            return
+        word, rest, mentioned = parse.command_of(turn.activity)
         in_thread = parse.is_thread_reply(turn.activity)
         handler = self.commands.get(word)
         if in_thread and not mentioned:
@@ -130,7 +150,7 @@ class TeamsBot:
                 await listener(turn, channel, root)  # SaveFailed → 500: Teams sends it again
             return
         if handler is None:
-            if turn.activity.conversation.conversation_type == "personal" or mentioned:
+            if turn.kind == parse.PERSONAL or mentioned:
                 handler = self.commands.get("hero")
                 rest = "help"
             if handler is None:
@@ -168,11 +188,19 @@ class TeamsBot:
                     raise
                 self.tell_later(turn.origin, note)
 
+    async def on_change(self, turn: Turn, deleted: bool) -> None:
+        """Edits and deletions of thread replies; the bot's own posts and top-level messages are no comments."""
+        if not parse.is_thread_reply(turn.activity):
+            return
+        channel, root = parse.split_thread(turn.activity.conversation.id)
+        for listener in self.change_listeners:
+            await listener(turn, channel, root, deleted)
+
     def on_conversation_update(self, turn: Turn) -> None:
         """Installed in a personal chat: say hello with the help text."""
         bot_id = turn.activity.recipient.id if turn.activity.recipient else None
         added = {m.id for m in turn.activity.members_added or []}
-        if bot_id in added and turn.activity.conversation.conversation_type == "personal":
+        if bot_id in added and turn.kind == parse.PERSONAL:
             self.tell_later(turn.origin, Notice(hero.HELP))
 
     def tell_later(self, origin: Origin, reply: Reply | None) -> None:

@@ -2,7 +2,7 @@
 
 User text always goes into `TextRun`s, which Teams does not read as markdown, so
 nobody's idea can turn into links or formatting. Cards stay under Teams' message
-size (about 80 KB): long lists lose their tail first.
+size (about 80 KB, counted as Teams counts it: UTF-16): long lists lose their tail first.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def card(body: list[dict], actions: list[dict] | None = None) -> dict:
 
 
 def size_of(document: dict) -> int:
-    return len(json.dumps(document, ensure_ascii=False).encode())
+    """Bytes as Teams measures a message: UTF-16, two bytes for most characters, four beyond the BMP."""
+    return len(json.dumps(document, ensure_ascii=False).encode("utf-16-le"))
 
 
 def text_block(text: str, subtle: bool = False, bold: bool = False, size: str | None = None) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 
 from aiohttp import web
 from microsoft_agents.activity import Activity
@@ -24,7 +25,7 @@ def read_activity(data: dict) -> Activity | None:
     checks raise a bare Exception (a channelId sub-channel conflicting with a productInfo entity)."""
     try:
         return Activity.model_validate(data)
-    except ValidationError:
+    except (ValidationError, RecursionError):
         return None
     except Exception as error:  # noqa: BLE001 — see above; found by the fuzz suite
         log.warning("refused an activity: %s", str(error).splitlines()[0])
@@ -40,19 +41,53 @@ def valid_unicode(data: dict) -> bool:
     """JSON escapes can spell lone surrogates, which no real client sends and SQLite cannot store."""
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
+    except (UnicodeEncodeError, RecursionError):
         return False
     return True
 
 
-def teams_endpoint(bot: TeamsBot, auth: BotFrameworkAuth | None):
-    """`auth` None is the anonymous local-testing mode (HEROBOT_TEAMS_ANONYMOUS=1)."""
+@dataclass(frozen=True)
+class Gate:
+    """Which Bot Framework channels and tenants may speak to the bot. On any channel but Teams the client
+    chooses `from`, so only `msteams` (and channels an admin adds for local testing) is accepted."""
+
+    channels: frozenset[str]
+    tenants: frozenset[str]
+
+    @classmethod
+    def of(cls, extra_channels: tuple[str, ...], tenants: tuple[str, ...], default_tenant: str | None) -> Gate:
+        return cls(frozenset(("msteams", *extra_channels)),
+                   frozenset(tenants or ((default_tenant,) if default_tenant else ())))
+
+    def refusal(self, data: dict) -> str | None:
+        """Why the activity is refused, or None. Every tenant id it names must be one of ours."""
+        if data.get("channelId") not in self.channels:
+            return "the activity comes from a channel other than Teams"
+        named = tenants_named(data)
+        if not named or any(not isinstance(t, str) or t not in self.tenants for t in named):
+            return "the activity comes from a tenant that is not configured"
+        return None
+
+
+def tenants_named(data: dict) -> list:
+    channel_data = data.get("channelData") if isinstance(data.get("channelData"), dict) else {}
+    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
+    conversation = data.get("conversation") if isinstance(data.get("conversation"), dict) else {}
+    return [t for t in (tenant.get("id"), conversation.get("tenantId")) if t is not None]
+
+
+def read_json(body: bytes):
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def teams_endpoint(bot: TeamsBot, auth: BotFrameworkAuth | None, gate: Gate):
+    """`auth` None is the anonymous local-testing mode (HEROBOT_TEAMS_ANONYMOUS=1); the gate applies in every mode."""
 
     async def endpoint(request: web.Request) -> web.Response:
-        try:
-            data = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            return web.json_response({"error": "the body is not JSON"}, status=400)
+        data = read_json(await request.read())
         if not isinstance(data, dict):
             return web.json_response({"error": "the body is not an activity"}, status=400)
         if auth is not None:
@@ -61,6 +96,9 @@ def teams_endpoint(bot: TeamsBot, auth: BotFrameworkAuth | None):
             except Unauthorized as error:
                 log.warning("rejected a request to /api/messages: %s", error)
                 return web.json_response({"error": "unauthorized"}, status=401)
+        if refusal := gate.refusal(data):
+            log.warning("refused an activity: %s", refusal)
+            return web.json_response({"error": "forbidden"}, status=403)
         activity = read_activity(data)
         if activity is None or incomplete(activity) or not valid_unicode(data):
             return web.json_response({"error": "the body is not an activity"}, status=400)

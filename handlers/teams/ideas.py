@@ -10,7 +10,7 @@ from bot import hero
 from bot.core import Core
 from bot.duplicates import propose_idea
 from bot.errors import Refused, SaveFailed
-from bot.ideas import comment_in_thread, draft_errors, react, toggle_vote
+from bot.ideas import comment_in_thread, delete_in_thread, draft_errors, edit_in_thread, react, toggle_vote
 from bot.replies import IdeaForm, Notice, Reply
 from handlers.teams import parse
 from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
@@ -35,11 +35,19 @@ COMMANDS = (
              "link <idea> <problem> | duplicate <id> <original> | unduplicate <id> | digest"),
 )
 
+ANONYMOUS_IN_PRIVATE = ("Anonymous ideas are posted only from your personal chat with herobot, where nobody sees "
+                        "them typed: nothing was posted. Write `idea anon <your idea>` here.")
+
 
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.command("idea")
     async def idea_command(turn: Turn, rest: str) -> Reply | None:
         draft = parse.draft_from_text(rest)
+        if draft.anonymous and draft.text and turn.kind != parse.PERSONAL:
+            # the person's own message already sits in this conversation under their name: store nothing
+            core.background.spawn(chat.send_direct(turn.actor.user_id, Notice(ANONYMOUS_IN_PRIVATE)),
+                                  name="anonymous only in private")
+            return None
         if not draft.text:  # `idea` or `idea anon` alone: the form, in the person's own chat
             form = idea_form(the_form(), anonymous=draft.anonymous)
             core.background.spawn(chat.tell_activity(turn.origin, message(form, "Share an idea")), name="send form")
@@ -57,6 +65,8 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     async def idea_form_submitted(turn: Turn, data: dict) -> dict:
         draft = parse.draft_from_form(data)
         values = {k: v for k, v in data.items() if isinstance(v, str)}
+        if draft.anonymous and turn.kind != parse.PERSONAL:  # a shared card: keep nothing typed on it
+            return idea_form(the_form(), {}, {"anonymous": ANONYMOUS_IN_PRIVATE})
         errors = draft_errors(draft, core.config.mission_goals)
         if "text" in errors:  # the whole text is too long: show it under the solution
             errors["solution"] = errors.pop("text")
@@ -87,6 +97,18 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
 
     @bot.on_thread_reply
     async def thread_reply(turn: Turn, channel: str, root: str) -> None:
-        text = parse.plain_text(turn.activity.text)
+        text = parse.text_of(turn.activity)
         if text:
             await comment_in_thread(core, turn.actor, channel, root, turn.activity.id or "", text, turn.event_id)
+
+    @bot.on_thread_change
+    async def thread_change(turn: Turn, channel: str, root: str, deleted: bool) -> None:
+        # edits and deletions are idempotent: a redelivery does the same again, so no event is claimed
+        if deleted:
+            await delete_in_thread(core, parse.PLATFORM, channel, root, turn.activity.id or "")
+        elif parse.restored(turn.activity):  # its comment was removed: it comes back (one row per message id)
+            text = parse.text_of(turn.activity)
+            if text:
+                await comment_in_thread(core, turn.actor, channel, root, turn.activity.id or "", text)
+        else:
+            await edit_in_thread(core, turn.actor, channel, root, turn.activity.id or "", parse.text_of(turn.activity))

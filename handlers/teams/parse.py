@@ -52,19 +52,94 @@ def is_thread_reply(activity: Activity) -> bool:
 
 
 def plain_text(raw: str | None) -> str:
-    """Message text without markup; mentions become the name they show."""
-    text = _MENTION.sub(lambda m: m.group(1), raw or "")
-    return html.unescape(_TAG.sub(" ", text)).replace("\xa0", " ").strip()
+    """Message text without markup, as the person wrote it; mentions become the name they show."""
+    text = _MENTION.sub(lambda m: _TAG.sub("", m.group(1)), raw or "")
+    text = html.unescape(_TAG.sub(_tag_space, text)).replace("\xa0", " ")
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
 
 
-def command_of(raw: str | None) -> tuple[str, str, bool]:
-    """(first word lower-cased, the rest, whether the text started with a mention of the bot)."""
-    text = (raw or "").strip()
-    mentioned = bool(re.match(r"\s*(<p>\s*)?<at[^>]*>", text, re.IGNORECASE))
-    if mentioned:
-        text = _MENTION.sub("", text, count=1)
-    word, _, rest = plain_text(text).partition(" ")
-    return word.lower(), rest.strip(), mentioned
+_BREAK = re.compile(r"<br\s*/?>|</p>|</div>", re.IGNORECASE)
+
+
+def _tag_space(match: re.Match) -> str:
+    return "\n" if _BREAK.fullmatch(match.group(0)) else " "
+
+
+def bot_names(activity: Activity) -> set[str]:
+    """The names under which the bot itself is mentioned: mention entities whose `mentioned.id` is the bot."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    names: set[str] = set()
+    for entity in activity.entities or []:
+        mentioned = getattr(entity, "mentioned", None)
+        kind = getattr(entity, "type", None)
+        if getattr(kind, "value", kind) != "mention":
+            continue
+        if bot_id and mentioned is not None and getattr(mentioned, "id", None) == bot_id:
+            text = getattr(entity, "text", None)
+            found = _MENTION.search(text) if isinstance(text, str) else None
+            name = found.group(1) if found else getattr(mentioned, "name", None)
+            if isinstance(name, str) and name.strip():
+                names.add(_TAG.sub("", name).strip().lower())
+    return names
+
+
+def _is_bot(match: re.Match, names: set[str]) -> bool:
+    return _TAG.sub("", match.group(1)).strip().lower() in names
+
+
+def text_of(activity: Activity) -> str:
+    """The message as the person wrote it: the bot's own mentions removed, other people's kept as their names."""
+    names = bot_names(activity)
+    return plain_text(_MENTION.sub(lambda m: " " if _is_bot(m, names) else m.group(0), activity.text or ""))
+
+
+def command_of(activity: Activity) -> tuple[str, str, bool]:
+    """(first word lower-cased, the rest, whether the bot is mentioned). Addressed mid-sentence ("hey @herobot
+    idea …"), the command is what follows the mention; with nothing after it, what comes before."""
+    raw = activity.text or ""
+    names = bot_names(activity)
+    mention = next((m for m in _MENTION.finditer(raw) if _is_bot(m, names)), None) if names else None
+    if mention is not None:
+        after = raw[mention.end():]
+        raw = after if plain_text(after) else raw[:mention.start()]
+        activity = activity.model_copy(update={"text": raw})
+    word, _, rest = text_of(activity).partition(" ")
+    return word.lower(), rest.strip(), mention is not None
+
+
+def soft_deleted(activity: Activity) -> bool:
+    """Teams reports a deleted message as `messageDelete`, or as `messageUpdate` with eventType softDeleteMessage."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return data.get("eventType") == "softDeleteMessage"
+
+
+def restored(activity: Activity) -> bool:
+    """A deleted message brought back (messageUpdate with eventType undeleteMessage)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return data.get("eventType") == "undeleteMessage"
+
+
+PERSONAL, CHANNEL, GROUP = "personal", "channel", "groupChat"
+
+
+def kind_of(activity: Activity) -> str:
+    """personal, channel or groupChat. Without `conversationType` (or when it contradicts the conversation) the
+    kind comes from the conversation itself; personal only when everything says so."""
+    conversation = activity.conversation
+    conversation_id = (conversation.id or "") if conversation else ""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    if data.get("team") or data.get("channel") or THREAD_MARK in conversation_id or "@thread.tacv2" in conversation_id:
+        derived = CHANNEL
+    elif (conversation and conversation.is_group) or conversation_id.startswith("19:"):
+        derived = GROUP
+    elif conversation_id.startswith("a:"):
+        derived = PERSONAL
+    else:
+        derived = GROUP  # unknown: never assume a private conversation
+    stated = conversation.conversation_type if conversation else None
+    if stated in (CHANNEL, GROUP) or (stated == PERSONAL and derived == PERSONAL):
+        return stated
+    return derived
 
 
 def draft_from_text(text: str) -> Draft:
