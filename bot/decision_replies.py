@@ -103,6 +103,7 @@ class HomeView:
     mine: list[Idea] = field(default_factory=list)
     voted: list[Idea] = field(default_factory=list)
     waiting: WaitingList | None = None
+    decisions: dict = field(default_factory=dict)  # idea id -> its latest decision, a Story
 
 
 def age_text(age: timedelta) -> str:

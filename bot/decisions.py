@@ -74,29 +74,30 @@ async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict
     """Apply a filled-in decision form. Raises FormInvalid (fields to fix) or Refused (nothing changed)."""
     if kind not in KINDS:
         raise Refused("Unknown decision.")
-    today = core.now().date()
+    at = core.now()  # one reading: the status change and its decision row carry the same time
     with write(core.db) as db:
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
         _check(core, db, idea, actor, kind)
         if kind == "outcome":
-            note, news = _outcome(core, db, idea, actor, values)
+            note, news = _outcome(core, db, idea, actor, values, at)
         else:
-            note, news = _decide(core, db, idea, actor, kind, values, today)
+            note, news = _decide(core, db, idea, actor, kind, values, at)
     core.background.spawn(_announce(core, idea_id, news), name=f"announce {kind} {idea_id}")
     return Notice(note)
 
 
-def _move(core: Core, db, idea: Idea, actor: Actor, action: str, target: Status) -> None:
+def _move(db, idea: Idea, actor: Actor, action: str, target: Status, at) -> None:
     if idea.status == Status.OPEN:
-        transition(db, idea.id, actor.user_id, "review", Status.IN_REVIEW, core.now())
+        transition(db, idea.id, actor.user_id, "review", Status.IN_REVIEW, at)
     if target != store.get_idea(db, idea.id).status:
-        if transition(db, idea.id, actor.user_id, action, target, core.now()) is None:
+        if transition(db, idea.id, actor.user_id, action, target, at) is None:
             raise Refused(f"Idea #{idea.id} changed meanwhile. Nothing changed.")
 
 
-def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, today) -> tuple[str, dict]:
+def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, at) -> tuple[str, dict]:
+    today = at.date()
     risk = note = reason = champion = None
     experiment = None
     if kind == "approve":
@@ -107,8 +108,8 @@ def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, t
         reason = forms.reason(values, "reason", "Say why, so the author understands.")
     else:
         note = forms.reason(values, "question", "What would you like to know?")
-    _move(core, db, idea, actor, kind, TARGETS[kind])
-    decided.record_decision(db, Decision(idea.id, kind, actor.user_id, core.now(), risk, note or None, reason))
+    _move(db, idea, actor, kind, TARGETS[kind], at)
+    decided.record_decision(db, Decision(idea.id, kind, actor.user_id, at, risk, note or None, reason))
     if experiment:
         decided.save_experiment(db, idea.id, experiment)
     if champion:
@@ -118,18 +119,18 @@ def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, t
     return f"Idea #{idea.id} is {PAST[kind]}. The author and the idea's thread are told.", news
 
 
-def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict) -> tuple[str, dict]:
+def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict, at) -> tuple[str, dict]:
     piloting = idea.status == Status.PILOTING
     text, result, verdict = forms.outcome(values, piloting)
     if verdict == "declined":
-        _move(core, db, idea, actor, "close_pilot", Status.DECLINED)
-        decided.record_decision(db, Decision(idea.id, "decline", actor.user_id, core.now(),
+        _move(db, idea, actor, "close_pilot", Status.DECLINED, at)
+        decided.record_decision(db, Decision(idea.id, "decline", actor.user_id, at,
                                              reason=f"Pilot missed its target. {text}"))
         decided.record_result(db, idea.id, result, text)
         decided.set_outcome(db, idea.id, text)
         return (f"Pilot #{idea.id} is closed as declined; the learning is recorded.",
                 {"kind": "close_pilot", "by": actor.user_id, "note": text, "result": result})
-    _move(core, db, idea, actor, "implemented", Status.IMPLEMENTED)
+    _move(db, idea, actor, "implemented", Status.IMPLEMENTED, at)
     if piloting:
         decided.record_result(db, idea.id, result, None)
     decided.set_outcome(db, idea.id, text)

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from bot.chat import Chat
 from bot.core import Core
+from bot.decision_notes import note_parts
 from bot.model import Idea
 from bot.notices import (
     IdeaRef,
@@ -27,6 +28,7 @@ from bot.replies import Hotspot
 from bot.roles import managers_for
 from bot.schedule import Weekly, week_key, working_days_between
 from bot.sending import Send, reaches
+from bot.words import plural
 from storage import digest as store
 from storage import sends as sends_store
 from storage.db import write
@@ -40,7 +42,7 @@ MAX_HOT = 5
 MAX_QUEUE = 20
 MAX_LINKS = 40
 DECISION_WORDS = {"approved": "✅ approved", "piloting": "🧪 piloting", "declined": "⛔ declined",
-                  "implemented": "🏆 implemented"}
+                  "needs_info": "❓ needs info", "implemented": "🏆 implemented"}
 
 Linker = Callable[[Idea], Awaitable[str | None]]
 
@@ -82,25 +84,20 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     def ref(idea: Idea) -> IdeaRef:
         return IdeaRef(idea.id, idea.display_title, links.get(idea.id))
 
-    new_lines: list[Line] = [(f"{count} new idea{'s' if count != 1 else ''} this week" + (", the most voted:" if top else "."),)]
+    new_lines: list[Line] = [(f"{plural(count, 'new idea')} this week" + (", the most voted:" if top else "."),)]
     new_lines += [("• ", ref(i), f" — 👍 {i.votes}") for i in top]
 
-    decision_lines: list[Line] = []
-    for d in decided[:MAX_DECISIONS]:
-        line: Line = (f"{DECISION_WORDS[d.status]}: ", ref(d.idea))
-        if d.by:
-            line += (" by ", Person(d.by))
-        if d.status == "declined":
-            line += (f" — reason: {d.reason}" if d.reason else " — no reason given",)
-        decision_lines.append(line)
-    totals = ", ".join(f"{sum(d.status == s for d in decided)} {s}" for s in DECISION_WORDS)
-    decision_lines.insert(0, (f"{len(decided)} decision{'s' if len(decided) != 1 else ''}: {totals}.",))
+    decision_lines: list[Line] = [_decision(d, ref(d.idea)) for d in decided[:MAX_DECISIONS]]
+    totals = ", ".join(f"{n} {DECISION_WORDS[s].split(' ', 1)[1]}" for s in DECISION_WORDS
+                       if (n := sum(d.status == s for d in decided)))
+    decision_lines.insert(0, (f"{plural(len(decided), 'decision')}: {totals}.",))
 
     escalate = core.config.escalate_after_days
     waiting_lines: list[Line] = []
     for w in waiting[:MAX_WAITING]:
         days = working_days_between(weekly.today(w.since), today)
-        line = ("⏳ ", ref(w.idea), f" — {w.idea.status.label} for {days} working day{'s' if days != 1 else ''}, ")
+        age = f"for {plural(days, 'working day')}" if days else "since today"
+        line = ("⏳ ", ref(w.idea), f" — {w.idea.status.label} {age}, ")
         line += _people(managers_for(core.config, w.idea)) or ("no manager configured",)
         if days >= escalate:
             line += (" · ⚠️ escalated",)
@@ -108,7 +105,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
 
     win_lines: list[Line] = [_win(core, w.idea, ref(w.idea)) for w in wins[:MAX_WINS]]
     hot_lines: list[Line] = [_hot(h) for h in hot]
-    people = (f"{now_people.people} people took part (the week before: {before.people}): "
+    people = (f"{plural(now_people.people, 'person', 'people')} took part (the week before: {before.people}): "
               f"{now_people.posters} posted, {now_people.voters} voted, {now_people.commenters} commented.",)
 
     sections = (
@@ -125,8 +122,14 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     return WeeklyDigest(title_for(weekly, start, end), sections)
 
 
+def _decision(d: store.Decided, ref: IdeaRef) -> Line:
+    """A decision with its decider and its reason or next step."""
+    parts = note_parts(d.facts, Person) if d.facts else ()
+    return ("• ", ref, " — ", *(parts or (DECISION_WORDS[d.status],)))
+
+
 def _hot(spot: Hotspot) -> Line:
-    people = f"{spot.reporters} reporter{'s' if spot.reporters != 1 else ''}"
+    people = plural(spot.reporters, "reporter")
     line: Line = ("🔥 ", f"{spot.problem.ref} {spot.problem.display_title}",
                   f" — {people} this week (the week before: {spot.previous})")
     return line + ((" · 🛟 self-service candidate",) if spot.self_service else ())
@@ -188,7 +191,7 @@ def manager_queues(core: Core, now: datetime) -> dict[tuple[str, str], list[Queu
 
 
 def queue_reply(items: list[QueueItem]) -> ManagerQueue:
-    title = f"Your decision queue: {len(items)} idea{'s' if len(items) != 1 else ''} waiting, oldest first"
+    title = f"Your decision queue: {plural(len(items), 'idea')} waiting, oldest first"
     return ManagerQueue(title, tuple(items[:MAX_QUEUE]), max(0, len(items) - MAX_QUEUE))
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot import digest, problem_commands
 from bot.chat import Origin
 from bot.core import Core
+from bot.decision_notes import decision_stories, decision_story
 from bot.decisions import open_form
 from bot.errors import Refused
 from bot.model import Actor
@@ -57,7 +58,8 @@ async def _top(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 async def _mine(core: Core, origin: Origin, args: list[str]) -> Reply:
     ideas = store.ideas_of_author(core.db, Actor(origin.platform, origin.user_id))
-    return IdeaList("Your ideas", ideas, empty="You have not posted an idea yet. Try `/idea <text>`.")
+    return IdeaList("Your ideas", ideas, empty="You have not posted an idea yet. Try `/idea <text>`.",
+                    decisions=decision_stories(core.db, ideas))
 
 
 async def _show(core: Core, origin: Origin, args: list[str]) -> Reply:
@@ -67,7 +69,7 @@ async def _show(core: Core, origin: Origin, args: list[str]) -> Reply:
         raise Refused(f"There is no idea #{idea_id}.")
     chat = core.chat(idea.platform)
     link = await chat.link(idea.channel_id, idea.message_id) if chat and idea.message_id else None
-    return IdeaDetail(idea, store.comments_of(core.db, idea_id), link)
+    return IdeaDetail(idea, store.comments_of(core.db, idea_id), link, decision_story(core.db, idea))
 
 
 def parse_idea_number(word: str) -> int:

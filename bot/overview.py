@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.config import Config
 from bot.core import Core
+from bot.decision_notes import decision_stories
 from bot.decision_replies import HomeView, WaitingList, WinList
 from bot.model import Actor
 from bot.roles import is_manager_of
@@ -36,5 +37,7 @@ def wins(core: Core, period: str) -> WinList:
 
 def home_of(core: Core, actor: Actor) -> HomeView:
     waiting = waiting_for(core, actor) if is_a_manager(core.config, actor.user_id) else None
-    return HomeView(mine=store.ideas_of_author(core.db, actor),
-                    voted=decided.ideas_voted_by(core.db, actor.platform, actor.user_id), waiting=waiting)
+    mine = store.ideas_of_author(core.db, actor)
+    voted = decided.ideas_voted_by(core.db, actor.platform, actor.user_id)
+    return HomeView(mine=mine, voted=voted, waiting=waiting,
+                    decisions=decision_stories(core.db, [*mine[:20], *voted[:20]]))

@@ -27,6 +27,7 @@ class IdeaList:
     heading: str
     ideas: list[Idea]
     empty: str = "Nothing here yet."
+    decisions: dict = field(default_factory=dict)  # idea id -> its latest decision, a Story
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class IdeaDetail:
     idea: Idea
     comments: list[Comment] = field(default_factory=list)
     link: str | None = None
+    decision: object | None = None  # the latest decision, a Story (bot.decision_replies)
 
 
 @dataclass(frozen=True)

@@ -76,13 +76,19 @@ def _(reply: IdeaCard) -> str:
 
 @as_text.register
 def _(reply: IdeaList) -> str:
-    lines = [reply.heading] + [f"  {summary(i)}" for i in reply.ideas]
+    lines = [reply.heading]
+    for idea in reply.ideas:
+        lines.append(f"  {summary(idea)}")
+        if decision := reply.decisions.get(idea.id):
+            lines.append(f"    {as_text(decision)}")
     return "\n".join(lines if reply.ideas else [reply.heading, f"  {reply.empty}"])
 
 
 @as_text.register
 def _(reply: IdeaDetail) -> str:
     lines = [as_text(IdeaCard(reply.idea))]
+    if reply.decision:
+        lines.append(f"    {as_text(reply.decision)}")
     lines += [f"  {c.user_id}: {c.text}" for c in reply.comments]
     return "\n".join(lines)
 

@@ -9,12 +9,13 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
+from bot.decision_notes import DecisionFacts
 from bot.model import Idea
 from bot.schedule import utc_text
+from storage.decisions import facts_of_change
 from storage.ideas import _IDEA_COLUMNS, _idea
 
-DECIDED = ("approved", "piloting", "declined", "implemented")
-ACTION_OF = {"approved": "approve", "piloting": "pilot", "declined": "decline"}
+DECIDED = ("approved", "piloting", "declined", "needs_info", "implemented")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Decided:
     at: datetime
     by: str | None = None
     reason: str | None = None
+    facts: DecisionFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -104,22 +106,23 @@ def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
 
 
 def decided(db: Database, start: datetime, end: datetime, platform: str | None = None) -> list[Decided]:
-    """Status changes to approved, piloting, declined or implemented in the window, in order."""
+    """Status changes to approved, piloting, declined, needs info or implemented in the window, in order,
+    each with the decision behind it (decider, reason or next step)."""
     marks = ", ".join("?" for _ in DECIDED)
     only, params = _on(platform)
     rows = db.execute(
         f"""
-        SELECT {_IDEA_COLUMNS}, a.to_status, a.at,
-               (SELECT d.by_user FROM decisions d WHERE d.idea_id = a.idea_id AND d.at <= a.at
-                  AND d.action = CASE a.to_status WHEN 'approved' THEN 'approve' WHEN 'piloting' THEN 'pilot'
-                                                  WHEN 'declined' THEN 'decline' END
-                ORDER BY d.at DESC, d.id DESC LIMIT 1),
-               (SELECT coalesce(d.reason, d.note) FROM decisions d WHERE d.idea_id = a.idea_id AND d.at <= a.at
-                  AND d.action = 'decline' AND a.to_status = 'declined' ORDER BY d.at DESC, d.id DESC LIMIT 1)
+        SELECT {_IDEA_COLUMNS}, a.to_status, a.at, a.actor
         FROM audit a JOIN ideas i ON i.id = a.idea_id
         WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}){only} ORDER BY a.at, a.id
         """, [utc_text(start), utc_text(end), *DECIDED, *params]).fetchall()
-    return [Decided(_idea(r[:-4]), r[-4], datetime.fromisoformat(r[-3]), r[-2], r[-1]) for r in rows]
+    found = []
+    for r in rows:
+        idea, status, at, actor = _idea(r[:-3]), r[-3], r[-2], r[-1]
+        facts = facts_of_change(db, idea, status, at, actor)
+        found.append(Decided(idea, status, datetime.fromisoformat(at), facts.by if facts else None,
+                             facts.reason if facts else None, facts))
+    return found
 
 
 def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict | None]:

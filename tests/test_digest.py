@@ -57,8 +57,11 @@ async def test_the_digest_reports_every_section(settings, fake_slack):
                         "Hot problems", "Participation"]
     assert "8 new ideas this week" in text and "Idea number 6" in text and "Last week's idea" not in text
     assert text.index("Idea number 6") < text.index("Idea number 5")
-    assert "approved: *#2 Idea number 0* by <@U0MGR1>" in text
-    assert "reason: Too costly now" in text and "piloting: *#4 Idea number 2*" in text
+    assert "• *#2 Idea number 0* — ✅ Approved by <@U0MGR1>. Risk: low." in text, text
+    assert "• *#3 Idea number 1* — ⛔ Declined by <@U0MGR1>. Reason: Too costly now" in text
+    assert ("• *#4 Idea number 2* — 🧪 Pilot approved by <@U0MGR1>. Pilot: repeat calls a day, from 40 to 30 "
+            "by 2026-12-20. Risk: low.") in text
+    assert "🏆 Implemented; marked by <@U0MGR1>. What changed: Repeat calls down 12%" in text
     assert "Repeat calls down 12%" in text and "thanks to <@U1>" in text
     assert "Idea number 3" in text and "in review for 3 working days, <@U0MGR1>" in text
     assert "🔥 P1 Cannot reset a password online — 2 reporters this week (the week before: 0)" in text
@@ -106,7 +109,7 @@ async def test_a_very_busy_week_fits_slacks_limits(settings, fake_slack):
 
     assert sections["*New ideas*"][0] == "1500 new ideas this week, the most voted:"
     assert listed_plus_more("*New ideas*", skip=1) == 1500
-    assert sections["*Decisions made*"][0] == "700 decisions: 200 approved, 0 piloting, 300 declined, 200 implemented."
+    assert sections["*Decisions made*"][0] == "700 decisions: 200 approved, 300 declined, 200 implemented."
     assert listed_plus_more("*Decisions made*", skip=1) == 700
     assert listed_plus_more("*Waiting for a decision (300)*") == 300
     assert listed_plus_more("*Wins of the week*") == 200

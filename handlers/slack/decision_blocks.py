@@ -109,10 +109,11 @@ def home_view(home: HomeView) -> dict:
     if home.waiting is not None:
         blocks += waiting_blocks(home.waiting, limit=20) + [{"type": "divider"}]
     blocks.append(section("*Your ideas*"))
-    blocks += [section(idea_summary_line(i)) for i in home.mine[:20]] or [
+    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.mine[:20]] or [
         section("You have not posted an idea yet. Try `/idea <text>`.")]
     blocks += [{"type": "divider"}, section("*Ideas you voted for*")]
-    blocks += [section(idea_summary_line(i)) for i in home.voted[:20]] or [section("No votes yet.")]
+    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.voted[:20]] or [
+        section("No votes yet.")]
     return {"type": "home", "blocks": blocks[:100]}
 
 

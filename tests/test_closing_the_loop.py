@@ -1,0 +1,95 @@
+"""Issue 18: everyone sees what happened to an idea. Decisions in the digest (moving and real clocks),
+in `/hero show`, `/hero mine` and the App Home."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.models.blocks import Block
+
+from bot import hero
+from bot.chat import Origin
+from bot.core import utcnow
+from bot.decisions import submit
+from bot.digest import build_digest
+from bot.model import Actor, Status
+from handlers.shell import as_text
+from handlers.slack.blocks import render
+from tests.scheduling import Clock, add_idea, config_with, scheduled_core, to_review, utc
+
+MANAGER = Actor("slack", "U0MGR1")
+AWKWARD = "<!channel> “quoted” 🚀 " + "x" * 40
+
+
+class MovingClock(Clock):
+    """Every reading of "now" is a millisecond later than the one before, as on a real machine."""
+
+    def __call__(self) -> datetime:
+        self.at += timedelta(milliseconds=1)
+        return self.at
+
+
+def slack_text(reply) -> str:
+    rendered = render(reply)
+    for block in rendered["blocks"]:
+        Block.parse(block).validate_json()
+    return json.dumps(rendered, ensure_ascii=False)
+
+
+async def _decided_week(core, clock):
+    """Four ideas in review, then approved (with a champion), piloted, declined and asked about, all via the core."""
+    ideas = [add_idea(core, f"Idea {n}", clock.at + timedelta(hours=n)) for n in range(4)]
+    for idea in ideas:
+        to_review(core, idea, clock.at + timedelta(hours=5))
+    await submit(core, MANAGER, "approve", ideas[0], {"risk": "medium", "mitigation": "Cap at 20 EUR",
+                                                     "tech_support": ["tech"], "champion": "U0IT1"})
+    await submit(core, MANAGER, "pilot", ideas[1], {
+        "hypothesis": "Fewer repeat calls", "metric": "repeat calls a day", "baseline": "40", "target": "30",
+        "ends_on": (core.now() + timedelta(days=20)).date().isoformat(), "risk": "low"})
+    await submit(core, MANAGER, "decline", ideas[2], {"reason": AWKWARD})
+    await submit(core, MANAGER, "needs_info", ideas[3], {"question": "Which customers?"})
+    await core.background.drain()
+    return ideas
+
+
+async def test_the_digest_names_decider_reason_and_next_step_on_a_moving_clock(settings, fake_slack):
+    clock = MovingClock(utc(2026, 11, 24, 9, 0))
+    async with scheduled_core(settings, config_with(), clock) as core:
+        await _decided_week(core, clock)
+        digest = await build_digest(core, utc(2026, 11, 23), utc(2026, 11, 30))
+    text = slack_text(digest)
+    assert "no reason" not in text.lower()
+    assert ("✅ Approved by <@U0MGR1>. Risk: medium. Mitigation: Cap at 20 EUR IT champion: <@U0IT1>." in text), text
+    assert "🧪 Pilot approved by <@U0MGR1>. Pilot: repeat calls a day, from 40 to 30 by 2026-12-14. Risk: low." in text
+    assert "⛔ Declined by <@U0MGR1>. Reason: &lt;!channel&gt; “quoted” 🚀" in text
+    assert "❓ Needs info: <@U0MGR1> asks: Which customers?" in text
+    assert "<!channel>" not in text
+
+
+async def test_a_decision_saved_on_the_real_clock_reads_back_through_the_digest(settings, fake_slack):
+    async with scheduled_core(settings, config_with(), Clock(utcnow())) as core:
+        core.clock = utcnow
+        idea = add_idea(core, "Callbacks before noon", utcnow() - timedelta(minutes=5))
+        to_review(core, idea, utcnow() - timedelta(minutes=1))
+        await submit(core, MANAGER, "decline", idea, {"reason": "Budget is frozen until March"})
+        await core.background.drain()
+        digest = await build_digest(core, utcnow() - timedelta(days=1), utcnow() + timedelta(minutes=1))
+    assert "⛔ Declined by @U0MGR1. Reason: Budget is frozen until March" in as_text(digest)
+
+
+async def test_show_and_mine_give_the_latest_decision(settings, fake_slack):
+    clock = MovingClock(utc(2026, 11, 24, 9, 0))
+    async with scheduled_core(settings, config_with(), clock) as core:
+        ideas = await _decided_week(core, clock)
+        origin = Origin("slack", "U1", "C0IDEAS")
+        shown = [await hero.run(core, origin, f"show {n}") for n in ideas]
+        mine = await hero.run(core, origin, "mine")
+    assert "IT champion: U0IT1" in as_text(shown[0]) and "Risk: medium" in as_text(shown[0])
+    assert "Pilot: repeat calls a day, from 40 to 30 by 2026-12-14" in as_text(shown[1])
+    assert "Reason: <!channel> “quoted”" in as_text(shown[2])
+    assert "U0MGR1 asks: Which customers?" in as_text(shown[3])
+    assert "Reason: &lt;!channel&gt;" in slack_text(shown[2]) and "<!channel>" not in slack_text(shown[2])
+    mine_text = slack_text(mine)
+    for words in ("✅ Approved by <@U0MGR1>", "🧪 Pilot approved by", "⛔ Declined by", "❓ Needs info"):
+        assert words in mine_text
