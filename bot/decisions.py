@@ -134,7 +134,10 @@ def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict, at) -> tupl
     if piloting:
         decided.record_result(db, idea.id, result, None)
     decided.set_outcome(db, idea.id, text)
-    return (f"Idea #{idea.id} is implemented. The win is announced.",
+    channel = win_channel(core, idea)
+    told = (f"The win is announced in {channel[0]}." if channel else
+            f"The win was not announced: no wins or ideas channel is configured ([{idea.platform}] wins_channel).")
+    return (f"Idea #{idea.id} is implemented. {told}",
             {"kind": "implemented", "by": actor.user_id, "note": text, "result": result})
 
 
@@ -208,13 +211,23 @@ async def _safe(work) -> None:
         log.warning("a decision message could not be sent", exc_info=True)
 
 
+def win_channel(core: Core, idea: Idea) -> tuple[str, str] | None:
+    """(words for the manager, channel id) where a win is announced: the wins channel, else the ideas channel,
+    else the channel the idea was posted in; None when there is none."""
+    for kind in ("wins", "ideas"):
+        if channel := core.config.channel(idea.platform, kind):
+            return f"the {kind} channel", channel
+    return ("the idea's channel", idea.channel_id) if idea.channel_id else None
+
+
 async def announce_win(core: Core, idea: Idea, marked_by: str) -> None:
     """The win, told in the wins channel, crediting the author (unless anonymous), supporters, manager, champion."""
     chat = core.chat(idea.platform)
-    channel = core.config.channel(idea.platform, "wins") or core.config.channel(idea.platform, "ideas")
-    if chat is None or channel is None:
-        log.warning("idea %s is implemented but no wins channel is configured", idea.id)
+    where = win_channel(core, idea)
+    if chat is None or where is None:
+        log.warning("idea %s is implemented but not announced: set [%s] wins_channel", idea.id, idea.platform)
         return
+    channel = where[1]
     decider = decided.last_decision(core.db, idea.id, ("approve", "pilot"))
     extras = decided.extras(core.db, idea.id)
     win = WinStory(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot import digest, problem_commands
+from bot import digest, problem_commands, typed_decisions
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_notes import decision_stories, decision_story
-from bot.decisions import open_form
 from bot.errors import Refused
 from bot.model import Actor
 from bot.overview import WIN_PERIODS, waiting_for, wins
@@ -24,7 +23,8 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero mine` your ideas and their status
 • `/hero show <number>` one idea with its comments
 • `/hero wins [month|all]` celebrated wins (default: the last month)
-• managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review · `/hero done <number>` mark an approved idea or a pilot implemented
+• managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review
+• managers decide by typing: `/hero approve <number> [low|medium|high] [mitigation]` · `/hero pilot <number>` (opens the form) · `/hero decline <number> <reason>` · `/hero ask <number> <question>` · `/hero done <number> <what changed>`
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
@@ -85,11 +85,6 @@ async def _review(core: Core, origin: Origin, args: list[str]) -> Reply:
     return await pull_into_review(core, origin, parse_idea_number(args[0] if args else ""))
 
 
-async def _done(core: Core, origin: Origin, args: list[str]) -> Reply:
-    """The outcome form; adapters with forms open it (Slack intercepts `/hero done` for its trigger)."""
-    return open_form(core, Actor(origin.platform, origin.user_id), parse_idea_number(args[0] if args else ""), "outcome")
-
-
 async def _queue(core: Core, origin: Origin, args: list[str]) -> Reply:
     return waiting_for(core, Actor(origin.platform, origin.user_id))
 
@@ -106,6 +101,7 @@ async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
-                                      "review": _review, "done": _done, "queue": _queue, "wins": _wins,
+                                      "review": _review, "queue": _queue, "wins": _wins,
                                       "digest": _digest}
+SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

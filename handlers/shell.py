@@ -19,6 +19,8 @@ from bot.core import Core
 from bot.decision_replies import (
     DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
 )
+from bot.decision_forms import FormInvalid
+from bot.decisions import submit
 from bot.errors import Refused, SaveFailed
 from bot.ideas import comment_on_idea, toggle_vote
 from bot.duplicates import post_anyway, propose_idea, propose_problem
@@ -203,10 +205,15 @@ class Shell:
     async def handle(self, line: str) -> bool:
         """Run one line; False when the user wants to leave."""
         command, _, rest = line.strip().partition(" ")
+        command = command.lower()  # `/Hero top` is `/hero top`
         if command in ("/quit", "/exit"):
             return False
         try:
             reply = await self._dispatch(command, rest.strip())
+            if isinstance(reply, DecisionForm):
+                reply = await self._fill(reply)
+        except FormInvalid as invalid:
+            reply = Notice(" ".join(invalid.errors.values()) + " Nothing changed.")
         except Refused as refusal:
             reply = Notice(str(refusal))
         except SaveFailed:
@@ -238,6 +245,18 @@ class Shell:
             self.user = rest.split()[0]
             return Notice(f"You are now {self.user}.")
         return Notice(SHELL_HELP)
+
+    async def _fill(self, form: DecisionForm) -> Reply:
+        """A decision form, asked field by field (the shell's modal), then submitted like the buttons' forms."""
+        self.out.write(f"The {FORM_TITLES[form.kind]} form for #{form.idea.id} {form.idea.display_title}:\n")
+        values: dict = {}
+        for name, question in decision_questions(form):
+            values[name] = self.ask(question).strip()
+        if values.get("champion"):
+            values["tech_support"] = ["tech"]
+        if form.verdict:
+            values["verdict"] = form.verdict
+        return await submit(self.core, Actor(PLATFORM, self.user), form.kind, form.idea.id, values)
 
     def _draft(self, rest: str) -> Draft:
         first, _, text = rest.partition(" ")
@@ -291,9 +310,35 @@ def _(reply: ReviewRequest) -> str:
     return f"For your decision: {summary(reply.idea)}"
 
 
+FORM_TITLES = {"approve": "approval", "pilot": "pilot", "decline": "decline", "needs_info": "question",
+               "outcome": "outcome"}
+
+
+def decision_questions(form: DecisionForm) -> list[tuple[str, str]]:
+    """(field, question) of a decision form, in the order its modal shows them."""
+    risk = ("risk", "Risk (low, medium or high): ")
+    mitigation = ("mitigation", "Mitigation (needed for medium and high risk): ")
+    if form.kind == "approve":
+        return [risk, mitigation, ("champion", f"IT champion id (optional{', e.g. ' + form.champion if form.champion else ''}): ")]
+    if form.kind == "pilot":
+        return [("hypothesis", "Hypothesis (what do you expect?): "), ("metric", "Metric (how will you measure it?): "),
+                ("baseline", "Baseline (optional number): "), ("target", "Target (a number): "),
+                ("ends_on", "Ends on (YYYY-MM-DD): "), risk, mitigation]
+    if form.kind == "decline":
+        return [("reason", "Reason (the author sees it): ")]
+    if form.kind == "needs_info":
+        return [("question", "Your question for the author: ")]
+    if form.experiment:  # a pilot's result
+        verdict = form.verdict or ""
+        return ([] if verdict else [("verdict", "Roll it out or close it? (implemented/declined): ")]) + [
+            ("result", f"Measured {form.experiment.metric} (target {form.experiment.target:g}): "),
+            ("outcome", "What changed, or what we learned: ")]
+    return [("outcome", "What changed for customers: ")]
+
+
 @as_text.register
 def _(reply: DecisionForm) -> str:
-    return f"The {reply.kind.replace('_', ' ')} form for #{reply.idea.id} needs Slack: use its buttons there."
+    return f"The {FORM_TITLES[reply.kind]} form for #{reply.idea.id}."
 
 
 @as_text.register

@@ -93,3 +93,69 @@ async def test_show_and_mine_give_the_latest_decision(settings, fake_slack):
     mine_text = slack_text(mine)
     for words in ("✅ Approved by <@U0MGR1>", "🧪 Pilot approved by", "⛔ Declined by", "❓ Needs info"):
         assert words in mine_text
+
+
+# --- typed decisions: the shell (in process, as `herobot shell` runs it) ---------------------
+
+class Session:
+    """A shell session over a real database: lines typed, answers to form questions, everything printed."""
+
+    def __init__(self, core, user: str = "U1"):
+        import io
+
+        from handlers.shell import Shell
+
+        self.out = io.StringIO()
+        self.answers: list[str] = []
+        self.shell = Shell(core, user, self.out, lambda prompt: self.answers.pop(0))
+
+    async def type(self, line: str, *answers: str) -> str:
+        self.answers = list(answers)
+        start = len(self.out.getvalue())
+        await self.shell.handle(line)
+        assert not self.answers, "a question was not asked"
+        return self.out.getvalue()[start:]
+
+
+def shell_config(**sections):
+    return config_with(roles={"managers": ["U0MGR1"], "it_champions": ["U0IT1"]}, **sections)
+
+
+async def test_a_manager_decides_by_typing_in_the_shell(db_path):
+    from bot.config import Settings
+    from bot.lifecycle import running_core
+
+    async with running_core(Settings(db_path=db_path), shell_config()) as core:
+        me = Session(core)
+        for words in ("Refunds under 20 EUR " + AWKWARD, "Callbacks before noon", "Spanish hotline hours",
+                      "Printable return labels", "Quieter hold music"):
+            assert "Similar" not in await me.type(f"/idea {words}")
+        assert "Only a manager of idea #1" in await me.type("/hero approve 1")
+        await me.type("/as U0MGR1")
+        refused = await me.type("/Hero APPROVE 1 high")
+        assert "A high risk needs a mitigation" in refused and "`/hero approve <number>" in refused
+        assert "is approved" in await me.type("/hero approve 1 medium Cap at 20 EUR")
+        assert "is declined" in await me.type("/hero decline 2 Budget is frozen")
+        assert "is waiting for information" in await me.type("/hero ask 3 Which customers?")
+        piloted = await me.type("/hero pilot 4", "Fewer repeat calls", "repeat calls a day", "40", "30",
+                                (core.now() + timedelta(days=9)).date().isoformat(), "low", "")
+        assert "is piloting" in piloted and "Hypothesis" in piloted
+        done = await me.type("/hero done 1 Repeat calls down 12%")
+        assert "is implemented. The win is announced in the idea's channel." in done
+        assert "[shell] A win! #1" in done and "Repeat calls down 12%" in done
+        result = await me.type("/hero done 4", "implemented", "28", "Rolled out to every team")
+        assert "is implemented" in result
+        assert "It can no longer be declined" in await me.type("/hero decline 1 too late")
+        assert "Which idea?" in await me.type("/hero decline")
+        shown = await me.type("/hero show 2")
+    assert "⛔ Declined by U0MGR1. Reason: Budget is frozen" in shown
+    with_core = {i.id: i.status for i in [core_idea(db_path, n) for n in range(1, 6)]}
+    assert with_core == {1: Status.IMPLEMENTED, 2: Status.DECLINED, 3: Status.NEEDS_INFO, 4: Status.IMPLEMENTED,
+                         5: Status.OPEN}
+
+
+def core_idea(db_path, number):
+    from storage.db import open_database
+    from storage.ideas import get_idea
+
+    return get_idea(open_database(db_path), number)

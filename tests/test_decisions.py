@@ -1,3 +1,4 @@
+import json
 """Manager decisions through signed Slack requests: review, the four decisions, refusals, the race."""
 
 import asyncio
@@ -221,3 +222,21 @@ async def test_review_message_marks_a_duplicate_through_its_button(slack, fake_s
     ideas = export_of(db_path)["ideas"]
     assert ideas[1]["status"] == "duplicate" and ideas[1]["duplicate_of"] == 1
     assert ideas[0]["votes"] == 3  # the duplicate's supporters now count on the original
+
+
+AWKWARD = "<!channel> “quoted” 🚀 " + "x" * 40
+
+
+async def test_slack_typed_decisions_and_the_app_home_shows_them(slack, fake_slack, db_path, core):
+    await in_review(slack, fake_slack)
+    refused = await (await slack.command("/hero", "decline 1 nope", user="U5")).json()
+    assert "Only a manager" in refused["text"]
+    await slack.command("/hero", "pilot 1", user="U0MGR1")
+    modal = (await fake_slack.wait_for("views.open"))[0].args["view"]
+    assert "hypothesis" in json.dumps(modal)
+    answer = await (await slack.command("/hero", f"Decline 1 {AWKWARD}", user="U0MGR1")).json()
+    assert "Idea #1 is declined" in answer["text"]
+    await core.background.drain()
+    await slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    home = json.dumps((await fake_slack.wait_for("views.publish"))[0].args["view"], ensure_ascii=False)
+    assert "⛔ Declined by <@U0MGR1>. Reason: &lt;!channel&gt; “quoted”" in home and "<!channel>" not in home
