@@ -13,6 +13,7 @@ from bot import decision_forms as forms
 from bot.core import Core
 from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
 from bot.errors import Refused
+from bot.news import tell_voters
 from bot.model import Actor, Decision, Experiment, Idea, Status, can_move
 from bot.replies import Notice
 from bot.review import post_in_thread, refresh, tell_author, update_review_messages
@@ -200,8 +201,11 @@ async def _announce(core: Core, idea_id: int, news: dict) -> None:
                                             news["note"], link=link))
     elif kind == "implemented":
         await post_in_thread(core, idea, story("🏆 Implemented, marked by ", by, ". What changed: ", news["note"]))
-        await tell_author(core, idea, story("🏆 Your idea ", title, " is implemented. Thank you!", link=link))
+        await tell_author(core, idea, story("🏆 Your idea ", title, " is implemented. What changed: ", news["note"],
+                                            " Thank you!", link=link))
         await announce_win(core, idea, news["by"])
+    if kind in ("approve", "pilot", "decline", "close_pilot", "implemented"):
+        await tell_voters(core, idea.id, news["by"])
 
 
 async def _safe(work) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot import digest, problem_commands, typed_decisions
+from bot import digest, news, problem_commands, typed_decisions
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_notes import decision_stories, decision_story
@@ -25,6 +25,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero wins [month|all]` celebrated wins (default: the last month)
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review
 • managers decide by typing: `/hero approve <number> [low|medium|high] [mitigation]` · `/hero pilot <number>` (opens the form) · `/hero decline <number> <reason>` · `/hero ask <number> <question>` · `/hero done <number> <what changed>`
+• `/hero mute` no more messages about ideas you voted for · `/hero unmute` turns them back on
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
@@ -104,4 +105,5 @@ SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine,
                                       "review": _review, "queue": _queue, "wins": _wins,
                                       "digest": _digest}
 SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
+SUBCOMMANDS.update(news.SUBCOMMANDS)
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

@@ -160,3 +160,9 @@ def latest_facts(db: Database, idea: Idea) -> DecisionFacts | None:
     if idea.status.value in ("open", "in_review"):
         return None
     return facts_of_change(db, idea, idea.status.value)
+
+
+def review_rounds(db: Database, idea_id: int) -> list[str]:
+    """When the idea entered review, each time (after an answer it enters again)."""
+    return [r[0] for r in db.execute("SELECT at FROM audit WHERE idea_id = ? AND to_status = 'in_review' ORDER BY id",
+                                     [idea_id])]

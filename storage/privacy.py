@@ -91,6 +91,8 @@ def forget(db: Database, user_id: str) -> dict:
     changed["votes"] = db.execute("DELETE FROM votes WHERE user_id = ?", [user_id]).rowcount
     db.execute("DELETE FROM vote_marks WHERE user_id = ?", [user_id])
     changed["comments"] = db.execute("DELETE FROM comments WHERE user_id = ?", [user_id]).rowcount
+    db.execute("DELETE FROM muted WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM sends WHERE recipient = ?", [user_id])  # news sent to them (claims of sends)
     # Their ideas stay (others voted, decided and piloted on them) but no longer lead to anyone:
     # no author id, no DM channel, and an author key that matches no one.
     for idea_id in ideas:

@@ -389,3 +389,18 @@ def m007_sends_by_platform(db: Database) -> None:
     db.execute("DROP TABLE sends")
     db.execute("ALTER TABLE sends_by_platform RENAME TO sends")
     db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+
+
+@migrations()
+def m012_muted_voter_news(db: Database) -> None:
+    # `/hero mute`: people who asked not to get direct messages about ideas they voted for.
+    db.execute(
+        """
+        CREATE TABLE muted (
+            platform TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (platform, user_id)
+        )
+        """
+    )

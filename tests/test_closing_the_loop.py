@@ -159,3 +159,55 @@ def core_idea(db_path, number):
     from storage.ideas import get_idea
 
     return get_idea(open_database(db_path), number)
+
+
+# --- everyone involved hears ----------------------------------------------------------------------
+
+async def test_author_voters_and_duplicates_hear_once_and_mute_works(db_path):
+    from bot.config import Settings
+    from bot.lifecycle import running_core
+    from bot.news import tell_voters
+
+    async with running_core(Settings(db_path=db_path), shell_config()) as core:
+        u1 = Session(core)
+        await u1.type("/idea Refunds under 20 EUR without a manager")
+        await u1.type("/idea Printable return labels for every parcel")
+        voter = Session(core, "U2")
+        await voter.type("/vote 1")
+        muted = Session(core, "U3")
+        assert "no longer get messages" in await muted.type("/hero MUTE")
+        await muted.type("/vote 1")
+        reached = await Session(core, "U4").type("/vote 1")
+        assert "(direct to U1) 🔎 Your idea #1 Refunds under 20 EUR without a manager is in review. " \
+               "It is with U0MGR1 for a decision" in reached
+        manager = Session(core, "U0MGR1")
+        approved = await manager.type("/hero approve 1 low")
+        assert "(direct to U2) 📣 News of an idea you voted for, #1 Refunds" in approved
+        assert "✅ Approved by U0MGR1. Risk: low." in approved and "`/hero mute`" in approved
+        assert "(direct to U4)" in approved and "(direct to U3)" not in approved
+        assert approved.count("(direct to U2)") == 1
+        await tell_voters(core, 1, "U0MGR1")  # a second run (a retry, another process) tells no one again
+        again = await manager.type("/hero show 1")
+        assert "(direct to" not in again
+        assert "turns them back on" not in await muted.type("/hero unmute")
+        declined = await manager.type("/hero done 1 Refunds now take one click")
+        assert declined.count("(direct to U3)") == 1 and "What changed: Refunds now take one click" in declined
+        marked = await manager.type("/hero duplicate 2 1")
+        assert ("(direct to U1) 🔁 Your idea #2 Printable return labels for every parcel was marked a duplicate of "
+                "#1 Refunds under 20 EUR without a manager by U0MGR1") in marked
+        refused = await voter.type("/vote 2")
+        assert "Idea #2 is a duplicate of #1; vote on #1 instead." in refused
+
+
+async def test_no_manager_configured_is_said_in_the_thread_and_to_the_author(db_path, caplog):
+    from bot.config import Settings
+    from bot.lifecycle import running_core
+
+    async with running_core(Settings(db_path=db_path), config_with(roles={"managers": []})) as core:
+        await Session(core).type("/idea Refunds under 20 EUR without a manager")
+        for voter in ("U2", "U3"):
+            await Session(core, voter).type("/vote 1")
+        told = await Session(core, "U4").type("/vote 1")
+    assert "no manager is configured for this idea" in told and "with its managers" not in told
+    assert "(direct to U1) 🔎 Your idea #1" in told and "No manager is configured for it yet" in told
+    assert "set [roles] managers" in caplog.text

@@ -237,6 +237,9 @@ async def test_slack_typed_decisions_and_the_app_home_shows_them(slack, fake_sla
     answer = await (await slack.command("/hero", f"Decline 1 {AWKWARD}", user="U0MGR1")).json()
     assert "Idea #1 is declined" in answer["text"]
     await core.background.drain()
+    news = [c for c in fake_slack.calls_to("chat.postMessage") if "News of an idea you voted for" in c.text()]
+    assert len(news) == 3 and len({c.args["channel"] for c in news}) == 3
+    assert all("Reason: &lt;!channel&gt;" in c.text() and "<!channel>" not in c.text() for c in news)
     await slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
     home = json.dumps((await fake_slack.wait_for("views.publish"))[0].args["view"], ensure_ascii=False)
     assert "⛔ Declined by <@U0MGR1>. Reason: &lt;!channel&gt; “quoted”" in home and "<!channel>" not in home
