@@ -90,7 +90,8 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     decision_lines: list[Line] = [_decision(d, ref(d.idea)) for d in decided[:MAX_DECISIONS]]
     totals = ", ".join(f"{n} {DECISION_WORDS[s].split(' ', 1)[1]}" for s in DECISION_WORDS
                        if (n := sum(d.status == s for d in decided)))
-    decision_lines.insert(0, (f"{plural(len(decided), 'decision')}: {totals}.",))
+    decision_lines.insert(0, (f"{plural(len(decided), 'decision')}: {totals}." if decided else
+                              "No decisions this week.",))
 
     escalate = core.config.escalate_after_days
     waiting_lines: list[Line] = []
@@ -104,10 +105,20 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
         waiting_lines.append(line)
 
     win_lines: list[Line] = [_win(core, w.idea, ref(w.idea)) for w in wins[:MAX_WINS]]
-    hot_lines: list[Line] = [_hot(h) for h in hot]
+    hot_lines: list[Line] = [_hot(h, core.config.hot_threshold) for h in hot]
     people = (f"{plural(now_people.people, 'person', 'people')} took part (the week before: {before.people}): "
               f"{now_people.posters} posted, {now_people.voters} voted, {now_people.commenters} commented.",)
 
+    if count == 0 and not decided:  # a quiet week: one line, and only the lists that have something in them
+        sections = (Section("A quiet week", (("A quiet week: no new ideas or decisions.",),)),)
+        if waiting:
+            sections += (Section(f"Waiting for a decision ({len(waiting)})", tuple(waiting_lines), "the managers' queues",
+                                 max(0, len(waiting) - MAX_WAITING)),)
+        if hot_lines:
+            sections += (Section("Hot problems", tuple(hot_lines), "`/hero hotspots`"),)
+        if now_people.people:
+            sections += (Section("Participation", (people,)),)
+        return WeeklyDigest(title_for(weekly, start, end), sections)
     sections = (
         Section("New ideas", tuple(new_lines), "`/hero top week`", max(0, count - len(top))),
         Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, len(decided) - MAX_DECISIONS)),
@@ -128,9 +139,9 @@ def _decision(d: store.Decided, ref: IdeaRef) -> Line:
     return ("• ", ref, " — ", *(parts or (DECISION_WORDS[d.status],)))
 
 
-def _hot(spot: Hotspot) -> Line:
+def _hot(spot: Hotspot, threshold: int) -> Line:
     people = plural(spot.reporters, "reporter")
-    line: Line = ("🔥 ", f"{spot.problem.ref} {spot.problem.display_title}",
+    line: Line = ("🔥 " if spot.reporters >= threshold else "• ", f"{spot.problem.ref} {spot.problem.display_title}",
                   f" — {people} this week (the week before: {spot.previous})")
     return line + ((" · 🛟 self-service candidate",) if spot.self_service else ())
 

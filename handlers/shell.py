@@ -26,6 +26,7 @@ from bot.ideas import comment_on_idea, toggle_vote
 from bot.duplicates import post_anyway, propose_idea, propose_problem
 from bot.model import Actor, Draft, Idea, ProblemDraft
 from bot.notices import WeeklyDigest
+from bot.words import plural
 from bot.problems import me_too
 from bot.replies import (
     FieldErrors,
@@ -61,8 +62,8 @@ def _(reply: Notice) -> str:
 def summary(card_idea) -> str:
     idea = card_idea
     author = "anonymous" if idea.anonymous else idea.author_id
-    return (f"#{idea.id} {idea.display_title}  [{idea.status.label}] {idea.votes} votes, "
-            f"{idea.comments} comments, by {author}")
+    return (f"#{idea.id} {idea.display_title}  [{idea.status.label}] {plural(idea.votes, 'vote')}, "
+            f"{plural(idea.comments, 'comment')}, by {author}")
 
 
 @as_text.register
@@ -124,7 +125,7 @@ def _(reply: WeeklyDigest) -> str:
 
 
 def problem_summary(problem) -> str:
-    return f"{problem.ref} {problem.display_title}  [{problem.status.value}] {problem.reporters} reporters"
+    return f"{problem.ref} {problem.display_title}  [{problem.status.value}] {plural(problem.reporters, 'reporter')}"
 
 
 @as_text.register
@@ -344,7 +345,7 @@ def _(reply: DecisionForm) -> str:
 @as_text.register
 def _(reply: WinStory) -> str:
     author = reply.author or "an anonymous colleague"
-    return f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, {reply.supporters} supporters)"
+    return f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, {plural(reply.supporters, 'supporter')})"
 
 
 @as_text.register

@@ -64,7 +64,8 @@ async def test_the_digest_reports_every_section(settings, fake_slack):
     assert "🏆 Implemented; marked by <@U0MGR1>. What changed: Repeat calls down 12%" in text
     assert "Repeat calls down 12%" in text and "thanks to <@U1>" in text
     assert "Idea number 3" in text and "in review for 3 working days, <@U0MGR1>" in text
-    assert "🔥 P1 Cannot reset a password online — 2 reporters this week (the week before: 0)" in text
+    assert "• P1 Cannot reset a password online — 2 reporters this week (the week before: 0)" in text
+    assert "🔥" not in text  # below [problems] hot_threshold (3)
     # posters: U1 (8 ideas incl. one anonymous? no: U0SHY) -> 2; voters UV0-UV5; commenter UC1; week before: U5
     assert "9 people took part (the week before: 1): 2 posted, 6 voted, 1 commented." in text
     assert "U0SHY" not in text and hidden

@@ -106,8 +106,8 @@ async def test_an_anonymous_author_is_told_without_anyone_learning_who(slack, fa
         await slack.reaction(True, voter, "C0IDEAS", post.answer["ts"])
     await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] in MANAGERS, count=2)
     await submit(slack, await open_form(slack, fake_slack, "decide_needs_info"), {"question": "Which counters?"})
-    told = await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "USECRET", count=2)
-    assert "Which counters?" in told[-1].text()
+    told = await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "USECRET", count=3)
+    assert "is in review" in told[1].text() and "Which counters?" in told[-1].text()
     await slack.reply("USECRET", "C0IDEAS", post.answer["ts"], "The two at the entrance")
     assert idea_of(db_path)["status"] == "in_review"
     await submit(slack, await open_form(slack, fake_slack, "decide_approve"), {"risk": "low"})
