@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.chat import Chat
 from bot.core import Core
@@ -52,9 +52,12 @@ def day_label(day: date) -> str:
 
 
 def title_for(weekly: Weekly, start: datetime, end: datetime) -> str:
+    """The days the window covers, in `[digest] timezone`; a window that ends before midnight is "so far"."""
     first = start.astimezone(weekly.zone).date()
-    last = first + timedelta(days=6)
-    return f"Weekly digest: {day_label(first)} – {day_label(last)} {last.year}"
+    local_end = end.astimezone(weekly.zone)
+    whole = local_end.time() == time(0)
+    last = (local_end - timedelta(microseconds=1)).date() if whole else local_end.date()
+    return f"Weekly digest: {day_label(first)} – {day_label(last)} {last.year}" + ("" if whole else ", so far")
 
 
 def scope(core: Core, platform: str | None) -> str | None:
@@ -235,7 +238,7 @@ def manual_digest(core: Core, now: datetime, platform: str) -> Send | None:
     if channel is None:
         return None
     return Send(SendKey("digest_manual", 0, channel, now.isoformat(), platform), platform,
-                _post_digest(core, channel, now - timedelta(days=7), now, scope(core, platform)))
+                _post_digest(core, channel, *Weekly.of(core.config).so_far(now), scope(core, platform)))
 
 
 def _post_digest(core: Core, channel: str, start: datetime, end: datetime, platform: str | None):
@@ -251,5 +254,7 @@ def _direct(user_id: str, reply):
 
 
 async def preview(core: Core, now: datetime, platform: str | None = None) -> WeeklyDigest:
-    """The digest of the last seven days, as `platform`'s would read if sent now (None: every platform's)."""
-    return await build_digest(core, now - timedelta(days=7), now, platform=scope(core, platform) if platform else None)
+    """The digest of the last seven days up to now, today included, as `platform`'s would read if sent now
+    (None: every platform's)."""
+    return await build_digest(core, *Weekly.of(core.config).so_far(now),
+                              platform=scope(core, platform) if platform else None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from bot import digest, news, problem_commands, typed_decisions
 from bot.chat import Origin
@@ -11,7 +10,8 @@ from bot.core import Core
 from bot.decision_notes import decision_stories, decision_story
 from bot.errors import Refused
 from bot.model import Actor
-from bot.overview import WIN_PERIODS, waiting_for, wins
+from bot.overview import waiting_for, wins
+from bot.periods import parse_period
 from bot.replies import IdeaDetail, IdeaList, Notice, Reply
 from bot.review import pull_into_review
 from storage import ideas as store
@@ -19,10 +19,10 @@ from storage import ideas as store
 HELP = """*herobot* — share ideas that fix things for customers.
 • `/idea <text>` post an idea (`/idea` alone opens a form; `/idea anon <text>` posts anonymously)
 • vote with 👍 on an idea's message or its *Vote* button; reply in its thread to discuss
-• `/hero top [week|month|all]` the top ideas by votes
+• `/hero top [period]` the top ideas by votes (periods everywhere: `week`, `month`, `quarter`, `all` or days such as `30d`)
 • `/hero mine` your ideas and their status
 • `/hero show <number>` one idea with its comments
-• `/hero wins [month|all]` celebrated wins (default: the last month)
+• `/hero wins [period]` celebrated wins (default: the last month)
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review
 • managers decide by typing: `/hero approve <number> [low|medium|high] [mitigation]` · `/hero pilot <number>` (opens the form) · `/hero decline <number> <reason>` · `/hero ask <number> <question>` · `/hero done <number> <what changed>`
 • `/hero mute` no more messages about ideas you voted for · `/hero unmute` turns them back on
@@ -30,7 +30,6 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
 
-PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
 Subcommand = Callable[[Core, Origin, list[str]], Awaitable[Reply]]
 
@@ -48,13 +47,9 @@ async def _help(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 async def _top(core: Core, origin: Origin, args: list[str]) -> Reply:
-    period = args[0].lower() if args else "week"
-    if period not in PERIODS:
-        raise Refused("Use `/hero top week`, `/hero top month` or `/hero top all`.")
-    window = PERIODS[period]
-    since = core.now() - window if window else None
-    heading = "Top ideas of all time" if window is None else f"Top ideas posted in the last {period}"
-    return IdeaList(heading, store.top_ideas(core.db, since), empty="No ideas in that period yet.")
+    period = parse_period(args, "week", "top")
+    heading = "Top ideas of all time" if period.days is None else f"Top ideas posted in {period.phrase}"
+    return IdeaList(heading, store.top_ideas(core.db, period.since(core.now())), empty="No ideas in that period yet.")
 
 
 async def _mine(core: Core, origin: Origin, args: list[str]) -> Reply:
@@ -91,10 +86,7 @@ async def _queue(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 async def _wins(core: Core, origin: Origin, args: list[str]) -> Reply:
-    period = args[0].lower() if args else "month"
-    if period not in WIN_PERIODS:
-        raise Refused("Use `/hero wins month` or `/hero wins all`.")
-    return wins(core, period)
+    return wins(core, parse_period(args, "month", "wins"))
 
 
 async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:

@@ -211,3 +211,68 @@ async def test_no_manager_configured_is_said_in_the_thread_and_to_the_author(db_
     assert "no manager is configured for this idea" in told and "with its managers" not in told
     assert "(direct to U1) 🔎 Your idea #1" in told and "No manager is configured for it yet" in told
     assert "set [roles] managers" in caplog.text
+
+
+# --- words and numbers ------------------------------------------------------------------------------
+
+async def test_the_digest_window_and_its_title_agree(settings, fake_slack):
+    from bot.digest import preview
+    from bot.schedule import Weekly
+
+    clock = Clock(utc(2026, 12, 1, 16, 0))  # a Tuesday
+    config = config_with(digest={"timezone": "Europe/Berlin"})
+    async with scheduled_core(settings, config, clock) as core:
+        add_idea(core, "Posted on the first of December", utc(2026, 12, 1, 8, 0))
+        add_idea(core, "Posted late on the 24th, Berlin time", utc(2026, 11, 24, 22, 30))
+        add_idea(core, "Posted on the 25th", utc(2026, 11, 25, 9, 0))
+        shown = as_text(await preview(core, core.now(), "slack"))
+        start, end = Weekly.of(config).covered(utc(2026, 11, 30, 8, 0))  # Monday 9:00 in Berlin
+        weekly = as_text(await build_digest(core, start, end))
+    assert shown.startswith("Weekly digest: 25 Nov – 1 Dec 2026, so far")
+    assert "first of December" in shown and "Posted on the 25th" in shown and "late on the 24th" not in shown
+    assert weekly.startswith("Weekly digest: 23 Nov – 29 Nov 2026\n")
+    assert "late on the 24th" in weekly and "first of December" not in weekly
+    assert (start, end) == (utc(2026, 11, 22, 23, 0), utc(2026, 11, 29, 23, 0))
+
+
+async def test_a_quiet_week_says_so_and_flames_wait_for_the_hot_threshold(settings, fake_slack):
+    from storage.db import write
+    from storage.problems import add_report, insert_problem
+
+    from bot.model import ProblemDraft
+
+    async with scheduled_core(settings, config_with(), Clock(utc(2026, 11, 30, 9, 0))) as core:
+        quiet = as_text(await build_digest(core, utc(2026, 11, 23), utc(2026, 11, 30)))
+        with write(core.db) as db:
+            hot = insert_problem(db, Actor("slack", "UP1"), ProblemDraft(text="Cannot reset a password"),
+                                 utc(2026, 11, 24, 11, 0))
+            for n in (2, 3):
+                add_report(db, hot, f"UP{n}", "phone", None, utc(2026, 11, 25, 11, n))
+            insert_problem(db, Actor("slack", "UP9"), ProblemDraft(text="Parcel tracking is late"),
+                           utc(2026, 11, 24, 12, 0))
+        spots = as_text(await build_digest(core, utc(2026, 11, 23), utc(2026, 11, 30)))
+    assert "A quiet week: no new ideas or decisions." in quiet
+    assert " 0 " not in quiet and "0 new" not in quiet and "took part" not in quiet
+    assert "🔥 P1 Cannot reset a password — 3 reporters" in spots
+    assert "• P2 Parcel tracking is late — 1 reporter this week" in spots
+
+
+async def test_counts_are_singular_and_periods_share_one_grammar(db_path):
+    from bot.config import Settings
+    from bot.lifecycle import running_core
+
+    async with running_core(Settings(db_path=db_path), shell_config()) as core:
+        me = Session(core)
+        await me.type("/idea Refunds under 20 EUR without a manager")
+        await Session(core, "U2").type("/vote 1")
+        await me.type("/comment 1 Yes please")
+        await me.type("/problem Cannot reset a password online")
+        top = await me.type("/hero top quarter")
+        mine = await me.type("/hero mine")
+        spots = await me.type("/hero hotspots all")
+        wins = await me.type("/hero wins 90d")
+        refused = await me.type("/hero top fortnight")
+    assert "Top ideas posted in the last quarter" in top and "1 vote, 1 comment" in top and "1 votes" not in mine
+    assert "1 reporter" in spots and "1 reporters" not in spots and "problems reported in all time" in spots
+    assert "Wins of the last 90 days" in wins
+    assert "“fortnight” is not a period. Use `week`, `month`, `quarter`, `all` or a number of days" in refused

@@ -24,7 +24,7 @@ from tests.scheduling import (
 )
 
 MONDAY = utc(2026, 11, 30, 9, 0)
-WEEK = (utc(2026, 11, 23, 9, 0), MONDAY)
+WEEK = (utc(2026, 11, 23), utc(2026, 11, 30))  # the seven whole days before the Monday send
 
 
 async def test_the_digest_reports_every_section(settings, fake_slack):

@@ -33,7 +33,7 @@ COMMANDS = (  # listed in teams/manifest.json; all answered by the `hero` comman
     ("hero queue", "Managers: the ideas waiting for your decision, oldest first"),
     ("hero review", "Managers: hero review <number> sends an open idea to its managers"),
     ("hero done", "Managers: hero done <number> records the outcome of an approved idea or a pilot"),
-    ("hero wins", "hero wins [month|all]: celebrated wins"),
+    ("hero wins", "hero wins [week|month|quarter|all|30d]: celebrated wins"),
 )
 
 

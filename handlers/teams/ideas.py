@@ -31,7 +31,7 @@ from storage import teams as refs
 
 COMMANDS = (
     ("idea", "Post an idea: idea <text>, idea anon <text>, or idea alone for a form"),
-    ("hero", "hero help | top [week|month|all] | mine | show <number> | search <words> | hotspots [30d|90d] | "
+    ("hero", "hero help | top [week|month|quarter|all|30d] | mine | show <number> | search <words> | hotspots [period] | "
              "link <idea> <problem> | duplicate <id> <original> | unduplicate <id> | digest"),
 )
 
