@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable
 
 from bot import digest, news, problem_commands, typed_decisions
@@ -27,6 +28,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • managers decide by typing: `/hero approve <number> [low|medium|high] [mitigation]` · `/hero pilot <number>` (opens the form) · `/hero decline <number> <reason>` · `/hero ask <number> <question>` · `/hero done <number> <what changed>`
 • `/hero mute` no more messages about ideas you voted for · `/hero unmute` turns them back on
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
+• `/hero whoami` your id, as herobot's config (`[roles]`) names you
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
 
@@ -35,11 +37,21 @@ Subcommand = Callable[[Core, Origin, list[str]], Awaitable[Reply]]
 
 
 async def run(core: Core, origin: Origin, text: str) -> Reply:
-    """Run `/hero <text>`; anything unknown gets the help text."""
+    """Run `/hero <text>` (the word in any case); an unknown word gets one line naming the closest known one."""
     words = text.split()
     name = words[0].lower() if words else "help"
-    handler = SUBCOMMANDS.get(name, _help)
+    handler = SUBCOMMANDS.get(name)
+    if handler is None:
+        raise Refused(unknown_word(words[0], words[1:]))
     return await handler(core, origin, words[1:])
+
+
+def unknown_word(word: str, rest: list[str]) -> str:
+    """`Unknown command `shwo`. Did you mean `/hero show 3`? `/hero help` lists all.`"""
+    close = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    shown = word[:30].replace("`", "'")
+    guess = f" Did you mean `{' '.join(['/hero', close[0], *rest])[:80]}`?" if close else ""
+    return f"Unknown command `{shown}`.{guess} `/hero help` lists all."
 
 
 async def _help(core: Core, origin: Origin, args: list[str]) -> Reply:
@@ -89,13 +101,23 @@ async def _wins(core: Core, origin: Origin, args: list[str]) -> Reply:
     return wins(core, parse_period(args, "month", "wins"))
 
 
+ID_WORDS = {"slack": "Slack member id", "teams": "Teams (Microsoft Entra / AAD object) id", "shell": "shell name"}
+
+
+async def _whoami(core: Core, origin: Origin, args: list[str]) -> Reply:
+    """The id to put in `[roles]`: the one herobot sees for you on this platform."""
+    kind = ID_WORDS.get(origin.platform, f"{origin.platform} id")
+    return Notice(f"Your {kind} is `{origin.user_id}`. Put it in `[roles] managers` or `it_champions` "
+                  "(or under `[routing]`) in herobot.toml to make you a manager or an IT champion.")
+
+
 async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
     return await digest.preview(core, core.now(), origin.platform)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
                                       "review": _review, "queue": _queue, "wins": _wins,
-                                      "digest": _digest}
+                                      "digest": _digest, "whoami": _whoami}
 SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
 SUBCOMMANDS.update(news.SUBCOMMANDS)
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

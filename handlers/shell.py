@@ -8,6 +8,7 @@ a thread reply.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import itertools
 from collections.abc import Callable
 from functools import singledispatch
@@ -42,11 +43,14 @@ from bot.replies import (
     SimilarFound,
 )
 
+SHELL_COMMANDS = ("/idea", "/hero", "/problem", "/metoo", "/anyway", "/vote", "/comment", "/as", "/help", "/quit")
 PLATFORM = "shell"
 CHANNEL = "shell"
-SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N
-          /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else) · /quit
-          /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)"""
+SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N|whoami
+          /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else: NAME is the id for [roles]) · /quit
+          /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)
+          managers: /hero approve N [low|medium|high] [mitigation] · /hero pilot N (asks each field)
+                    /hero decline N <reason> · /hero ask N <question> · /hero done N <what changed>"""
 
 
 @singledispatch
@@ -245,7 +249,11 @@ class Shell:
         if command == "/as" and rest:
             self.user = rest.split()[0]
             return Notice(f"You are now {self.user}.")
-        return Notice(SHELL_HELP)
+        if command in ("/help", "/as"):
+            return Notice(SHELL_HELP)
+        close = difflib.get_close_matches(command, SHELL_COMMANDS, n=1, cutoff=0.6)
+        guess = f" Did you mean `{' '.join([close[0], rest]).strip()[:80]}`?" if close else ""
+        return Notice(f"Unknown command `{command[:30]}`.{guess} `/help` lists all.")
 
     async def _fill(self, form: DecisionForm) -> Reply:
         """A decision form, asked field by field (the shell's modal), then submitted like the buttons' forms."""

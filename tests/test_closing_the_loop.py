@@ -276,3 +276,35 @@ async def test_counts_are_singular_and_periods_share_one_grammar(db_path):
     assert "1 reporter" in spots and "1 reporters" not in spots and "problems reported in all time" in spots
     assert "Wins of the last 90 days" in wins
     assert "“fortnight” is not a period. Use `week`, `month`, `quarter`, `all` or a number of days" in refused
+
+
+# --- helpful errors, whoami -------------------------------------------------------------------------
+
+async def test_an_unknown_word_gets_one_line_with_the_closest_and_commands_ignore_case(db_path):
+    from bot.config import Settings
+    from bot.lifecycle import running_core
+
+    async with running_core(Settings(db_path=db_path), shell_config()) as core:
+        me = Session(core, "alice")
+        typo = await me.type("/hero shwo 3")
+        nothing = await me.type("/hero frobnicate")
+        upper = await me.type("/Hero TOP")
+        shell_typo = await me.type("/hreo top")
+        who = await me.type("/hero whoami")
+        helped = await me.type("/help")
+    assert typo == "(only you) Unknown command `shwo`. Did you mean `/hero show 3`? `/hero help` lists all.\n"
+    assert nothing == "(only you) Unknown command `frobnicate`. `/hero help` lists all.\n"
+    assert "Top ideas posted in the last week" in upper
+    assert "Did you mean `/hero top`?" in shell_typo and shell_typo.count("\n") == 1
+    assert "Your shell name is `alice`" in who and "[roles] managers" in who
+    assert "/hero approve N" in helped and "whoami" in helped
+
+
+async def test_whoami_on_slack_and_teams(slack, teams, fake_slack, fake_teams):
+    answer = await (await slack.command("/hero", "WhoAmI", user="U0ABC")).json()
+    assert "Your Slack member id is `U0ABC`" in answer["text"]
+    await teams.message("hero whoami", channel=None, user="U7")
+    told = (await fake_teams.wait_for("send", where=lambda c: "Teams (Microsoft Entra / AAD object) id" in c.text()))[0]
+    assert told.conversation == "a:personal-29:U7"
+    await teams.message("hero shwo 1", channel=None, user="U7")
+    await fake_teams.wait_for("send", where=lambda c: "Did you mean `hero show 1`?" in c.text())
