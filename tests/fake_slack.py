@@ -48,6 +48,8 @@ class FakeSlack:
         self.socket_acks: list[dict] = []
         self._socket_outbox: asyncio.Queue[dict] = asyncio.Queue()
         self.base_url = ""  # set once the server is listening
+        self.outside_channels: set[str] = set()  # conversations.info: the bot is not a member
+        self.missing_channels: set[str] = set()  # conversations.info: channel_not_found
 
     # --- what tests use -------------------------------------------------------------
     def fail(self, method: str, times: int = 1, **failure) -> None:
@@ -126,6 +128,12 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))}}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        if method == "conversations.info":
+            channel = str(args.get("channel", ""))
+            if channel in self.missing_channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, "name": channel.lower(),
+                                            "is_member": channel not in self.outside_channels}}
         return {"ok": True}
 
     async def _response_url(self, request: web.Request) -> web.Response:

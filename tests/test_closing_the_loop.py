@@ -308,3 +308,68 @@ async def test_whoami_on_slack_and_teams(slack, teams, fake_slack, fake_teams):
     assert told.conversation == "a:personal-29:U7"
     await teams.message("hero shwo 1", channel=None, user="U7")
     await fake_teams.wait_for("send", where=lambda c: "Did you mean `hero show 1`?" in c.text())
+
+
+# --- strict config and `herobot check` ---------------------------------------------------------------
+
+def _cli(tmp_path, monkeypatch, capsys, *args, config: str | None = None, named: str | None = None):
+    """`herobot <args>` in this process (it fails before serving or reading input): (exit code, stderr)."""
+    from bot.cli import main
+
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HEROBOT_DB", str(tmp_path / "cli.db"))
+    if config is not None:
+        (tmp_path / "herobot.toml").write_text(config)
+    monkeypatch.setenv("HEROBOT_CONFIG", named or str(tmp_path / "herobot.toml"))
+    code = main(list(args))
+    return code, capsys.readouterr().err
+
+
+def test_serve_shell_and_digest_refuse_a_misspelled_or_missing_config(tmp_path, monkeypatch, capsys):
+    for command in (("serve", "--port", "0"), ("shell",), ("digest", "--preview"), ("check",)):
+        code, err = _cli(tmp_path, monkeypatch, capsys, *command, config='[role]\nmanagers = ["U1"]\n')
+        assert code == 2, (command, err)
+        assert err.strip().splitlines()[-1] == "herobot: unknown section [role]; did you mean [roles]?"
+    code, err = _cli(tmp_path, monkeypatch, capsys, "shell", config='[digest]\ntimezon = "Europe/Paris"\n')
+    assert code == 2 and "unknown key [digest] timezon; did you mean timezone?" in err
+    code, err = _cli(tmp_path, monkeypatch, capsys, "shell", config='[voting]\nthreshold = "three"\n')
+    assert code == 2 and "[voting] threshold must be a whole number" in err
+    code, err = _cli(tmp_path, monkeypatch, capsys, "digest", "--preview", named=str(tmp_path / "nonexistent.toml"))
+    assert code == 2 and "nonexistent.toml does not exist" in err
+    code, err = _cli(tmp_path, monkeypatch, capsys, "digest", "--preview",
+                     config='[roles]\nmanagers = ["U1"]\n[problems]\nhot_threshold = 4\n')
+    assert code == 0, err
+
+
+async def test_check_prints_the_configuration_and_verifies_slack_and_teams(tmp_path, fake_slack, monkeypatch):
+    import asyncio
+    import contextlib
+    import io
+
+    from bot.cli import main
+    from tests.conftest import TestTokens
+
+    config = tmp_path / "herobot.toml"
+    config.write_text('[slack]\nideas_channel = "C0IDEAS"\nwins_channel = "C0WINS"\nproblems_channel = "C0GONE"\n'
+                      '[roles]\nmanagers = ["U0MGR1"]\n')
+    fake_slack.outside_channels.add("C0WINS")
+    fake_slack.missing_channels.add("C0GONE")
+    for name, value in {"HEROBOT_CONFIG": str(config), "HEROBOT_DB": str(tmp_path / "c.db"),
+                        "SLACK_BOT_TOKEN": "xoxb-secret-token", "SLACK_SIGNING_SECRET": "s3cret",
+                        "SLACK_API_URL": fake_slack.base_url + "/api/", "MICROSOFT_APP_ID": "app-1",
+                        "MICROSOFT_APP_PASSWORD": "pw-secret", "MICROSOFT_APP_TENANT_ID": "tenant-1"}.items():
+        monkeypatch.setenv(name, value)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = await asyncio.to_thread(main, ["check"], TestTokens())
+    text = out.getvalue()
+    assert code == 1  # something is wrong: the bot is not in the wins channel
+    assert "[roles] managers: U0MGR1" in text and "[problems] hot_threshold = 3" in text
+    assert "Slack: ✓ auth.test: workspace T1 as @herobot (UBOT)" in text
+    assert "Slack: ✓ the bot is a member of ideas_channel C0IDEAS" in text
+    assert "Slack: ✗ the bot is not a member of wins_channel C0WINS: type `/invite @herobot`" in text
+    assert "Slack: ✗ problems_channel C0GONE: channel_not_found" in text
+    assert "Teams: ✓ credentials of app app-1 get a Bot Framework token" in text
+    assert "secret" not in text and "pw-" not in text
+    assert {c.method for c in fake_slack.calls} <= {"auth.test", "conversations.info"}
