@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 
     exporter = commands.add_parser("export", help="print the whole database as JSON")
     exporter.add_argument("--user", help="only everything stored about this user id")
+    exporter.add_argument("--csv", metavar="DIR", help="write ideas, votes, comments, problems and decisions as "
+                                                       "CSV files (one per table, with a header row) into DIR")
     exporter.set_defaults(run=_export)
 
     digest = commands.add_parser("digest", help="the weekly digest of the last seven days: print it, or send it now")
@@ -103,12 +105,29 @@ def _shell(settings: Settings, args: argparse.Namespace) -> int:
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings.db_path)
     try:
+        if args.csv:
+            from bot.csv_export import write_csv
+
+            for path, rows in write_csv(db, Path(args.csv)):
+                print(f"{path}: {rows} row{'' if rows == 1 else 's'}", file=sys.stderr)
+            return 0
         document = export_user(db, args.user) if args.user else export(db)
         json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `herobot export | head`: the reader has had enough
+        _quiet_stdout()
     finally:
         db.close()
     return 0
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _digest(settings: Settings, args: argparse.Namespace) -> int:

@@ -27,7 +27,9 @@ def token(user_id: str) -> re.Pattern:
 
 
 def author_keys(db: Database, user_id: str) -> list[str]:
-    return [author_key(db, Actor(platform, user_id)) for platform in PLATFORMS]
+    """The person's author key on every platform ideas came from (the shell's included)."""
+    platforms = {*PLATFORMS, *(r[0] for r in db.execute("SELECT DISTINCT platform FROM ideas"))}
+    return [author_key(db, Actor(platform, user_id)) for platform in sorted(platforms)]
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:

@@ -373,3 +373,74 @@ async def test_check_prints_the_configuration_and_verifies_slack_and_teams(tmp_p
     assert "Teams: ✓ credentials of app app-1 get a Bot Framework token" in text
     assert "secret" not in text and "pw-" not in text
     assert {c.method for c in fake_slack.calls} <= {"auth.test", "conversations.info"}
+
+
+# --- admin paper cuts ----------------------------------------------------------------------------------
+
+async def test_export_user_finds_anonymous_shell_ideas_and_csv_has_one_file_per_table(db_path, tmp_path, monkeypatch):
+    import csv
+    import stat
+
+    from bot.cli import main
+    from bot.config import Settings
+    from bot.lifecycle import running_core
+    from bot.privacy import export_user
+    from storage.db import open_database
+
+    async with running_core(Settings(db_path=db_path), shell_config()) as core:
+        alice = Session(core, "alice")
+        await alice.type("/idea anon =HYPERLINK(\"http://evil\") refunds under 20 EUR")
+        await alice.type("/idea Printable return labels for every parcel")
+        await Session(core, "bob").type("/vote 1")
+        await Session(core, "bob").type("/comment 1 @channel yes, “please” 🚀")
+        await alice.type("/problem Cannot reset a password online")
+        await Session(core, "U0MGR1").type("/hero decline 2 Not this quarter")
+    mine = export_user(open_database(db_path), "alice")
+    assert [i["id"] for i in mine["ideas"]] == [1, 2]
+
+    monkeypatch.setenv("HEROBOT_DB", db_path)
+    monkeypatch.delenv("HEROBOT_CONFIG", raising=False)
+    assert await asyncio_to_thread(main, ["export", "--csv", str(tmp_path / "csv")]) == 0
+    files = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert files == ["comments.csv", "decisions.csv", "ideas.csv", "problems.csv", "votes.csv"]
+    tables = {}
+    for name in files:
+        path = tmp_path / "csv" / name
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            tables[name] = list(csv.DictReader(f))
+    ideas = tables["ideas.csv"]
+    assert ideas[0]["author"] == "" and ideas[0]["title"].startswith("'=HYPERLINK") and ideas[0]["votes"] == "1"
+    assert "alice" not in str(ideas[0]) and ideas[1]["author"] == "alice"
+    assert tables["comments.csv"][0]["text"] == "'@channel yes, “please” 🚀"
+    assert tables["decisions.csv"][0]["reason"] == "Not this quarter" and tables["votes.csv"][0]["user_id"] == "bob"
+    assert tables["problems.csv"][0]["reporter"] == "alice"
+
+
+async def asyncio_to_thread(function, *args):
+    import asyncio
+
+    return await asyncio.to_thread(function, *args)
+
+
+def test_export_ends_quietly_on_a_closed_pipe(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bot.model import Draft
+    from storage.db import open_database, write
+    from storage.ideas import insert_idea
+
+    db_path = str(tmp_path / "big.db")
+    db = open_database(db_path)
+    with write(db):
+        for n in range(150):
+            insert_idea(db, Actor("slack", "U1"), Draft(text=f"Idea {n} " + "words " * 200), utc(2026, 11, 24))
+    db.close()
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "export"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "HEROBOT_DB": db_path})
+    assert process.stdout.read(100).startswith(b"{")
+    process.stdout.close()  # what `| head` does once it has its lines
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == b""
