@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.core import Core
 from bot.digest import due_digests
+from bot.news import due_news
 from bot.nudges import due_nudges
 from bot.sending import deliver_all
 from storage import sends as sends_store
@@ -67,7 +68,7 @@ class Scheduler:
 async def run_due(core: Core) -> list[SendKey]:
     """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
     now = core.now()
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core)])
 
 
 def report_unfinished(core: Core) -> None:

@@ -28,6 +28,7 @@ class Failure:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    channel: str | None = None  # only calls to this channel fail
 
 
 # An ephemeral note reaches a person either in the answer to their slash command (recorded by
@@ -98,9 +99,10 @@ class FakeSlack:
         self.calls.append(call)
         if method in self._delays:
             await asyncio.sleep(self._delays[method])
-        pending = self._failures.get(method)
+        pending = [f for f in self._failures.get(method, []) if f.channel in (None, args.get("channel"))]
         if pending:
-            failure = pending.pop(0)
+            failure = pending[0]
+            self._failures[method].remove(failure)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return web.json_response({"ok": False, "error": failure.error or "ratelimited"},
                                      status=failure.status, headers=headers)

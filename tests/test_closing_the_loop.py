@@ -225,13 +225,15 @@ async def test_the_digest_window_and_its_title_agree(settings, fake_slack):
         add_idea(core, "Posted on the first of December", utc(2026, 12, 1, 8, 0))
         add_idea(core, "Posted late on the 24th, Berlin time", utc(2026, 11, 24, 22, 30))
         add_idea(core, "Posted on the 25th", utc(2026, 11, 25, 9, 0))
+        to_review(core, 1, utc(2026, 12, 1, 10, 0))
         shown = as_text(await preview(core, core.now(), "slack"))
         start, end = Weekly.of(config).covered(utc(2026, 11, 30, 8, 0))  # Monday 9:00 in Berlin
         weekly = as_text(await build_digest(core, start, end))
     assert shown.startswith("Weekly digest: 25 Nov – 1 Dec 2026, so far")
+    assert "#1 Posted on the first of December — in review since today, @U0MGR1" in shown  # not "0 working days"
     assert "first of December" in shown and "Posted on the 25th" in shown and "late on the 24th" not in shown
     assert weekly.startswith("Weekly digest: 23 Nov – 29 Nov 2026\n")
-    assert "late on the 24th" in weekly and "first of December" not in weekly
+    assert "late on the 24th" in weekly and "first of December — 👍" not in weekly  # waiting now, not new then
     assert (start, end) == (utc(2026, 11, 22, 23, 0), utc(2026, 11, 29, 23, 0))
 
 
@@ -444,3 +446,42 @@ def test_export_ends_quietly_on_a_closed_pipe(tmp_path):
     process.stdout.close()  # what `| head` does once it has its lines
     assert process.wait(timeout=60) == 0
     assert process.stderr.read() == b""
+
+
+async def test_news_that_failed_is_sent_later_once_and_a_duplicate_problem_reporter_hears(settings, fake_slack):
+    from bot.scheduler import run_due
+    from storage.db import write
+    from storage.problems import insert_problem
+
+    from bot.duplicates import mark_duplicate
+    from bot.model import ProblemDraft
+
+    clock = Clock(utc(2026, 11, 24, 9, 0))
+    async with scheduled_core(settings, config_with(), clock) as core:
+        idea = add_idea(core, "Refunds under 20 EUR", clock.at)
+        for voter in ("U0V2", "U0V3"):
+            with write(core.db) as db:
+                from storage.ideas import add_vote_mark
+                add_vote_mark(db, idea, voter, "button", clock.at)
+        to_review(core, idea, clock.at)
+        fake_slack.fail("chat.postMessage", times=1, error="fatal_error", channel="U0V3")
+        await submit(core, MANAGER, "approve", idea, {"risk": "low"})
+        await core.background.drain()
+        await run_due(core)  # not yet: the failed send waits a minute before its retry
+        news = [c.args["channel"] for c in fake_slack.calls_to("chat.postMessage")
+                if "News of an idea you voted for" in c.text()]
+        assert news == ["U0V2", "U0V3"]  # U0V3's first attempt failed
+        clock.advance(minutes=5)
+        await run_due(core)
+        await run_due(core)
+        news = [c.args["channel"] for c in fake_slack.calls_to("chat.postMessage")
+                if "News of an idea you voted for" in c.text()]
+        with write(core.db) as db:
+            first = insert_problem(db, MANAGER, ProblemDraft(text="Cannot reset a password"), clock.at)
+            second = insert_problem(db, Actor("slack", "U0REP7"), ProblemDraft(text="Password reset fails"), clock.at)
+        await mark_duplicate(core, MANAGER, f"P{second}", f"P{first}")
+        await core.background.drain()
+    assert news == ["U0V2", "U0V3", "U0V3"]  # the retry, once
+    assert any(c.args["channel"] == "U0REP7" and "🔁 The problem you reported, *P2 Password reset fails*, was marked a "
+               "duplicate of *P1 Cannot reset a password* by <@U0MGR1>" in c.text()
+               for c in fake_slack.calls_to("chat.postMessage"))
