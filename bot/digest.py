@@ -90,7 +90,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     new_lines: list[Line] = [(f"{plural(count, 'new idea')} this week" + (", the most voted:" if top else "."),)]
     new_lines += [("• ", ref(i), f" — 👍 {i.votes}") for i in top]
 
-    decision_lines: list[Line] = [_decision(d, ref(d.idea)) for d in decided[:MAX_DECISIONS]]
+    decision_lines: list[Line] = [_decision(db, d, ref(d.idea)) for d in decided[:MAX_DECISIONS]]
     totals = ", ".join(f"{n} {DECISION_WORDS[s].split(' ', 1)[1]}" for s in DECISION_WORDS
                        if (n := sum(d.status == s for d in decided)))
     decision_lines.insert(0, (f"{plural(len(decided), 'decision')}: {totals}." if decided else
@@ -136,9 +136,10 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     return WeeklyDigest(title_for(weekly, start, end), sections)
 
 
-def _decision(d: store.Decided, ref: IdeaRef) -> Line:
+def _decision(db, d: store.Decided, ref: IdeaRef) -> Line:
     """A decision with its decider and its reason or next step."""
-    parts = note_parts(d.facts, Person) if d.facts else ()
+    facts = store.facts_of(db, d)
+    parts = note_parts(facts, Person) if facts else ()
     return ("• ", ref, " — ", *(parts or (DECISION_WORDS[d.status],)))
 
 

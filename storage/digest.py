@@ -31,9 +31,7 @@ class Decided:
     idea: Idea
     status: str
     at: datetime
-    by: str | None = None
-    reason: str | None = None
-    facts: DecisionFacts | None = None
+    by: str | None = None  # who changed the status (the audit row's actor)
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,7 @@ def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
 
 def decided(db: Database, start: datetime, end: datetime, platform: str | None = None) -> list[Decided]:
     """Status changes to approved, piloting, declined, needs info or implemented in the window, in order,
-    each with the decision behind it (decider, reason or next step)."""
+    with who made each change (`facts_of` finds the decision behind one)."""
     marks = ", ".join("?" for _ in DECIDED)
     only, params = _on(platform)
     rows = db.execute(
@@ -116,13 +114,12 @@ def decided(db: Database, start: datetime, end: datetime, platform: str | None =
         FROM audit a JOIN ideas i ON i.id = a.idea_id
         WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}){only} ORDER BY a.at, a.id
         """, [utc_text(start), utc_text(end), *DECIDED, *params]).fetchall()
-    found = []
-    for r in rows:
-        idea, status, at, actor = _idea(r[:-3]), r[-3], r[-2], r[-1]
-        facts = facts_of_change(db, idea, status, at, actor)
-        found.append(Decided(idea, status, datetime.fromisoformat(at), facts.by if facts else None,
-                             facts.reason if facts else None, facts))
-    return found
+    return [Decided(_idea(r[:-3]), r[-3], datetime.fromisoformat(r[-2]), r[-1]) for r in rows]
+
+
+def facts_of(db: Database, decided: Decided) -> DecisionFacts | None:
+    """The decision behind one status change: its decider, and its reason or next step."""
+    return facts_of_change(db, decided.idea, decided.status, utc_text(decided.at), decided.by)
 
 
 def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict | None]:
