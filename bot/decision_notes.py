@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.decision_replies import Person, story
 from bot.model import Experiment
 
 ACTION_WORDS = {"approve": "Approved", "pilot": "Pilot approved", "decline": "Declined", "needs_info": "Question",
@@ -65,8 +66,7 @@ def note_parts(facts: DecisionFacts, person) -> tuple:
 
 def decision_story(db, idea):
     """The idea's latest decision as a Story (None while nothing was decided)."""
-    from bot.decision_replies import Person, story
-    from storage.decisions import latest_facts
+    from storage.decisions import latest_facts  # storage.decisions speaks in DecisionFacts, above
 
     facts = latest_facts(db, idea)
     parts = note_parts(facts, Person) if facts else ()
