@@ -197,6 +197,7 @@ async def test_author_voters_and_duplicates_hear_once_and_mute_works(db_path):
                 "#1 Refunds under 20 EUR without a manager by U0MGR1") in marked
         refused = await voter.type("/vote 2")
         assert "Idea #2 is a duplicate of #1; vote on #1 instead." in refused
+        assert "🔁 Duplicate of #1; votes and talk continue there." in await voter.type("/hero show 2")
 
 
 async def test_no_manager_configured_is_said_in_the_thread_and_to_the_author(db_path, caplog):
