@@ -1,4 +1,4 @@
-"""The `herobot` command: serve, shell, export, digest, backup, restore, forget."""
+"""The `herobot` command: serve, shell, export, digest, check, backup, restore, forget."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
 
     exporter = commands.add_parser("export", help="print the whole database as JSON")
     exporter.add_argument("--user", help="only everything stored about this user id")
+    exporter.add_argument("--csv", metavar="DIR", help="write ideas, votes, comments, problems and decisions as "
+                                                       "CSV files (one per table, with a header row) into DIR")
     exporter.set_defaults(run=_export)
 
     digest = commands.add_parser("digest", help="the weekly digest of the last seven days: print it, or send it now")
@@ -72,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("path")
     restore.set_defaults(run=_restore)
 
+    check = commands.add_parser("check", help="print the effective configuration and verify it; changes nothing")
+    check.set_defaults(run=_check)
+
     forget = commands.add_parser("forget", help="remove a person's ids and words from the database")
     forget.add_argument("user", help="their user id, e.g. U0123ABCD")
     forget.set_defaults(run=_forget)
@@ -81,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from handlers.web import serve  # the composition root; imports the platform SDKs
 
-    Config.load(settings.config_path)  # fail fast on a broken config
+    Config.of(settings)  # fail fast (exit 2) on a broken, misspelled or missing config
     if settings.teams_enabled and (problem := _teams_missing()):
         log.error(problem)
         return 3
@@ -103,12 +108,29 @@ def _shell(settings: Settings, args: argparse.Namespace) -> int:
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings.db_path)
     try:
+        if args.csv:
+            from bot.csv_export import write_csv
+
+            for path, rows in write_csv(db, Path(args.csv)):
+                print(f"{path}: {rows} row{'' if rows == 1 else 's'}", file=sys.stderr)
+            return 0
         document = export_user(db, args.user) if args.user else export(db)
         json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `herobot export | head`: the reader has had enough
+        _quiet_stdout()
     finally:
         db.close()
     return 0
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _digest(settings: Settings, args: argparse.Namespace) -> int:
@@ -122,7 +144,7 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     async def send() -> int:
-        config = Config.load(settings.config_path)
+        config = Config.of(settings)
         platforms, problem = _digest_targets(settings, config, args.platform)
         if problem:
             print(f"herobot: {problem}", file=sys.stderr)
@@ -195,6 +217,67 @@ def _teams_reachable(core) -> bool:
     from storage.teams import latest_conversation
 
     return latest_conversation(core.db) is not None
+
+
+def effective_config(settings: Settings, config: Config) -> list[str]:
+    """The configuration herobot runs with, defaults included; secrets only as set / not set."""
+    found = Path(settings.config_path).exists()
+
+    def channels(platform: str) -> str:
+        return ", ".join(f"{k}_channel = {v}" for (p, k), v in sorted(config.channels.items()) if p == platform)
+
+    def people(ids) -> str:
+        return ", ".join(ids) or "none"
+    return [
+        f"Config file: {settings.config_path} ({'read' if found else 'not found: defaults'})",
+        f"Database: {settings.db_path}",
+        f"  [slack] {channels('slack') or 'no channels'}; SLACK_BOT_TOKEN {'set' if settings.slack_bot_token else 'not set'}"
+        f", {'Socket Mode (SLACK_APP_TOKEN)' if settings.slack_app_token else 'HTTP (SLACK_SIGNING_SECRET)'}",
+        f"  [teams] {channels('teams') or 'no channels'}; MICROSOFT_APP_ID {settings.microsoft_app_id or 'not set'}",
+        f"  [roles] managers: {people(config.managers)}; it_champions: {people(config.it_champions)}"
+        f"; escalation: {config.escalation or 'none'}",
+        *(f"  [routing] {goal}: {people(ids)}" for goal, ids in config.routing.items()),
+        f"  [voting] threshold = {config.vote_threshold}; reactions: {', '.join(config.vote_reactions)}",
+        f"  [mission] goals: {', '.join(config.mission_goals) or 'none'}",
+        f"  [digest] every {WEEKDAY_NAMES[config.digest_day]} at {config.digest_time:%H:%M} {config.digest_timezone}"
+        f"; combined = {str(config.digest_combined).lower()}",
+        f"  [nudges] remind_after_days = {config.remind_after_days}; escalate_after_days = {config.escalate_after_days}",
+        f"  [problems] hot_threshold = {config.hot_threshold}; self_service_threshold = {config.self_service_threshold}",
+    ]
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 0 when everything verified is fine, 1 when something is not."""
+    config = Config.of(settings)
+    print("herobot check: nothing is changed.")
+    print("\n".join(effective_config(settings, config)))
+
+    async def verify() -> list[tuple[str, bool, str]]:
+        results = []
+        if settings.slack_bot_token:
+            from handlers.slack.check import check_slack
+
+            results += [("Slack", ok, text) for ok, text in await check_slack(settings, config)]
+        else:
+            results.append(("Slack", True, "not configured (SLACK_BOT_TOKEN is not set)"))
+        if settings.teams_enabled:
+            if problem := _teams_missing():
+                results.append(("Teams", False, problem))
+            else:
+                from handlers.teams.check import check_teams
+
+                results += [("Teams", ok, text) for ok, text in await check_teams(settings, args.teams_tokens)]
+        else:
+            results.append(("Teams", True, "not configured (MICROSOFT_APP_ID, _PASSWORD and _TENANT_ID are not all set)"))
+        return results
+
+    results = asyncio.run(verify())
+    for platform, ok, text in results:
+        print(f"{platform}: {'✓' if ok else '✗'} {text}")
+    return 0 if all(ok for _, ok, _ in results) else 1
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:

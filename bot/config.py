@@ -25,6 +25,7 @@ class Settings:
     slack_api_url: str | None = None
     db_path: str = "./herobot.db"
     config_path: str = "./herobot.toml"
+    config_named: bool = False  # HEROBOT_CONFIG was set: the file must exist
     message_update_interval: float = 1.0  # seconds between two refreshes of one message
     microsoft_app_id: str | None = None
     microsoft_app_password: str | None = None
@@ -44,6 +45,7 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL") or None,
             db_path=env.get("HEROBOT_DB") or "./herobot.db",
             config_path=env.get("HEROBOT_CONFIG") or "./herobot.toml",
+            config_named=bool(env.get("HEROBOT_CONFIG")),
             microsoft_app_id=env.get("MICROSOFT_APP_ID") or None,
             microsoft_app_password=env.get("MICROSOFT_APP_PASSWORD") or None,
             microsoft_app_tenant_id=env.get("MICROSOFT_APP_TENANT_ID") or None,
@@ -97,6 +99,7 @@ class Config:
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
     self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
     key_file: str | None = None  # `[storage] key_file`: where the secret lives when HEROBOT_SECRET_KEY is unset
+    hot_threshold: int = 3  # `[problems] hot_threshold`: reporters in a week that earn a problem its 🔥
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -108,15 +111,27 @@ class Config:
         return self.channels.get((platform, kind))
 
     @classmethod
-    def load(cls, path: str | Path) -> Config:
-        """Read the TOML file; a missing file means all defaults."""
+    def of(cls, settings: Settings) -> Config:
+        """The config `serve`, `shell`, `digest` and `check` run with: strict, and present when named."""
+        return cls.load(settings.config_path, required=settings.config_named, strict=True)
+
+    @classmethod
+    def load(cls, path: str | Path, required: bool = False, strict: bool = False) -> Config:
+        """Read the TOML file; a missing file means all defaults, unless it was named explicitly (`required`).
+        `strict`: an unknown section or key is an error naming the closest known one."""
         path = Path(path)
         if not path.exists():
+            if required:
+                raise ConfigError(f"config file {path} does not exist (named by HEROBOT_CONFIG)")
             return cls()
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ConfigError(f"cannot read config {path}: {error}") from error
+        if strict:
+            from bot.config_check import check_keys
+
+            check_keys(data)
         return cls.from_dict(data)
 
     @classmethod
@@ -144,6 +159,7 @@ class Config:
             self_service_threshold=reader.positive_int("problems", "self_service_threshold")
             or default.self_service_threshold,
             key_file=reader.text("storage", "key_file"),
+            hot_threshold=reader.positive_int("problems", "hot_threshold") or default.hot_threshold,
             raw=data,
         )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.model import Decision, Experiment, Idea, Status
+from bot.words import plural
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,23 @@ class ReviewRequest:
     idea: Idea
     link: str | None = None
     decision: Decision | None = None
+
+
+REVIEW_HEADINGS = {
+    Status.NEEDS_INFO: "❓ Waiting for the author's answer",
+    Status.APPROVED: "✅ Approved: mark it implemented once it is live",
+    Status.PILOTING: "🧪 Piloting: record the result when the pilot ends",
+    Status.DECLINED: "⛔ Declined: no decision needed",
+    Status.IMPLEMENTED: "🏆 Implemented: no decision needed",
+    Status.DUPLICATE: "🔁 Marked a duplicate: no decision needed",
+}
+DECIDED_BY = {"approve": "Approved by", "pilot": "Pilot approved by", "decline": "Declined by",
+              "needs_info": "Question asked by"}
+
+
+def review_heading(status: Status) -> str:
+    """A review request's first line: what the manager can still do about the idea."""
+    return REVIEW_HEADINGS.get(status, "🔎 An idea is waiting for your decision")
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,7 @@ class HomeView:
     mine: list[Idea] = field(default_factory=list)
     voted: list[Idea] = field(default_factory=list)
     waiting: WaitingList | None = None
+    decisions: dict = field(default_factory=dict)  # idea id -> its latest decision, a Story
 
 
 def age_text(age: timedelta) -> str:
@@ -111,7 +130,7 @@ def age_text(age: timedelta) -> str:
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             count = seconds // size
-            return f"{count} {unit}" + ("" if count == 1 else "s")
+            return plural(count, unit)
     return "1 minute"
 
 

@@ -13,6 +13,7 @@ from bot import decision_forms as forms
 from bot.core import Core
 from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
 from bot.errors import Refused
+from bot.news import tell_voters
 from bot.model import Actor, Decision, Experiment, Idea, Status, can_move
 from bot.replies import Notice
 from bot.author_answers import AuthorQuestion
@@ -86,29 +87,30 @@ async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict
     """Apply a filled-in decision form. Raises FormInvalid (fields to fix) or Refused (nothing changed)."""
     if kind not in KINDS:
         raise Refused("Unknown decision.")
-    today = core.now().date()
+    at = core.now()  # one reading: the status change and its decision row carry the same time
     with write(core.db) as db:
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
         _check(core, db, idea, actor, kind)
         if kind == "outcome":
-            note, news = _outcome(core, db, idea, actor, values)
+            note, news = _outcome(core, db, idea, actor, values, at)
         else:
-            note, news = _decide(core, db, idea, actor, kind, values, today)
+            note, news = _decide(core, db, idea, actor, kind, values, at)
     core.background.spawn(_announce(core, idea_id, news), name=f"announce {kind} {idea_id}")
     return Notice(note)
 
 
-def _move(core: Core, db, idea: Idea, actor: Actor, action: str, target: Status) -> None:
+def _move(db, idea: Idea, actor: Actor, action: str, target: Status, at) -> None:
     if idea.status == Status.OPEN:
-        transition(db, idea.id, actor.user_id, "review", Status.IN_REVIEW, core.now())
+        transition(db, idea.id, actor.user_id, "review", Status.IN_REVIEW, at)
     if target != store.get_idea(db, idea.id).status:
-        if transition(db, idea.id, actor.user_id, action, target, core.now()) is None:
+        if transition(db, idea.id, actor.user_id, action, target, at) is None:
             raise Refused(f"Idea #{idea.id} changed meanwhile. Nothing changed.")
 
 
-def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, today) -> tuple[str, dict]:
+def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, at) -> tuple[str, dict]:
+    today = at.date()
     risk = note = reason = champion = None
     experiment = None
     if kind == "approve":
@@ -119,8 +121,8 @@ def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, t
         reason = forms.reason(values, "reason", "Say why, so the author understands.")
     else:
         note = forms.reason(values, "question", "What would you like to know?")
-    _move(core, db, idea, actor, kind, TARGETS[kind])
-    decided.record_decision(db, Decision(idea.id, kind, actor.user_id, core.now(), risk, note or None, reason))
+    _move(db, idea, actor, kind, TARGETS[kind], at)
+    decided.record_decision(db, Decision(idea.id, kind, actor.user_id, at, risk, note or None, reason))
     if experiment:
         decided.save_experiment(db, idea.id, experiment)
     if champion:
@@ -130,22 +132,25 @@ def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, t
     return f"Idea #{idea.id} is {PAST[kind]}. The author and the idea's thread are told.", news
 
 
-def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict) -> tuple[str, dict]:
+def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict, at) -> tuple[str, dict]:
     piloting = idea.status == Status.PILOTING
     text, result, verdict = forms.outcome(values, piloting)
     if verdict == "declined":
-        _move(core, db, idea, actor, "close_pilot", Status.DECLINED)
-        decided.record_decision(db, Decision(idea.id, "decline", actor.user_id, core.now(),
+        _move(db, idea, actor, "close_pilot", Status.DECLINED, at)
+        decided.record_decision(db, Decision(idea.id, "decline", actor.user_id, at,
                                              reason=f"Pilot missed its target. {text}"))
         decided.record_result(db, idea.id, result, text)
         decided.set_outcome(db, idea.id, text)
         return (f"Pilot #{idea.id} is closed as declined; the learning is recorded.",
                 {"kind": "close_pilot", "by": actor.user_id, "note": text, "result": result})
-    _move(core, db, idea, actor, "implemented", Status.IMPLEMENTED)
+    _move(db, idea, actor, "implemented", Status.IMPLEMENTED, at)
     if piloting:
         decided.record_result(db, idea.id, result, None)
     decided.set_outcome(db, idea.id, text)
-    return (f"Idea #{idea.id} is implemented. The win is announced.",
+    channel = win_channel(core, idea)
+    told = (f"The win is announced in {channel[0]}." if channel else
+            f"The win was not announced: no wins or ideas channel is configured ([{idea.platform}] wins_channel).")
+    return (f"Idea #{idea.id} is implemented. {told}",
             {"kind": "implemented", "by": actor.user_id, "note": text, "result": result})
 
 
@@ -213,8 +218,11 @@ async def _announce(core: Core, idea_id: int, news: dict) -> None:
                                             news["note"], link=link))
     elif kind == "implemented":
         await post_in_thread(core, idea, story("🏆 Implemented, marked by ", by, ". What changed: ", news["note"]))
-        await tell_author(core, idea, story("🏆 Your idea ", title, " is implemented. Thank you!", link=link))
+        await tell_author(core, idea, story("🏆 Your idea ", title, " is implemented. What changed: ", news["note"],
+                                            " Thank you!", link=link))
         await announce_win(core, idea, news["by"])
+    if kind in ("approve", "pilot", "decline", "close_pilot", "implemented"):
+        await tell_voters(core, idea.id, news["by"])
 
 
 async def _safe(work) -> None:
@@ -224,13 +232,23 @@ async def _safe(work) -> None:
         log.warning("a decision message could not be sent", exc_info=True)
 
 
+def win_channel(core: Core, idea: Idea) -> tuple[str, str] | None:
+    """(words for the manager, channel id) where a win is announced: the wins channel, else the ideas channel,
+    else the channel the idea was posted in; None when there is none."""
+    for kind in ("wins", "ideas"):
+        if channel := core.config.channel(idea.platform, kind):
+            return f"the {kind} channel", channel
+    return ("the idea's channel", idea.channel_id) if idea.channel_id else None
+
+
 async def announce_win(core: Core, idea: Idea, marked_by: str) -> None:
     """The win, told in the wins channel, crediting the author (unless anonymous), supporters, manager, champion."""
     chat = core.chat(idea.platform)
-    channel = core.config.channel(idea.platform, "wins") or core.config.channel(idea.platform, "ideas")
-    if chat is None or channel is None:
-        log.warning("idea %s is implemented but no wins channel is configured", idea.id)
+    where = win_channel(core, idea)
+    if chat is None or where is None:
+        log.warning("idea %s is implemented but not announced: set [%s] wins_channel", idea.id, idea.platform)
         return
+    channel = where[1]
     decider = decided.last_decision(core.db, idea.id, ("approve", "pilot"))
     extras = decided.extras(core.db, idea.id)
     win = WinStory(

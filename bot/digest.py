@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.chat import Chat
 from bot.core import Core
+from bot.decision_notes import note_parts
 from bot.model import Idea
 from bot.notices import (
     IdeaRef,
@@ -27,6 +28,7 @@ from bot.replies import Hotspot
 from bot.roles import managers_for
 from bot.schedule import Weekly, week_key, working_days_between
 from bot.sending import Send, reaches
+from bot.words import plural
 from storage import digest as store
 from storage import sends as sends_store
 from storage.db import write
@@ -40,7 +42,7 @@ MAX_HOT = 5
 MAX_QUEUE = 20
 MAX_LINKS = 40
 DECISION_WORDS = {"approved": "✅ approved", "piloting": "🧪 piloting", "declined": "⛔ declined",
-                  "implemented": "🏆 implemented"}
+                  "needs_info": "❓ needs info", "implemented": "🏆 implemented"}
 
 Linker = Callable[[Idea], Awaitable[str | None]]
 
@@ -50,9 +52,12 @@ def day_label(day: date) -> str:
 
 
 def title_for(weekly: Weekly, start: datetime, end: datetime) -> str:
+    """The days the window covers, in `[digest] timezone`; a window that ends before midnight is "so far"."""
     first = start.astimezone(weekly.zone).date()
-    last = first + timedelta(days=6)
-    return f"Weekly digest: {day_label(first)} – {day_label(last)} {last.year}"
+    local_end = end.astimezone(weekly.zone)
+    whole = local_end.time() == time(0)
+    last = (local_end - timedelta(microseconds=1)).date() if whole else local_end.date()
+    return f"Weekly digest: {day_label(first)} – {day_label(last)} {last.year}" + ("" if whole else ", so far")
 
 
 def scope(core: Core, platform: str | None) -> str | None:
@@ -82,35 +87,41 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     def ref(idea: Idea) -> IdeaRef:
         return IdeaRef(idea.id, idea.display_title, links.get(idea.id))
 
-    new_lines: list[Line] = [(f"{count} new idea{'s' if count != 1 else ''} this week" + (", the most voted:" if top else "."),)]
+    new_lines: list[Line] = [(f"{plural(count, 'new idea')} this week" + (", the most voted:" if top else "."),)]
     new_lines += [("• ", ref(i), f" — 👍 {i.votes}") for i in top]
 
-    decision_lines: list[Line] = []
-    for d in decided[:MAX_DECISIONS]:
-        line: Line = (f"{DECISION_WORDS[d.status]}: ", ref(d.idea))
-        if d.by:
-            line += (" by ", Person(d.by))
-        if d.status == "declined":
-            line += (f" — reason: {d.reason}" if d.reason else " — no reason given",)
-        decision_lines.append(line)
-    totals = ", ".join(f"{sum(d.status == s for d in decided)} {s}" for s in DECISION_WORDS)
-    decision_lines.insert(0, (f"{len(decided)} decision{'s' if len(decided) != 1 else ''}: {totals}.",))
+    decision_lines: list[Line] = [_decision(db, d, ref(d.idea)) for d in decided[:MAX_DECISIONS]]
+    totals = ", ".join(f"{n} {DECISION_WORDS[s].split(' ', 1)[1]}" for s in DECISION_WORDS
+                       if (n := sum(d.status == s for d in decided)))
+    decision_lines.insert(0, (f"{plural(len(decided), 'decision')}: {totals}." if decided else
+                              "No decisions this week.",))
 
     escalate = core.config.escalate_after_days
     waiting_lines: list[Line] = []
     for w in waiting[:MAX_WAITING]:
         days = working_days_between(weekly.today(w.since), today)
-        line = ("⏳ ", ref(w.idea), f" — {w.idea.status.label} for {days} working day{'s' if days != 1 else ''}, ")
+        age = f"for {plural(days, 'working day')}" if days else "since today"
+        line = ("⏳ ", ref(w.idea), f" — {w.idea.status.label} {age}, ")
         line += _people(managers_for(core.config, w.idea)) or ("no manager configured",)
         if days >= escalate:
             line += (" · ⚠️ escalated",)
         waiting_lines.append(line)
 
     win_lines: list[Line] = [_win(core, w.idea, ref(w.idea)) for w in wins[:MAX_WINS]]
-    hot_lines: list[Line] = [_hot(h) for h in hot]
-    people = (f"{now_people.people} people took part (the week before: {before.people}): "
+    hot_lines: list[Line] = [_hot(h, core.config.hot_threshold) for h in hot]
+    people = (f"{plural(now_people.people, 'person', 'people')} took part (the week before: {before.people}): "
               f"{now_people.posters} posted, {now_people.voters} voted, {now_people.commenters} commented.",)
 
+    if count == 0 and not decided:  # a quiet week: one line, and only the lists that have something in them
+        sections = (Section("A quiet week", (("A quiet week: no new ideas or decisions.",),)),)
+        if waiting:
+            sections += (Section(f"Waiting for a decision ({len(waiting)})", tuple(waiting_lines), "the managers' queues",
+                                 max(0, len(waiting) - MAX_WAITING)),)
+        if hot_lines:
+            sections += (Section("Hot problems", tuple(hot_lines), "`/hero hotspots`"),)
+        if now_people.people:
+            sections += (Section("Participation", (people,)),)
+        return WeeklyDigest(title_for(weekly, start, end), sections)
     sections = (
         Section("New ideas", tuple(new_lines), "`/hero top week`", max(0, count - len(top))),
         Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, len(decided) - MAX_DECISIONS)),
@@ -125,9 +136,16 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     return WeeklyDigest(title_for(weekly, start, end), sections)
 
 
-def _hot(spot: Hotspot) -> Line:
-    people = f"{spot.reporters} reporter{'s' if spot.reporters != 1 else ''}"
-    line: Line = ("🔥 ", f"{spot.problem.ref} {spot.problem.display_title}",
+def _decision(db, d: store.Decided, ref: IdeaRef) -> Line:
+    """A decision with its decider and its reason or next step."""
+    facts = store.facts_of(db, d)
+    parts = note_parts(facts, Person) if facts else ()
+    return ("• ", ref, " — ", *(parts or (DECISION_WORDS[d.status],)))
+
+
+def _hot(spot: Hotspot, threshold: int) -> Line:
+    people = plural(spot.reporters, "reporter")
+    line: Line = ("🔥 " if spot.reporters >= threshold else "• ", f"{spot.problem.ref} {spot.problem.display_title}",
                   f" — {people} this week (the week before: {spot.previous})")
     return line + ((" · 🛟 self-service candidate",) if spot.self_service else ())
 
@@ -188,7 +206,7 @@ def manager_queues(core: Core, now: datetime) -> dict[tuple[str, str], list[Queu
 
 
 def queue_reply(items: list[QueueItem]) -> ManagerQueue:
-    title = f"Your decision queue: {len(items)} idea{'s' if len(items) != 1 else ''} waiting, oldest first"
+    title = f"Your decision queue: {plural(len(items), 'idea')} waiting, oldest first"
     return ManagerQueue(title, tuple(items[:MAX_QUEUE]), max(0, len(items) - MAX_QUEUE))
 
 
@@ -221,7 +239,7 @@ def manual_digest(core: Core, now: datetime, platform: str) -> Send | None:
     if channel is None:
         return None
     return Send(SendKey("digest_manual", 0, channel, now.isoformat(), platform), platform,
-                _post_digest(core, channel, now - timedelta(days=7), now, scope(core, platform)))
+                _post_digest(core, channel, *Weekly.of(core.config).so_far(now), scope(core, platform)))
 
 
 def _post_digest(core: Core, channel: str, start: datetime, end: datetime, platform: str | None):
@@ -237,5 +255,7 @@ def _direct(user_id: str, reply):
 
 
 async def preview(core: Core, now: datetime, platform: str | None = None) -> WeeklyDigest:
-    """The digest of the last seven days, as `platform`'s would read if sent now (None: every platform's)."""
-    return await build_digest(core, now - timedelta(days=7), now, platform=scope(core, platform) if platform else None)
+    """The digest of the last seven days up to now, today included, as `platform`'s would read if sent now
+    (None: every platform's)."""
+    return await build_digest(core, *Weekly.of(core.config).so_far(now),
+                              platform=scope(core, platform) if platform else None)

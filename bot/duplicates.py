@@ -11,8 +11,9 @@ from __future__ import annotations
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
-from bot.ideas import BUTTON, _refresh, draft_errors, submit_idea
+from bot.ideas import BUTTON, _refresh, closed_note, draft_errors, submit_idea
 from bot.model import Actor, Draft, ProblemDraft, ProblemStatus
+from bot.news import tell_of_duplicate
 from bot.problems import check as check_problem
 from bot.problems import me_too, not_open_note, refresh_problem, submit_problem
 from bot.replies import Notice, Reply, SimilarFound
@@ -95,7 +96,7 @@ async def vote_instead(core: Core, origin: Origin, idea_id: int, token: str) -> 
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
         if idea.status.closed:
-            raise Refused(f"Idea #{idea_id} is {idea.status.label}; voting on it is closed.")
+            raise Refused(closed_note(idea))
         pending.take(db, token, actor)
         added = idea_store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
     _refresh(core, idea)
@@ -178,6 +179,8 @@ async def mark_duplicate(core: Core, actor: Actor, ref: str, original_ref: str) 
         if not done:
             raise Refused(f"{me} is {state}; only open (or in review) items can be marked duplicates.")
     _refresh_items(core, kind, [item_id, original_id])
+    core.background.spawn(tell_of_duplicate(core, actor, kind, item_id, original_id),
+                          name=f"tell of duplicate {kind} {item_id}")
     moved = "votes" if kind == IDEA else "reporters"
     return Notice(f"{me} is now a duplicate of {other}; its {moved} count there (each person once).")
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
-from bot import digest, problem_commands
+from bot import digest, news, problem_commands, typed_decisions
 from bot.chat import Origin
 from bot.core import Core
-from bot.decisions import open_form
+from bot.decision_notes import decision_stories, decision_story
 from bot.errors import Refused
 from bot.model import Actor
-from bot.overview import WIN_PERIODS, waiting_for, wins
+from bot.overview import waiting_for, wins
+from bot.periods import parse_period
 from bot.replies import IdeaDetail, IdeaList, Notice, Reply
 from bot.review import pull_into_review
 from storage import ideas as store
@@ -19,26 +20,38 @@ from storage import ideas as store
 HELP = """*herobot* — share ideas that fix things for customers.
 • `/idea <text>` post an idea (`/idea` alone opens a form; `/idea anon <text>` posts anonymously)
 • vote with 👍 on an idea's message or its *Vote* button; reply in its thread to discuss
-• `/hero top [week|month|all]` the top ideas by votes
+• `/hero top [period]` the top ideas by votes (periods everywhere: `week`, `month`, `quarter`, `all` or days such as `30d`)
 • `/hero mine` your ideas and their status
 • `/hero show <number>` one idea with its comments
-• `/hero wins [month|all]` celebrated wins (default: the last month)
-• managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review · `/hero done <number>` mark an approved idea or a pilot implemented
+• `/hero wins [period]` celebrated wins (default: the last month)
+• managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review
+• managers decide by typing: `/hero approve <number> [low|medium|high] [mitigation]` · `/hero pilot <number>` (opens the form) · `/hero decline <number> <reason>` · `/hero ask <number> <question>` · `/hero done <number> <what changed>`
+• `/hero mute` no more messages about ideas you voted for · `/hero unmute` turns them back on
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
+• `/hero whoami` your id, as herobot's config (`[roles]`) names you
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
 
-PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
 Subcommand = Callable[[Core, Origin, list[str]], Awaitable[Reply]]
 
 
 async def run(core: Core, origin: Origin, text: str) -> Reply:
-    """Run `/hero <text>`; anything unknown gets the help text."""
+    """Run `/hero <text>` (the word in any case); an unknown word gets one line naming the closest known one."""
     words = text.split()
     name = words[0].lower() if words else "help"
-    handler = SUBCOMMANDS.get(name, _help)
+    handler = SUBCOMMANDS.get(name)
+    if handler is None:
+        raise Refused(unknown_word(words[0], words[1:]))
     return await handler(core, origin, words[1:])
+
+
+def unknown_word(word: str, rest: list[str]) -> str:
+    """`Unknown command `shwo`. Did you mean `/hero show 3`? `/hero help` lists all.`"""
+    close = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    shown = word[:30].replace("`", "'")
+    guess = f" Did you mean `{' '.join(['/hero', close[0], *rest])[:80]}`?" if close else ""
+    return f"Unknown command `{shown}`.{guess} `/hero help` lists all."
 
 
 async def _help(core: Core, origin: Origin, args: list[str]) -> Reply:
@@ -46,18 +59,15 @@ async def _help(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 async def _top(core: Core, origin: Origin, args: list[str]) -> Reply:
-    period = args[0].lower() if args else "week"
-    if period not in PERIODS:
-        raise Refused("Use `/hero top week`, `/hero top month` or `/hero top all`.")
-    window = PERIODS[period]
-    since = core.now() - window if window else None
-    heading = "Top ideas of all time" if window is None else f"Top ideas posted in the last {period}"
-    return IdeaList(heading, store.top_ideas(core.db, since), empty="No ideas in that period yet.")
+    period = parse_period(args, "week", "top")
+    heading = "Top ideas of all time" if period.days is None else f"Top ideas posted in {period.phrase}"
+    return IdeaList(heading, store.top_ideas(core.db, period.since(core.now())), empty="No ideas in that period yet.")
 
 
 async def _mine(core: Core, origin: Origin, args: list[str]) -> Reply:
     ideas = store.ideas_of_author(core.db, Actor(origin.platform, origin.user_id))
-    return IdeaList("Your ideas", ideas, empty="You have not posted an idea yet. Try `/idea <text>`.")
+    return IdeaList("Your ideas", ideas, empty="You have not posted an idea yet. Try `/idea <text>`.",
+                    decisions=decision_stories(core.db, ideas))
 
 
 async def _show(core: Core, origin: Origin, args: list[str]) -> Reply:
@@ -67,7 +77,7 @@ async def _show(core: Core, origin: Origin, args: list[str]) -> Reply:
         raise Refused(f"There is no idea #{idea_id}.")
     chat = core.chat(idea.platform)
     link = await chat.link(idea.channel_id, idea.message_id) if chat and idea.message_id else None
-    return IdeaDetail(idea, store.comments_of(core.db, idea_id), link)
+    return IdeaDetail(idea, store.comments_of(core.db, idea_id), link, decision_story(core.db, idea))
 
 
 def parse_idea_number(word: str) -> int:
@@ -83,20 +93,22 @@ async def _review(core: Core, origin: Origin, args: list[str]) -> Reply:
     return await pull_into_review(core, origin, parse_idea_number(args[0] if args else ""))
 
 
-async def _done(core: Core, origin: Origin, args: list[str]) -> Reply:
-    """The outcome form; adapters with forms open it (Slack intercepts `/hero done` for its trigger)."""
-    return open_form(core, Actor(origin.platform, origin.user_id), parse_idea_number(args[0] if args else ""), "outcome")
-
-
 async def _queue(core: Core, origin: Origin, args: list[str]) -> Reply:
     return waiting_for(core, Actor(origin.platform, origin.user_id))
 
 
 async def _wins(core: Core, origin: Origin, args: list[str]) -> Reply:
-    period = args[0].lower() if args else "month"
-    if period not in WIN_PERIODS:
-        raise Refused("Use `/hero wins month` or `/hero wins all`.")
-    return wins(core, period)
+    return wins(core, parse_period(args, "month", "wins"))
+
+
+ID_WORDS = {"slack": "Slack member id", "teams": "Teams (Microsoft Entra / AAD object) id", "shell": "shell name"}
+
+
+async def _whoami(core: Core, origin: Origin, args: list[str]) -> Reply:
+    """The id to put in `[roles]`: the one herobot sees for you on this platform."""
+    kind = ID_WORDS.get(origin.platform, f"{origin.platform} id")
+    return Notice(f"Your {kind} is `{origin.user_id}`. Put it in `[roles] managers` or `it_champions` "
+                  "(or under `[routing]`) in herobot.toml to make you a manager or an IT champion.")
 
 
 async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
@@ -104,6 +116,8 @@ async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
-                                      "review": _review, "done": _done, "queue": _queue, "wins": _wins,
-                                      "digest": _digest}
+                                      "review": _review, "queue": _queue, "wins": _wins,
+                                      "digest": _digest, "whoami": _whoami}
+SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
+SUBCOMMANDS.update(news.SUBCOMMANDS)
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

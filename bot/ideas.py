@@ -85,6 +85,13 @@ def _refresh(core: Core, idea: Idea) -> None:
 
 
 def _closed_note(idea: Idea) -> str:
+    return closed_note(idea)
+
+
+def closed_note(idea: Idea) -> str:
+    """Why a vote is refused on a closed idea, and where to vote instead."""
+    if idea.duplicate_of:
+        return f"Idea #{idea.id} is a duplicate of #{idea.duplicate_of}; vote on #{idea.duplicate_of} instead."
     return f"Idea #{idea.id} is {idea.status.label}; voting on it is closed."
 
 

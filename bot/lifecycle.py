@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 @contextlib.asynccontextmanager
 async def running_core(settings: Settings, config: Config | None = None) -> AsyncIterator[Core]:
     """A core over the settings' database; on exit, background work is drained before the db closes."""
-    config = config or Config.load(settings.config_path)
+    config = config or Config.of(settings)
     with in_use(settings.db_path):  # `herobot restore` refuses while this is held
         async with _open_core(settings, config) as core:
             yield core

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.config import Config
 from bot.core import Core
+from bot.decision_notes import decision_stories
 from bot.decision_replies import HomeView, WaitingList, WinList
 from bot.model import Actor
+from bot.periods import Period
 from bot.roles import is_manager_of
 from storage import decisions as decided
 from storage import ideas as store
-
-WIN_PERIODS = {"month": timedelta(days=30), "all": None}
-
 
 def is_a_manager(config: Config, user_id: str) -> bool:
     return user_id in config.managers or any(user_id in people for people in config.routing.values())
@@ -27,14 +24,14 @@ def waiting_for(core: Core, actor: Actor) -> WaitingList:
     return WaitingList("Waiting for your decision", items)
 
 
-def wins(core: Core, period: str) -> WinList:
-    window = WIN_PERIODS[period]
-    since = core.now() - window if window else None
-    heading = "Wins of all time" if window is None else "Wins of the last month"
-    return WinList(heading, decided.wins(core.db, since), empty="No celebrated wins in that period yet.")
+def wins(core: Core, period: Period) -> WinList:
+    heading = "Wins of all time" if period.days is None else f"Wins of {period.phrase}"
+    return WinList(heading, decided.wins(core.db, period.since(core.now())), empty="No celebrated wins in that period yet.")
 
 
 def home_of(core: Core, actor: Actor) -> HomeView:
     waiting = waiting_for(core, actor) if is_a_manager(core.config, actor.user_id) else None
-    return HomeView(mine=store.ideas_of_author(core.db, actor),
-                    voted=decided.ideas_voted_by(core.db, actor.platform, actor.user_id), waiting=waiting)
+    mine = store.ideas_of_author(core.db, actor)
+    voted = decided.ideas_voted_by(core.db, actor.platform, actor.user_id)
+    return HomeView(mine=mine, voted=voted, waiting=waiting,
+                    decisions=decision_stories(core.db, [*mine[:20], *voted[:20]]))

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.chat import Origin
 from bot.core import Core
 from bot.duplicates import link_idea, mark_duplicate, unmark_duplicate
 from bot.errors import Refused
 from bot.model import Actor
+from bot.periods import Period, parse_period
 from bot.replies import Hotspot, HotspotList, Reply, SearchResults
 from storage import ideas as idea_store
 from storage import problems as problem_store
 from storage import search as search_store
 
 HELP_LINES = """• `/problem <text>` log a customer problem (`/problem` alone opens a form); others add themselves with *Me too*
-• `/hero hotspots [30d|90d]` problems most reported lately, with the trend and how customers reached us
+• `/hero hotspots [period]` problems most reported lately (default `30d`), with the trend and how customers reached us
 • `/hero search <words>` find ideas and problems
 • `/hero link <idea> <problem>` say an idea solves a problem, e.g. `/hero link 12 P3`
 • `/hero duplicate <id> <original>` and `/hero unduplicate <id>` (managers) merge duplicates: `12 7` for ideas, `P4 P2` for problems"""
 
-WINDOWS = {"30d": 30, "90d": 90}
+ALL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 HOTSPOTS_SHOWN = 15
 
 
@@ -47,17 +48,17 @@ async def _link(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 async def _hotspots(core: Core, origin: Origin, args: list[str]) -> Reply:
-    window = args[0].lower() if args else "30d"
-    if window not in WINDOWS:
-        raise Refused("Use `/hero hotspots 30d` or `/hero hotspots 90d`.")
-    return hotspots(core, WINDOWS[window])
+    return hotspots(core, parse_period(args, "30d", "hotspots"))
 
 
-def hotspots(core: Core, days: int) -> HotspotList:
-    """Problems by distinct reporters in the last `days`, against the `days` before; self-service candidates flagged."""
+def hotspots(core: Core, period: Period | int) -> HotspotList:
+    """Problems by distinct reporters in the period, against the period before; self-service candidates flagged."""
+    if isinstance(period, int):
+        period = Period(f"{period}d", period)
     until = core.now()
-    found = hotspots_between(core, until - timedelta(days=days), until, HOTSPOTS_SHOWN)
-    return HotspotList(f"Hot spots: problems reported in the last {days} days", found, core.config.self_service_threshold)
+    since = period.since(until) or ALL_TIME
+    found = hotspots_between(core, since, until, HOTSPOTS_SHOWN)
+    return HotspotList(f"Hot spots: problems reported in {period.phrase}", found, core.config.self_service_threshold)
 
 
 def hotspots_between(core: Core, since: datetime, until: datetime, limit: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.model import CONTACT_CHANNELS, Comment, Idea, Problem, ProblemStatus, Status
+from bot.words import plural
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class IdeaList:
     heading: str
     ideas: list[Idea]
     empty: str = "Nothing here yet."
+    decisions: dict = field(default_factory=dict)  # idea id -> its latest decision, a Story
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class IdeaDetail:
     idea: Idea
     comments: list[Comment] = field(default_factory=list)
     link: str | None = None
+    decision: object | None = None  # the latest decision, a Story (bot.decision_replies)
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,11 @@ PROBLEM_BADGES = {ProblemStatus.OPEN: "🟠 open", ProblemStatus.DUPLICATE: "�
 
 
 def counts(idea: Idea) -> str:
-    votes = "1 vote" if idea.votes == 1 else f"{idea.votes} votes"
-    comments = "1 comment" if idea.comments == 1 else f"{idea.comments} comments"
-    return f"👍 {votes} · 💬 {comments}"
+    return f"👍 {plural(idea.votes, 'vote')} · 💬 {plural(idea.comments, 'comment')}"
 
 
 def reporters_text(count: int) -> str:
-    return "🙋 1 reporter" if count == 1 else f"🙋 {count} reporters"
+    return f"🙋 {plural(count, 'reporter')}"
 
 
 def channel_mix_text(mix: dict[str, int]) -> str:

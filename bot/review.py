@@ -15,6 +15,7 @@ from bot.errors import Refused
 from bot.model import Actor, Idea, Status
 from bot.replies import Notice
 from bot.roles import is_manager_of, managers_for
+from bot.words import plural
 from storage import decisions as decided
 from storage import ideas as store
 from storage.audit import transition
@@ -47,7 +48,8 @@ async def send_review_requests(core: Core, idea_id: int, line: Story | None = No
     link = await chat.link(idea.channel_id, idea.message_id) if idea.message_id else None
     managers = [m for m in managers_for(core.config, idea) if chat.reaches(m)]  # [roles] mixes platforms
     if not managers:
-        log.warning("idea %s is in review but no managers are configured ([roles] managers)", idea.id)
+        log.warning("idea %s is in review but no manager on %s is configured for it: set [roles] managers "
+                    "(or [routing] for its mission goal)", idea.id, idea.platform)
     for manager in managers:
         try:
             channel, message = await chat.send_direct(manager, ReviewRequest(idea, link))
@@ -56,8 +58,14 @@ async def send_review_requests(core: Core, idea_id: int, line: Story | None = No
             continue
         with write(core.db) as db:
             decided.save_review_message(db, idea.id, manager, channel, message)
-    await post_in_thread(core, idea, line or story(f"🔎 In review: with {idea.votes} votes, this idea is now "
-                                                   "with its managers for a decision."))
+    if not managers:
+        line = story("🔎 In review, but no manager is configured for this idea yet, so no one can decide on it. "
+                     "The admin is told.")
+    await post_in_thread(core, idea, line or story(f"🔎 In review: with {plural(idea.votes, 'vote')}, this idea is "
+                                                   "now with its managers for a decision."))
+    from bot.news import tell_author_in_review  # news speaks through tell_author, below
+
+    await tell_author_in_review(core, idea, managers)
 
 
 async def pull_into_review(core: Core, origin: Origin, idea_id: int) -> Notice:
@@ -76,7 +84,9 @@ async def pull_into_review(core: Core, origin: Origin, idea_id: int) -> Notice:
     refresh(core, idea)
     request_review(core, idea_id, story("🔎 In review: ", Person(actor.user_id),
                                         " brought this idea to its managers for a decision."))
-    return Notice(f"Idea #{idea_id} is in review; its managers have it with the decision buttons.")
+    return Notice(f"Idea #{idea_id} is in review; its managers have it with the decision buttons."
+                  if managers_for(core.config, idea) else
+                  f"Idea #{idea_id} is in review, but no manager is configured for it ([roles] managers).")
 
 
 def author_answered(core: Core, db, idea: Idea, actor: Actor) -> bool:

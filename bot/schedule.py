@@ -44,8 +44,16 @@ class Weekly:
         return self.on(self.last_fire(now).date() + timedelta(days=7))
 
     def covered(self, fire: datetime) -> tuple[datetime, datetime]:
-        """The week a digest fired at `fire` reports on: the seven local days before it."""
-        return self.on(fire.date() - timedelta(days=7)), fire
+        """The week a digest fired at `fire` reports on: the seven whole local days before the day it is sent."""
+        day = fire.astimezone(self.zone).date()
+        return self.midnight(day - timedelta(days=7)), self.midnight(day)
+
+    def midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=self.zone)
+
+    def so_far(self, now: datetime) -> tuple[datetime, datetime]:
+        """The last seven local days up to `now`, today included (previews and `digest --send`)."""
+        return self.midnight(self.today(now) - timedelta(days=6)), now
 
 
 def week_key(start: datetime) -> str:

@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.core import Core
 from bot.digest import due_digests
+from bot.news import due_news
 from bot.nudges import due_nudges
 from bot.outbox import deliver_due
 from bot.sending import deliver_all
@@ -70,7 +71,7 @@ async def run_due(core: Core) -> list[SendKey]:
     """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
     now = core.now()
     await deliver_due(core)  # ideas and problems not posted yet (bot.outbox)
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core)])
 
 
 def report_unfinished(core: Core) -> None:

@@ -8,6 +8,7 @@ a thread reply.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import itertools
 from collections.abc import Callable
 from functools import singledispatch
@@ -19,11 +20,14 @@ from bot.core import Core
 from bot.decision_replies import (
     DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
 )
+from bot.decision_forms import FormInvalid
+from bot.decisions import submit
 from bot.errors import Refused, SaveFailed
 from bot.ideas import comment_on_idea, toggle_vote
 from bot.duplicates import post_anyway, propose_idea, propose_problem
 from bot.model import Actor, Draft, Idea, ProblemDraft
 from bot.notices import WeeklyDigest
+from bot.words import plural
 from bot.problems import me_too
 from bot.replies import (
     FieldErrors,
@@ -39,11 +43,14 @@ from bot.replies import (
     SimilarFound,
 )
 
+SHELL_COMMANDS = ("/idea", "/hero", "/problem", "/metoo", "/anyway", "/vote", "/comment", "/as", "/help", "/quit")
 PLATFORM = "shell"
 CHANNEL = "shell"
-SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N
-          /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else) · /quit
-          /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)"""
+SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N|whoami
+          /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else: NAME is the id for [roles]) · /quit
+          /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)
+          managers: /hero approve N [low|medium|high] [mitigation] · /hero pilot N (asks each field)
+                    /hero decline N <reason> · /hero ask N <question> · /hero done N <what changed>"""
 
 
 @singledispatch
@@ -59,8 +66,8 @@ def _(reply: Notice) -> str:
 def summary(card_idea) -> str:
     idea = card_idea
     author = "anonymous" if idea.anonymous else idea.author_id
-    return (f"#{idea.id} {idea.display_title}  [{idea.status.label}] {idea.votes} votes, "
-            f"{idea.comments} comments, by {author}")
+    return (f"#{idea.id} {idea.display_title}  [{idea.status.label}] {plural(idea.votes, 'vote')}, "
+            f"{plural(idea.comments, 'comment')}, by {author}")
 
 
 @as_text.register
@@ -76,13 +83,19 @@ def _(reply: IdeaCard) -> str:
 
 @as_text.register
 def _(reply: IdeaList) -> str:
-    lines = [reply.heading] + [f"  {summary(i)}" for i in reply.ideas]
+    lines = [reply.heading]
+    for idea in reply.ideas:
+        lines.append(f"  {summary(idea)}")
+        if decision := reply.decisions.get(idea.id):
+            lines.append(f"    {as_text(decision)}")
     return "\n".join(lines if reply.ideas else [reply.heading, f"  {reply.empty}"])
 
 
 @as_text.register
 def _(reply: IdeaDetail) -> str:
     lines = [as_text(IdeaCard(reply.idea))]
+    if reply.decision:
+        lines.append(f"    {as_text(reply.decision)}")
     lines += [f"  {c.user_id}: {c.text}" for c in reply.comments]
     return "\n".join(lines)
 
@@ -116,7 +129,7 @@ def _(reply: WeeklyDigest) -> str:
 
 
 def problem_summary(problem) -> str:
-    return f"{problem.ref} {problem.display_title}  [{problem.status.value}] {problem.reporters} reporters"
+    return f"{problem.ref} {problem.display_title}  [{problem.status.value}] {plural(problem.reporters, 'reporter')}"
 
 
 @as_text.register
@@ -197,10 +210,15 @@ class Shell:
     async def handle(self, line: str) -> bool:
         """Run one line; False when the user wants to leave."""
         command, _, rest = line.strip().partition(" ")
+        command = command.lower()  # `/Hero top` is `/hero top`
         if command in ("/quit", "/exit"):
             return False
         try:
             reply = await self._dispatch(command, rest.strip())
+            if isinstance(reply, DecisionForm):
+                reply = await self._fill(reply)
+        except FormInvalid as invalid:
+            reply = Notice(" ".join(invalid.errors.values()) + " Nothing changed.")
         except Refused as refusal:
             reply = Notice(str(refusal))
         except SaveFailed:
@@ -231,7 +249,23 @@ class Shell:
         if command == "/as" and rest:
             self.user = rest.split()[0]
             return Notice(f"You are now {self.user}.")
-        return Notice(SHELL_HELP)
+        if command in ("/help", "/as"):
+            return Notice(SHELL_HELP)
+        close = difflib.get_close_matches(command, SHELL_COMMANDS, n=1, cutoff=0.6)
+        guess = f" Did you mean `{' '.join([close[0], rest]).strip()[:80]}`?" if close else ""
+        return Notice(f"Unknown command `{command[:30]}`.{guess} `/help` lists all.")
+
+    async def _fill(self, form: DecisionForm) -> Reply:
+        """A decision form, asked field by field (the shell's modal), then submitted like the buttons' forms."""
+        self.out.write(f"The {FORM_TITLES[form.kind]} form for #{form.idea.id} {form.idea.display_title}:\n")
+        values: dict = {}
+        for name, question in decision_questions(form):
+            values[name] = self.ask(question).strip()
+        if values.get("champion"):
+            values["tech_support"] = ["tech"]
+        if form.verdict:
+            values["verdict"] = form.verdict
+        return await submit(self.core, Actor(PLATFORM, self.user), form.kind, form.idea.id, values)
 
     def _draft(self, rest: str) -> Draft:
         first, _, text = rest.partition(" ")
@@ -285,15 +319,41 @@ def _(reply: ReviewRequest) -> str:
     return f"For your decision: {summary(reply.idea)}"
 
 
+FORM_TITLES = {"approve": "approval", "pilot": "pilot", "decline": "decline", "needs_info": "question",
+               "outcome": "outcome"}
+
+
+def decision_questions(form: DecisionForm) -> list[tuple[str, str]]:
+    """(field, question) of a decision form, in the order its modal shows them."""
+    risk = ("risk", "Risk (low, medium or high): ")
+    mitigation = ("mitigation", "Mitigation (needed for medium and high risk): ")
+    if form.kind == "approve":
+        return [risk, mitigation, ("champion", f"IT champion id (optional{', e.g. ' + form.champion if form.champion else ''}): ")]
+    if form.kind == "pilot":
+        return [("hypothesis", "Hypothesis (what do you expect?): "), ("metric", "Metric (how will you measure it?): "),
+                ("baseline", "Baseline (optional number): "), ("target", "Target (a number): "),
+                ("ends_on", "Ends on (YYYY-MM-DD): "), risk, mitigation]
+    if form.kind == "decline":
+        return [("reason", "Reason (the author sees it): ")]
+    if form.kind == "needs_info":
+        return [("question", "Your question for the author: ")]
+    if form.experiment:  # a pilot's result
+        verdict = form.verdict or ""
+        return ([] if verdict else [("verdict", "Roll it out or close it? (implemented/declined): ")]) + [
+            ("result", f"Measured {form.experiment.metric} (target {form.experiment.target:g}): "),
+            ("outcome", "What changed, or what we learned: ")]
+    return [("outcome", "What changed for customers: ")]
+
+
 @as_text.register
 def _(reply: DecisionForm) -> str:
-    return f"The {reply.kind.replace('_', ' ')} form for #{reply.idea.id} needs Slack: use its buttons there."
+    return f"The {FORM_TITLES[reply.kind]} form for #{reply.idea.id}."
 
 
 @as_text.register
 def _(reply: WinStory) -> str:
     author = reply.author or "an anonymous colleague"
-    return f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, {reply.supporters} supporters)"
+    return f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, {plural(reply.supporters, 'supporter')})"
 
 
 @as_text.register

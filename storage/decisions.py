@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from bot.decision_notes import DecisionFacts
 from bot.model import Decision, Experiment, Idea
 from storage import keys
 from storage.ideas import _IDEA_COLUMNS, _idea
@@ -120,3 +121,51 @@ def ideas_voted_by(db: Database, platform: str, user_id: str, limit: int = 25) -
         [user_id, platform, limit],
     ).fetchall()
     return [_idea(r) for r in rows]
+
+
+_ACTION_OF_STATUS = {"approved": "approve", "piloting": "pilot", "declined": "decline", "needs_info": "needs_info"}
+
+
+def _decision_row(db: Database, idea_id: int, action: str, near: str | None) -> tuple | None:
+    """The idea's `action` decision: the one nearest to `near` (a status change's time), else the latest.
+
+    Nearest rather than "at or before": rows written before one clock reading was shared by the status
+    change and its decision carry a decision time a few microseconds after the change."""
+    order = "abs(julianday(at) - julianday(?)), id DESC" if near else "id DESC"
+    return db.execute(
+        f"SELECT by_user, risk, note, reason FROM decisions WHERE idea_id = ? AND action = ? ORDER BY {order} LIMIT 1",
+        [idea_id, action, *([near] if near else [])]).fetchone()
+
+
+def facts_of_change(db: Database, idea: Idea, to_status: str, at: str | None = None,
+                    actor: str | None = None) -> DecisionFacts | None:
+    """What moved `idea` to `to_status` (at `at`, by `actor` when known), in the words every view shows."""
+    champion, outcome, _ = extras(db, idea.id).values()
+    if to_status == "implemented":
+        return DecisionFacts("implemented", by=actor, outcome=outcome)
+    if to_status == "duplicate":
+        return DecisionFacts("duplicate", duplicate_of=idea.duplicate_of)
+    action = _ACTION_OF_STATUS.get(to_status)
+    row = _decision_row(db, idea.id, action, at) if action else None
+    if row is None:
+        return None
+    by, risk, note, reason = row
+    return DecisionFacts(action, by, risk, note, reason, champion if action == "approve" else None,
+                         experiment_of(db, idea.id) if action == "pilot" else None)
+
+
+def latest_facts(db: Database, idea: Idea) -> DecisionFacts | None:
+    """The decision behind the idea's current status (None while nothing was decided)."""
+    if idea.status.value == "implemented":
+        row = db.execute("SELECT actor FROM audit WHERE idea_id = ? AND to_status = 'implemented' ORDER BY id DESC "
+                         "LIMIT 1", [idea.id]).fetchone()
+        return facts_of_change(db, idea, "implemented", actor=row[0] if row else None)
+    if idea.status.value in ("open", "in_review"):
+        return None
+    return facts_of_change(db, idea, idea.status.value)
+
+
+def review_rounds(db: Database, idea_id: int) -> list[str]:
+    """When the idea entered review, each time (after an answer it enters again)."""
+    return [r[0] for r in db.execute("SELECT at FROM audit WHERE idea_id = ? AND to_status = 'in_review' ORDER BY id",
+                                     [idea_id])]

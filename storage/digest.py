@@ -7,13 +7,14 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
+from bot.decision_notes import DecisionFacts
 from bot.model import Idea
 from bot.schedule import utc_text
 from storage import keys
+from storage.decisions import facts_of_change
 from storage.ideas import _IDEA_COLUMNS, _idea
 
-DECIDED = ("approved", "piloting", "declined", "implemented")
-ACTION_OF = {"approved": "approve", "piloting": "pilot", "declined": "decline"}
+DECIDED = ("approved", "piloting", "declined", "needs_info", "implemented")
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,7 @@ class Decided:
     idea: Idea
     status: str
     at: datetime
-    by: str | None = None
-    reason: str | None = None
+    by: str | None = None  # who changed the status (the audit row's actor)
 
 
 @dataclass(frozen=True)
@@ -104,22 +104,22 @@ def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
 
 
 def decided(db: Database, start: datetime, end: datetime, platform: str | None = None) -> list[Decided]:
-    """Status changes to approved, piloting, declined or implemented in the window, in order."""
+    """Status changes to approved, piloting, declined, needs info or implemented in the window, in order,
+    with who made each change (`facts_of` finds the decision behind one)."""
     marks = ", ".join("?" for _ in DECIDED)
     only, params = _on(platform)
     rows = db.execute(
         f"""
-        SELECT {_IDEA_COLUMNS}, a.to_status, a.at,
-               (SELECT d.by_user FROM decisions d WHERE d.idea_id = a.idea_id AND d.at <= a.at
-                  AND d.action = CASE a.to_status WHEN 'approved' THEN 'approve' WHEN 'piloting' THEN 'pilot'
-                                                  WHEN 'declined' THEN 'decline' END
-                ORDER BY d.at DESC, d.id DESC LIMIT 1),
-               (SELECT coalesce(d.reason, d.note) FROM decisions d WHERE d.idea_id = a.idea_id AND d.at <= a.at
-                  AND d.action = 'decline' AND a.to_status = 'declined' ORDER BY d.at DESC, d.id DESC LIMIT 1)
+        SELECT {_IDEA_COLUMNS}, a.to_status, a.at, a.actor
         FROM audit a JOIN ideas i ON i.id = a.idea_id
         WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}){only} ORDER BY a.at, a.id
         """, [utc_text(start), utc_text(end), *DECIDED, *params]).fetchall()
-    return [Decided(_idea(r[:-4]), r[-4], datetime.fromisoformat(r[-3]), r[-2], r[-1]) for r in rows]
+    return [Decided(_idea(r[:-3]), r[-3], datetime.fromisoformat(r[-2]), r[-1]) for r in rows]
+
+
+def facts_of(db: Database, decided: Decided) -> DecisionFacts | None:
+    """The decision behind one status change: its decider, and its reason or next step."""
+    return facts_of_change(db, decided.idea, decided.status, utc_text(decided.at), decided.by)
 
 
 def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict | None]:

@@ -29,7 +29,9 @@ def token(user_id: str) -> re.Pattern:
 
 
 def author_keys(db: Database, user_id: str) -> list[str]:
-    return [author_key(db, Actor(platform, user_id)) for platform in PLATFORMS]
+    """The person's author key on every platform ideas came from (the shell's included)."""
+    platforms = {*PLATFORMS, *(r[0] for r in db.execute("SELECT DISTINCT platform FROM ideas"))}
+    return [author_key(db, Actor(platform, user_id)) for platform in sorted(platforms)]
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:
@@ -94,6 +96,8 @@ def forget(db: Database, user_id: str) -> dict:
     changed["votes"] = db.execute("DELETE FROM votes WHERE user_id = ?", [user_id]).rowcount
     db.execute("DELETE FROM vote_marks WHERE user_id = ?", [user_id])
     changed["comments"] = db.execute("DELETE FROM comments WHERE user_id = ?", [user_id]).rowcount
+    db.execute("DELETE FROM muted WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM sends WHERE recipient = ?", [user_id])  # news sent to them (claims of sends)
     # Their ideas stay (others voted, decided and piloted on them) but no longer lead to anyone:
     # no author id, no DM channel, and an author key that matches no one.
     for idea_id in ideas:

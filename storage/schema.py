@@ -470,3 +470,18 @@ def m010_teams_conversation_kinds(db: Database) -> None:
 def m011_comments_by_message(db: Database) -> None:
     # A deleted Slack message may name only its channel and ts (no thread): find its comment by message id.
     db.execute("CREATE INDEX comments_by_message ON comments (message_id)")
+
+
+@migrations()
+def m012_muted_voter_news(db: Database) -> None:
+    # `/hero mute`: people who asked not to get direct messages about ideas they voted for.
+    db.execute(
+        """
+        CREATE TABLE muted (
+            platform TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (platform, user_id)
+        )
+        """
+    )

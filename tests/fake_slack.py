@@ -29,6 +29,7 @@ class Failure:
     error: str | None = None
     retry_after: int | None = None
     landed: bool = False  # the call took effect but its answer was lost (a timeout, a crash before recording)
+    channel: str | None = None  # only calls to this channel fail
 
 
 # An ephemeral note reaches a person either in the answer to their slash command (recorded by
@@ -50,6 +51,8 @@ class FakeSlack:
         self.socket_acks: list[dict] = []
         self._socket_outbox: asyncio.Queue[dict] = asyncio.Queue()
         self.base_url = ""  # set once the server is listening
+        self.outside_channels: set[str] = set()  # conversations.info: the bot is not a member
+        self.missing_channels: set[str] = set()  # conversations.info: channel_not_found
 
     # --- what tests use -------------------------------------------------------------
     def fail(self, method: str, times: int = 1, **failure) -> None:
@@ -98,9 +101,10 @@ class FakeSlack:
         self.calls.append(call)
         if method in self._delays:
             await asyncio.sleep(self._delays[method])
-        pending = self._failures.get(method)
+        pending = [f for f in self._failures.get(method, []) if f.channel in (None, args.get("channel"))]
         if pending:
-            failure = pending.pop(0)
+            failure = pending[0]
+            self._failures[method].remove(failure)
             if failure.landed:
                 call.answer = self._answer(method, args)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
@@ -136,6 +140,12 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))}}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        if method == "conversations.info":
+            channel = str(args.get("channel", ""))
+            if channel in self.missing_channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, "name": channel.lower(),
+                                            "is_member": channel not in self.outside_channels}}
         return {"ok": True}
 
     async def _response_url(self, request: web.Request) -> web.Response:

@@ -34,6 +34,7 @@ async def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 20)
 
 def start_server(tmp_path, env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    (tmp_path / "herobot.toml").touch()  # a config named in HEROBOT_CONFIG must exist
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env={**os.environ, "HEROBOT_DB": str(tmp_path / "served.db"),

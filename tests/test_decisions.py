@@ -1,3 +1,4 @@
+import json
 """Manager decisions through signed Slack requests: review, the four decisions, refusals, the race."""
 
 import asyncio
@@ -111,13 +112,15 @@ async def test_approve_needs_a_risk_and_a_mitigation_and_tells_everyone(slack, f
 
     champion_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U0IT2"))[0]
     assert "IT champion" in champion_dm.text() and "Self-service refunds" in champion_dm.text()
-    author_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U1"))[0]
+    author_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U1"
+                                           and "is in review" not in c.text()))[0]
     assert "approved" in author_dm.text() and "<@U0MGR1>" in author_dm.text()
     await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == ts and "Approved" in c.text())
-    # the card's and the managers' review messages are refreshed in whichever order the pacing allows
-    card = [c for c in await settle(core, fake_slack) if c.args["ts"] == ts][-1]
-    assert card.args["ts"] == ts and "approved" in card.text()
+    card = [c for c in await settle(core, fake_slack) if c.args["ts"] == ts][-1]  # review updates may land later
+    assert "approved" in card.text()
     review_updates = [c for c in fake_slack.calls_to("chat.update") if c.args["channel"] in MANAGERS]
+    assert all("✅ Approved: mark it implemented" in c.text() and "Approved by <@U0MGR1>" in c.text()
+               and "waiting for your decision" not in c.text() for c in review_updates)
     assert review_updates and all("Mark implemented" in c.text() and "Approve" not in
                                   [e["text"]["text"] for b in c.args["blocks"] if b["type"] == "actions"
                                    for e in b["elements"]] for c in review_updates)
@@ -155,7 +158,8 @@ async def test_decline_needs_a_reason_the_author_sees_and_a_second_click_is_refu
     await submit(slack, view, {"reason": "Refunds need finance sign-off <@U5>"}, user="U0MGR2")
     assert idea_of(db_path)["status"] == "declined"
     assert idea_of(db_path)["decision"]["reason"] == "Refunds need finance sign-off <@U5>"
-    author_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U1"))[0]
+    author_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U1"
+                                           and "is in review" not in c.text()))[0]
     assert "Refunds need finance sign-off &lt;@U5&gt;" in author_dm.text()  # people's words never become mentions
 
     await slack.click("decide_approve", "1", user="U0MGR1")  # an old message's button
@@ -174,7 +178,8 @@ async def test_needs_info_asks_in_the_thread_and_the_authors_reply_returns_it_to
     question = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == ts
                                           and "asks" in c.text()))[0]
     assert "Which refund reasons would qualify?" in question.text()
-    author_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U1"))[0]
+    author_dm = (await fake_slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U1"
+                                           and "is in review" not in c.text()))[0]
     assert "Which refund reasons would qualify?" in author_dm.text()
 
     await slack.reply("U7", channel, ts, "Not the author speaking")
@@ -222,3 +227,24 @@ async def test_review_message_marks_a_duplicate_through_its_button(slack, fake_s
     ideas = export_of(db_path)["ideas"]
     assert ideas[1]["status"] == "duplicate" and ideas[1]["duplicate_of"] == 1
     assert ideas[0]["votes"] == 3  # the duplicate's supporters now count on the original
+
+
+AWKWARD = "<!channel> “quoted” 🚀 " + "x" * 40
+
+
+async def test_slack_typed_decisions_and_the_app_home_shows_them(slack, fake_slack, db_path, core):
+    await in_review(slack, fake_slack)
+    refused = await (await slack.command("/hero", "decline 1 nope", user="U5")).json()
+    assert "Only a manager" in refused["text"]
+    await slack.command("/hero", "pilot 1", user="U0MGR1")
+    modal = (await fake_slack.wait_for("views.open"))[0].args["view"]
+    assert "hypothesis" in json.dumps(modal)
+    answer = await (await slack.command("/hero", f"Decline 1 {AWKWARD}", user="U0MGR1")).json()
+    assert "Idea #1 is declined" in answer["text"]
+    await core.background.drain()
+    news = [c for c in fake_slack.calls_to("chat.postMessage") if "News of an idea you voted for" in c.text()]
+    assert len(news) == 3 and len({c.args["channel"] for c in news}) == 3
+    assert all("Reason: &lt;!channel&gt;" in c.text() and "<!channel>" not in c.text() for c in news)
+    await slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    home = json.dumps((await fake_slack.wait_for("views.publish"))[0].args["view"], ensure_ascii=False)
+    assert "⛔ Declined by <@U0MGR1>. Reason: &lt;!channel&gt; “quoted”" in home and "<!channel>" not in home

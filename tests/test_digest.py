@@ -24,7 +24,7 @@ from tests.scheduling import (
 )
 
 MONDAY = utc(2026, 11, 30, 9, 0)
-WEEK = (utc(2026, 11, 23, 9, 0), MONDAY)
+WEEK = (utc(2026, 11, 23), utc(2026, 11, 30))  # the seven whole days before the Monday send
 
 
 async def test_the_digest_reports_every_section(settings, fake_slack):
@@ -57,11 +57,15 @@ async def test_the_digest_reports_every_section(settings, fake_slack):
                         "Hot problems", "Participation"]
     assert "8 new ideas this week" in text and "Idea number 6" in text and "Last week's idea" not in text
     assert text.index("Idea number 6") < text.index("Idea number 5")
-    assert "approved: *#2 Idea number 0* by <@U0MGR1>" in text
-    assert "reason: Too costly now" in text and "piloting: *#4 Idea number 2*" in text
+    assert "• *#2 Idea number 0* — ✅ Approved by <@U0MGR1>. Risk: low." in text, text
+    assert "• *#3 Idea number 1* — ⛔ Declined by <@U0MGR1>. Reason: Too costly now" in text
+    assert ("• *#4 Idea number 2* — 🧪 Pilot approved by <@U0MGR1>. Pilot: repeat calls a day, from 40 to 30 "
+            "by 2026-12-20. Risk: low.") in text
+    assert "🏆 Implemented; marked by <@U0MGR1>. What changed: Repeat calls down 12%" in text
     assert "Repeat calls down 12%" in text and "thanks to <@U1>" in text
     assert "Idea number 3" in text and "in review for 3 working days, <@U0MGR1>" in text
-    assert "🔥 P1 Cannot reset a password online — 2 reporters this week (the week before: 0)" in text
+    assert "• P1 Cannot reset a password online — 2 reporters this week (the week before: 0)" in text
+    assert "🔥" not in text  # below [problems] hot_threshold (3)
     # posters: U1 (8 ideas incl. one anonymous? no: U0SHY) -> 2; voters UV0-UV5; commenter UC1; week before: U5
     assert "9 people took part (the week before: 1): 2 posted, 6 voted, 1 commented." in text
     assert "U0SHY" not in text and hidden
@@ -106,7 +110,7 @@ async def test_a_very_busy_week_fits_slacks_limits(settings, fake_slack):
 
     assert sections["*New ideas*"][0] == "1500 new ideas this week, the most voted:"
     assert listed_plus_more("*New ideas*", skip=1) == 1500
-    assert sections["*Decisions made*"][0] == "700 decisions: 200 approved, 0 piloting, 300 declined, 200 implemented."
+    assert sections["*Decisions made*"][0] == "700 decisions: 200 approved, 300 declined, 200 implemented."
     assert listed_plus_more("*Decisions made*", skip=1) == 700
     assert listed_plus_more("*Waiting for a decision (300)*") == 300
     assert listed_plus_more("*Wins of the week*") == 200

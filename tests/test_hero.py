@@ -15,9 +15,13 @@ async def hero(slack, text, user="U1"):
 
 
 async def test_help_and_unknown_words_get_the_help_text(slack):
-    for text in ("help", "", "fly me to the moon"):
+    for text in ("help", "", "HELP"):
         body = await hero(slack, text)
         assert "/hero top" in body["text"] and "/idea" in body["text"]
+        assert "/hero approve <number> [low|medium|high] [mitigation]" in body["text"] and "/hero whoami" in body["text"]
+    body = await hero(slack, "fly me to the moon")
+    assert body["text"] == "Unknown command `fly`. `/hero help` lists all."
+    assert (await hero(slack, "shwo 3"))["text"] == "Unknown command `shwo`. Did you mean `/hero show 3`? `/hero help` lists all."
 
 
 async def test_top_ranks_by_votes_within_the_period(slack, fake_slack, core):

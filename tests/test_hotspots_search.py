@@ -1,4 +1,4 @@
-"""`/hero hotspots [30d|90d]` and `/hero search <words>`."""
+"""`/hero hotspots [period]` and `/hero search <words>`."""
 
 from datetime import timedelta
 
@@ -41,7 +41,9 @@ async def test_hotspots_rank_by_distinct_reporters_with_trend_mix_and_self_servi
     assert "self-service candidate" not in str(await hero(slack, "hotspots"))
     ninety = str(await hero(slack, "hotspots 90d"))
     assert "last 90 days" in ninety and "6 reporters" in ninety and "4 reporters" in ninety
-    assert "30d" in (await hero(slack, "hotspots 7d"))["text"]
+    assert "in the last 7 days" in (await hero(slack, "hotspots 7d"))["text"]
+    refused = (await hero(slack, "hotspots fortnight"))["text"]
+    assert "is not a period" in refused and "`quarter`" in refused and "`30d`" in refused
 
 
 async def test_duplicates_are_not_hot_spots_their_reporters_count_on_the_original(slack, fake_slack, core):

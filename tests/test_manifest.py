@@ -45,3 +45,12 @@ def test_manifest_urls_point_at_the_one_endpoint():
     urls = [c["url"] for c in MANIFEST["features"]["slash_commands"]]
     urls += [MANIFEST["settings"]["event_subscriptions"]["request_url"], MANIFEST["settings"]["interactivity"]["request_url"]]
     assert all(url.endswith("/slack/events") for url in urls), json.dumps(urls)
+
+
+def test_readme_and_manifest_agree_on_socket_mode():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    text = (Path(__file__).parent.parent / "manifest.yml").read_text()
+    assert MANIFEST["settings"]["socket_mode_enabled"] is False  # the key README tells admins to flip
+    assert "change `settings.socket_mode_enabled`" in readme and "set settings.socket_mode_enabled to true" in text
+    url_lines = [line for line in text.splitlines() if line.strip().startswith(("url:", "request_url:"))]
+    assert len(url_lines) == 5 and "(five" in readme and "(five)" in text

@@ -154,11 +154,11 @@ class TeamsDriver:
     async def review_buttons_become(self, manager, labels):
         await self.fake.wait_for("update" if labels[0] != "Approve" else "send", timeout=6, where=lambda c: (
             teams_steps.is_personal_chat_of(c.conversation, manager) and c.card() is not None
-            and teams_steps.REVIEW_WORDS in c.text() and teams_steps.titles(c.card()) == labels))
+            and teams_steps.is_review_text(c.text()) and teams_steps.titles(c.card()) == labels))
 
     async def decide(self, manager, choice, values):
         answer = await teams_steps.decide(self.teams, self.fake, choice, as_teams_form(values), manager=manager)
-        assert teams_steps.REVIEW_WORDS in str(answer["value"])  # the form gave way to the review card
+        assert teams_steps.is_review_text(str(answer["value"]))  # the form gave way to the review card
 
     async def refused(self, manager, choice, words):
         _, answer = await self.teams.click("decide", {"idea": 1, "choice": choice}, user=manager,

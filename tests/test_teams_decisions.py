@@ -1,3 +1,4 @@
+import json
 """Decisions on Teams through signed activities: review cards, card forms, refusals, field errors, the race."""
 
 import asyncio
@@ -277,3 +278,16 @@ async def test_an_anonymous_author_is_asked_answers_in_the_thread_and_is_told_wi
     exported = export_of(db_path)
     assert "USECRET" not in str(exported["audit"]) + str(idea_of(db_path))
     assert exported["audit"][2]["actor"] == "author"
+
+
+async def test_teams_typed_decisions(teams, fake_teams):
+    await in_review(teams, fake_teams)
+    await teams.message("hero pilot 1", channel=None, user="U0MGR1")
+    form = (await fake_teams.wait_for("send", where=lambda c: c.conversation == "a:personal-29:U0MGR1"))[0]
+    assert "hypothesis" in json.dumps(form.card())
+    await teams.message("hero approve 1 low Reviewed by legal", channel=None, user="U0MGR1")
+    await fake_teams.wait_for("send", where=lambda c: "Idea #1 is approved" in c.text())
+    await teams.message("hero show 1", channel=None, user="U1")
+    shown = (await fake_teams.wait_for("send", where=lambda c: "Risk: low. Mitigation: Reviewed by legal" in c.text()
+                                       and c.conversation == "a:personal-29:U1"))[0]
+    assert "✅ Approved" in shown.text()

@@ -186,8 +186,8 @@ async def test_hero_hotspots_and_search(teams, fake_teams, core):
     text = spots.text()
     assert spots.conversation == PERSONAL.format("U1") and text.index("P1") < text.index("P2")
     assert "5 reporters" in text and "▲ +5" in text and "▼ -2" in text and text.count("self-service candidate") == 1
-    await teams.message("hero hotspots 7d", channel=None)
-    await fake_teams.wait_for("send", where=lambda c: "hero hotspots 30d" in c.text() and "/hero" not in c.text())
+    await teams.message("hero hotspots fortnight", channel=None)
+    await fake_teams.wait_for("send", where=lambda c: "hero hotspots month" in c.text() and "/hero" not in c.text())
 
     await teams.message("hero search pickup code", channel=None)
     found = (await fake_teams.wait_for("send", where=lambda c: "Search: pickup code" in c.text()))[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from functools import singledispatch
 
-from bot.decision_replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, choices_for
+from bot.decision_replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, Person, Story, Strong, choices_for
 from bot.model import Idea, shorten
 from bot.replies import STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, counts
 
@@ -39,8 +39,18 @@ def idea_heading(idea: Idea) -> str:
     return f"*#{idea.id} · {escape(idea.display_title)}*"
 
 
-def idea_summary_line(idea: Idea) -> str:
-    return f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}"
+def idea_summary_line(idea: Idea, decision: Story | None = None) -> str:
+    line = f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}"
+    return line + (f"\n{story_mrkdwn(decision)}" if decision else "")
+
+
+def story_mrkdwn(story: Story) -> str:
+    """A story's parts as mrkdwn: people as mentions, bold as bold, everything typed escaped."""
+    def part(p) -> str:
+        if isinstance(p, Person):
+            return f"<@{p.user_id}>"
+        return f"*{escape(p.text)}*" if isinstance(p, Strong) else escape(p)
+    return "".join(part(p) for p in story.parts)
 
 
 @singledispatch
@@ -84,7 +94,7 @@ def _(reply: IdeaList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.ideas:
         blocks.append(section(escape(reply.empty)))
-    blocks += [section(idea_summary_line(idea)) for idea in reply.ideas[:45]]
+    blocks += [section(idea_summary_line(idea, reply.decisions.get(idea.id))) for idea in reply.ideas[:45]]
     return {"text": escape(reply.heading), "blocks": blocks}
 
 
@@ -96,6 +106,8 @@ def _(reply: IdeaDetail) -> dict:
     if reply.link:
         extra.append(f"<{reply.link}|open the thread>")
     blocks = [*card, context(*extra)]
+    if reply.decision:
+        blocks.insert(1, section(story_mrkdwn(reply.decision)))
     for comment in reply.comments[-40:]:
         blocks.append(context(f"<@{comment.user_id}>: {escape(shorten(comment.text, 500))}"))
     return {"text": f"Idea #{idea.id}: {escape(idea.display_title)}", "blocks": blocks}

@@ -6,10 +6,12 @@ import json
 import re
 
 from bot.decision_replies import (
-    DecisionForm, HomeView, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
+    DECIDED_BY, DecisionForm, HomeView, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
+    review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
 from bot.replies import STATUS_BADGES, counts
+from bot.words import plural
 from handlers.slack.blocks import (
     author_of, context, decision_buttons, escape, idea_heading, idea_summary_line, render, section,
 )
@@ -49,9 +51,9 @@ def _(reply: ReviewRequest) -> dict:
     body = f"{idea_heading(idea)}\n{escape(idea.body)}" if idea.body else idea_heading(idea)
     extra = [f"<{reply.link}|open the idea>" if reply.link else ""]
     if reply.decision and idea.status not in (Status.IN_REVIEW, Status.OPEN):
-        extra.append(f"{reply.decision.action.replace('_', ' ')} by <@{reply.decision.by_user}>")
+        extra.append(f"{DECIDED_BY[reply.decision.action]} <@{reply.decision.by_user}>")
     blocks = [
-        section(f"🔎 An idea is waiting for your decision\n{body}"),
+        section(f"{review_heading(idea.status)}\n{body}"),
         context(f"by {author_of(idea)}", STATUS_BADGES[idea.status], counts(idea), goal_of(idea), *extra),
         *actions(idea),
     ]
@@ -62,7 +64,7 @@ def _(reply: ReviewRequest) -> dict:
 def _(reply: WinStory) -> dict:
     idea = reply.idea
     author = f"<@{reply.author}>" if reply.author else "a colleague who chose to stay anonymous"
-    supporters = "1 supporter" if reply.supporters == 1 else f"{reply.supporters} supporters"
+    supporters = plural(reply.supporters, "supporter")
     people = [f"💡 idea by {author}", f"👍 {supporters}"]
     if reply.decider:
         people.append(f"✅ decided by <@{reply.decider}>")
@@ -85,7 +87,7 @@ def _(reply: WinList) -> dict:
         blocks.append(section(escape(reply.empty)))
     for idea, at in reply.wins[:45]:
         blocks.append(section(f"🏆 {idea_heading(idea)}\nimplemented {at:%Y-%m-%d} · idea by {author_of(idea)} · "
-                              f"👍 {idea.votes} supporters"))
+                              f"👍 {plural(idea.votes, 'supporter')}"))
     return {"text": escape(reply.heading), "blocks": blocks}
 
 
@@ -110,10 +112,11 @@ def home_view(home: HomeView) -> dict:
     if home.waiting is not None:
         blocks += waiting_blocks(home.waiting, limit=20) + [{"type": "divider"}]
     blocks.append(section("*Your ideas*"))
-    blocks += [section(idea_summary_line(i)) for i in home.mine[:20]] or [
+    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.mine[:20]] or [
         section("You have not posted an idea yet. Try `/idea <text>`.")]
     blocks += [{"type": "divider"}, section("*Ideas you voted for*")]
-    blocks += [section(idea_summary_line(i)) for i in home.voted[:20]] or [section("No votes yet.")]
+    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.voted[:20]] or [
+        section("No votes yet.")]
     return {"type": "home", "blocks": blocks[:100]}
 
 

@@ -1,4 +1,4 @@
-"""Bolt listeners for decisions: the decision buttons, their modals, and `/hero done`.
+"""Bolt listeners for decisions: the decision buttons, their modals, and the typed `/hero approve|pilot|decline|ask|done`.
 
 A click is checked first (only the idea's managers, only a status that allows it); the
 modal opens with the click's trigger_id right after the ack. The modal's submission is
@@ -26,7 +26,7 @@ from handlers.slack.decision_blocks import FORM_CALLBACKS, decision_modal
 
 log = logging.getLogger(__name__)
 
-COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas; `/hero done` is answered here
+COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas; typed decisions are answered here
 EVENTS: tuple[str, ...] = ()
 
 CLICKS = {f"decide_{c.name}": (c.form, c.verdict) for c in CHOICES.values()}  # action_id -> (form, verdict)
@@ -51,9 +51,12 @@ def form_values(view: dict) -> dict:
     return values
 
 
-async def _is_done_command(body: dict) -> bool:
+FORM_WORDS = ("approve", "pilot", "decline", "ask", "done")  # `/hero` words whose answer may be a form
+
+
+async def _may_open_a_form(body: dict) -> bool:
     words = (body.get("text") or "").split()
-    return bool(words) and words[0].lower() == "done"
+    return bool(words) and words[0].lower() in FORM_WORDS
 
 
 def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
@@ -104,8 +107,8 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
         app.view(callback_id)(submitted(kind))
 
     # Registered before handlers.slack.ideas (see FEATURES): Bolt runs the first listener that matches.
-    @app.command("/hero", matchers=[_is_done_command])
-    async def done_command(ack, command):
+    @app.command("/hero", matchers=[_may_open_a_form])
+    async def decision_command(ack, command):
         origin = parse.origin_of_command(command)
         reply = await outcome(hero.run(core, origin, parse.command_text(command)))
         if isinstance(reply, DecisionForm):

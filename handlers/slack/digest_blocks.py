@@ -10,6 +10,7 @@ from bot.model import shorten
 from bot.notices import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
 from bot.replies import STATUS_BADGES, counts
 from handlers.slack.author_answers import answer_button
+from bot.words import plural
 from handlers.slack.blocks import (
     SECTION_LIMIT, context, decision_buttons, escape, idea_heading, render, section,
 )
@@ -74,7 +75,7 @@ def _(reply: ManagerQueue) -> dict:
 
 
 def _days(days: int) -> str:
-    return f"{days} working day{'s' if days != 1 else ''}"
+    return plural(days, "working day")
 
 
 def remind_button(idea_id: int) -> dict:

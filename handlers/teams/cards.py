@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from functools import singledispatch
 
+from bot.decision_replies import Person, Strong
 from bot.model import Idea, shorten
 from bot.replies import (
     STATUS_BADGES,
@@ -111,6 +112,19 @@ def idea_lines(idea: Idea, names: Names) -> list[dict]:
     return blocks
 
 
+def story_runs(story, names: Names) -> dict:
+    """A Story's parts as text runs: people by name and bold, typed text never read as markdown."""
+    parts: list[str | tuple[str, dict]] = []
+    for part in story.parts:
+        if isinstance(part, Person):
+            parts.append((name_of(part.user_id, names), {"weight": "Bolder"}))
+        elif isinstance(part, Strong):
+            parts.append((part.text, {"weight": "Bolder"}))
+        else:
+            parts.append(part)
+    return runs(*parts)
+
+
 def vote_action(idea: Idea) -> dict:
     return execute(f"👍 Vote ({idea.votes})", VOTE_VERB, {"idea": idea.id})
 
@@ -148,6 +162,8 @@ def _(reply: IdeaList, names: Names) -> dict:
     for idea in reply.ideas[:45]:
         body.append(runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
                          f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}"))
+        if decision := reply.decisions.get(idea.id):
+            body.append(story_runs(decision, names))
     return message(card(body), reply.heading)
 
 
@@ -155,6 +171,8 @@ def _(reply: IdeaList, names: Names) -> dict:
 def _(reply: IdeaDetail, names: Names) -> dict:
     idea = reply.idea
     body = idea_lines(idea, names) + [text_block(f"posted {idea.created_at:%Y-%m-%d}", subtle=True)]
+    if reply.decision:
+        body.append(story_runs(reply.decision, names))
     for comment in reply.comments[-40:]:
         body.append(runs((f"{name_of(comment.user_id, names)}: ", {"weight": "Bolder"}), shorten(comment.text, 500)))
     actions = [{"type": "Action.OpenUrl", "title": "Open the thread", "url": reply.link}] if reply.link else None

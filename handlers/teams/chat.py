@@ -137,8 +137,13 @@ def people_in(reply: Reply) -> set[str]:
         ideas += [idea for idea, _ in reply.items]
     if isinstance(reply, IdeaDetail):
         found |= {c.user_id for c in reply.comments}
-    if isinstance(reply, Story):
-        found |= {p.user_id for p in reply.parts if isinstance(p, Person)}
+    stories = [reply] if isinstance(reply, Story) else []
+    if isinstance(reply, IdeaDetail) and reply.decision:
+        stories.append(reply.decision)
+    if isinstance(reply, IdeaList):
+        stories += reply.decisions.values()
+    for story in stories:
+        found |= {p.user_id for p in story.parts if isinstance(p, Person)}
     if isinstance(reply, ReviewRequest) and reply.decision:
         found.add(reply.decision.by_user)
     if isinstance(reply, WinStory):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from bot.decision_replies import (
+    DECIDED_BY,
     DUPLICATE_FROM,
     MARK_DUPLICATE,
     DecisionForm,
@@ -23,9 +24,11 @@ from bot.decision_replies import (
     WinStory,
     age_text,
     choices_for,
+    review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
 from bot.replies import STATUS_BADGES, counts
+from bot.words import plural
 from handlers.teams.cards import (
     Names,
     author_of,
@@ -89,9 +92,9 @@ def _(reply: Story, names: Names) -> dict:
 
 def review_card(reply: ReviewRequest, names: Names, note: str | None = None) -> dict:
     idea = reply.idea
-    body = [text_block("🔎 An idea is waiting for your decision", bold=True)] + idea_lines(idea, names)
+    body = [text_block(review_heading(idea.status), bold=True)] + idea_lines(idea, names)
     if reply.decision and idea.status not in (Status.IN_REVIEW, Status.OPEN):
-        body.append(runs(f"{reply.decision.action.replace('_', ' ')} by ",
+        body.append(runs(f"{DECIDED_BY[reply.decision.action]} ",
                          (name_of(reply.decision.by_user, names), {"weight": "Bolder"}), subtle=True))
     if note:
         body.append(text_block(teams_words(note), subtle=True))
@@ -107,7 +110,7 @@ def _(reply: ReviewRequest, names: Names) -> dict:
 def _(reply: WinStory, names: Names) -> dict:
     idea = reply.idea
     author = name_of(reply.author, names) if reply.author else "a colleague who chose to stay anonymous"
-    supporters = "1 supporter" if reply.supporters == 1 else f"{reply.supporters} supporters"
+    supporters = plural(reply.supporters, "supporter")
     people = [f"💡 idea by {author}", f"👍 {supporters}"]
     if reply.decider:
         people.append(f"✅ decided by {name_of(reply.decider, names)}")
@@ -135,7 +138,7 @@ def _(reply: WinList, names: Names) -> dict:
     if not reply.wins:
         body.append(runs(reply.empty))
     for idea, at in reply.wins[:45]:
-        body.append(_summary(idea, names, f" · implemented {at:%Y-%m-%d} · 👍 {idea.votes} supporters"))
+        body.append(_summary(idea, names, f" · implemented {at:%Y-%m-%d} · 👍 {plural(idea.votes, 'supporter')}"))
     return message(card(body), reply.heading)
 
 

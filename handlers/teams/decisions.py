@@ -32,8 +32,10 @@ from storage import teams as refs
 COMMANDS = (  # listed in teams/manifest.json; all answered by the `hero` command
     ("hero queue", "Managers: the ideas waiting for your decision, oldest first"),
     ("hero review", "Managers: hero review <number> sends an open idea to its managers"),
-    ("hero done", "Managers: hero done <number> records the outcome of an approved idea or a pilot"),
-    ("hero wins", "hero wins [month|all]: celebrated wins"),
+    ("hero approve", "Managers: hero approve <number> [low|medium|high] [mitigation]; hero pilot <number> opens the form"),
+    ("hero decline", "Managers: hero decline <number> <reason>; hero ask <number> <question> asks the author"),
+    ("hero done", "Managers: hero done <number> [what changed] records the outcome of an approved idea or a pilot"),
+    ("hero wins", "hero wins [week|month|quarter|all|30d]: celebrated wins"),
 )
 
 

@@ -23,6 +23,7 @@ from bot.notices import (
     WeeklyDigest,
 )
 from bot.replies import STATUS_BADGES, counts
+from bot.words import plural
 from handlers.teams.cards import (
     Names,
     card,
@@ -100,7 +101,7 @@ def _(reply: WeeklyDigest, names: Names) -> dict:
 
 
 def _days(days: int) -> str:
-    return f"{days} working day{'s' if days != 1 else ''}"
+    return plural(days, "working day")
 
 
 def _heading(idea: Idea) -> tuple[str, dict]:
