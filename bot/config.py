@@ -86,6 +86,8 @@ class Config:
     escalate_after_days: int = 7
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
     self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
+    web_base_url: str = "http://127.0.0.1:3000"  # `[web] base_url`: where links to the dashboard point
+    web_min_group: int = 3  # `[web] min_group`: counts of fewer people are not broken down on the dashboard
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -130,6 +132,8 @@ class Config:
             escalation=reader.text("roles", "escalation"),
             self_service_threshold=reader.positive_int("problems", "self_service_threshold")
             or default.self_service_threshold,
+            web_base_url=reader.base_url("web", "base_url") or default.web_base_url,
+            web_min_group=reader.positive_int("web", "min_group") or default.web_min_group,
             raw=data,
         )
 
@@ -211,6 +215,14 @@ class _Reader:
                 and int(hours) < 24 and int(minutes) < 60):
             raise ConfigError(f'[{section}] {key} must be a time of day as "HH:MM", e.g. "09:00"')
         return time(int(hours), int(minutes))
+
+    def base_url(self, section: str, key: str) -> str | None:
+        value = self.text(section, key)
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+            raise ConfigError(f'[{section}] {key} must be an http:// or https:// address, e.g. "https://herobot.example.com"')
+        return value.rstrip("/")
 
     def timezone(self, section: str, key: str) -> str | None:
         value = self.text(section, key)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot import digest, problem_commands
 from bot.chat import Origin
 from bot.core import Core
+from bot.dashboard_auth import login_link
 from bot.decisions import open_form
 from bot.errors import Refused
 from bot.model import Actor
@@ -24,6 +25,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero show <number>` one idea with its comments
 • `/hero wins [month|all]` celebrated wins (default: the last month)
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review · `/hero done <number>` mark an approved idea or a pilot implemented
+• `/hero dashboard` a private sign-in link to the dashboard (charts of the flow, decisions, hot spots, goals, pilots)
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
@@ -99,11 +101,16 @@ async def _wins(core: Core, origin: Origin, args: list[str]) -> Reply:
     return wins(core, period)
 
 
+async def _dashboard(core: Core, origin: Origin, args: list[str]) -> Reply:
+    link = login_link(core, origin.platform, origin.user_id)
+    return Notice("Your dashboard sign-in link, for you only: it works once, within 10 minutes.", link)
+
+
 async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
     return await digest.preview(core, core.now(), origin.platform)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
                                       "review": _review, "done": _done, "queue": _queue, "wins": _wins,
-                                      "digest": _digest}
+                                      "digest": _digest, "dashboard": _dashboard}
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

@@ -389,3 +389,21 @@ def m007_sends_by_platform(db: Database) -> None:
     db.execute("DROP TABLE sends")
     db.execute("ALTER TABLE sends_by_platform RENAME TO sends")
     db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+
+
+@migrations()
+def m016_dashboard_logins(db: Database) -> None:
+    # A dashboard sign-in link works once: its nonce is claimed here when it is opened. The link's
+    # signature and expiry are checked with a key that is not in this file.
+    db.execute("CREATE TABLE dashboard_logins (nonce TEXT PRIMARY KEY, used_at TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE INDEX dashboard_logins_by_time ON dashboard_logins (used_at)")
+
+
+@migrations()
+def m017_dashboard_indexes(db: Database) -> None:
+    # The dashboard's weekly figures read a window of recent rows: people who voted or commented per
+    # week, ideas per week and status, decisions per month, all from covering indexes.
+    db.execute("CREATE INDEX votes_by_time_user ON votes (created_at, user_id)")
+    db.execute("CREATE INDEX comments_by_time_user ON comments (created_at, user_id)")
+    db.execute("CREATE INDEX ideas_by_created_status ON ideas (created_at, status, author_key)")
+    db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
