@@ -176,3 +176,29 @@ def people_per_week(conn: sqlite3.Connection, since: datetime) -> dict[str, dict
     }
     return {kind: dict(conn.execute(sql, stamp).fetchall()) for kind, sql in queries.items()}
 
+
+
+# --- the digest's chart -----------------------------------------------------------------------------
+
+def week_flow(conn: sqlite3.Connection, start: datetime, end: datetime, platform: str | None) -> dict[str, int]:
+    """{'posted': new ideas, status: ideas moved into it} in [start, end); `platform`'s ideas only unless None."""
+    only, params = (" AND i.platform = ?", [platform]) if platform else ("", [])
+    window = [utc_text(start), utc_text(end)]
+    posted = conn.execute(f"SELECT count(*) FROM ideas i WHERE i.created_at >= ? AND i.created_at < ?"
+                          f" AND i.status != 'duplicate'{only}", window + params).fetchone()[0]
+    moved = conn.execute(f"SELECT a.to_status, count(DISTINCT a.idea_id) FROM audit a JOIN ideas i ON i.id = a.idea_id "
+                         f"WHERE a.at >= ? AND a.at < ?{only} GROUP BY a.to_status", window + params).fetchall()
+    return {"posted": posted, **dict(moved)}
+
+
+def hot_between(conn: sqlite3.Connection, start: datetime, end: datetime, limit: int,
+                platform: str | None) -> list[tuple[int, str, int]]:
+    """(problem id, text, distinct reporters in [start, end)) of the most reported problems that are not duplicates."""
+    only, params = (" AND p.platform = ?", [platform]) if platform else ("", [])
+    return conn.execute(
+        f"""
+        WITH counts AS (SELECT problem_id, count(DISTINCT user_id) AS n FROM problem_reports
+                        WHERE created_at >= ? AND created_at < ? GROUP BY problem_id)
+        SELECT p.id, p.text, c.n FROM counts c JOIN problems p ON p.id = c.problem_id
+        WHERE p.status != 'duplicate'{only} ORDER BY c.n DESC, p.id DESC LIMIT ?
+        """, [utc_text(start), utc_text(end), *params, limit]).fetchall()
