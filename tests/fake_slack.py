@@ -87,9 +87,10 @@ class FakeSlack:
     async def _args(self, request: web.Request) -> dict:
         if request.method == "GET":
             return dict(request.query)
+        query = dict(request.query)  # slack_sdk sends some methods' arguments as query parameters
         if request.content_type == "application/json":
-            return await request.json()
-        return dict(await request.post())
+            return {**query, **await request.json()}
+        return {**query, **dict(await request.post())}
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]

@@ -33,14 +33,14 @@ def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], 
             identity, cookie = dashboard_auth.sign_in(core, request.query.get("token", ""))
         except dashboard_auth.SignInRefused as refused:
             return _page(401, "Sign-in refused", str(refused), HINT)
-        response = web.HTTPSeeOther("/dashboard", headers=HEADERS)
+        response = web.Response(status=303, headers={**HEADERS, "Location": "/dashboard"})
         response.set_cookie(dashboard_auth.COOKIE, cookie, max_age=int(dashboard_auth.SESSION_LIFE.total_seconds()),
                             path="/dashboard", httponly=True, samesite="Lax", secure=dashboard_auth.secure_cookie(core))
         log.info("dashboard: a sign-in link was used")
         return response
 
     async def logout(request: web.Request) -> web.Response:
-        response = web.HTTPSeeOther("/dashboard/signed-out", headers=HEADERS)
+        response = web.Response(status=303, headers={**HEADERS, "Location": "/dashboard/signed-out"})
         response.del_cookie(dashboard_auth.COOKIE, path="/dashboard")
         return response
 
