@@ -239,7 +239,7 @@ def problems(ctx: _Context) -> Page:
     candidates = tuple((f"P{pid}", _short(text), str(n)) for pid, text, n in
                        store.top_problems(ctx.conn, since, 20)
                        if n >= threshold and not store.has_approved_idea(ctx.conn, pid))
-    table = Table("🛟 Self-service candidates", ("Problem", "What", "Reporters"), candidates,
+    table = Table("Self-service candidates", ("Problem", "What", "Reporters"), candidates,
                   f"No problem has {threshold} or more reporters without an approved idea.")
     return Page("problems", SECTIONS["problems"],
                 f"Where customers keep calling: the hot spots of the last {WEEKS} weeks.", (hot, mix), (table,))

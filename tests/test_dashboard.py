@@ -108,7 +108,7 @@ async def test_small_groups_are_not_broken_down(settings, fake_slack):
         slack = Slack(served.client, fake_slack)
         await served.sign_in(slack, "U0MGR1")
         page = await (await served.client.get("/dashboard/participation")).text()
-        assert 'class="mark"' not in page and "fewer than the minimum group" in page
+        assert 'class="mark"' not in page and "too few" in page
         problems = await (await served.client.get("/dashboard/problems")).text()
         assert 'data-chart="channel-mix"' in problems and 'data-series="Reporters"' not in problems
 

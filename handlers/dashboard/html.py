@@ -50,7 +50,7 @@ def _document(title: str, current: str, content: str, who: str | None) -> str:
              f'<a style="color:#fff" href="/dashboard/logout">Sign out</a></p>' if who else ""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{escape(title)} · herobot dashboard</title><style>{STYLE}</style></head><body>'
+            f'<link rel="icon" href="data:,"><title>{escape(title)} · herobot dashboard</title><style>{STYLE}</style></head><body>'
             f'<a class="skip" href="#main">Skip to content</a>'
             f'<header><h1>herobot dashboard — {escape(title)}</h1>{signed}{nav}</header>'
             f'<main id="main" tabindex="-1">{content}</main></body></html>')
@@ -64,17 +64,18 @@ def _figure(chart: Chart) -> str:
 
 def _chart_table(chart: Chart) -> str:
     head = "".join(f'<th scope="col">{escape(s.name)}</th>' for s in chart.series)
+    category = chart.y_label if chart.kind == "hbars" else chart.x_label  # what the labels are
     rows = []
     for i, label in enumerate(chart.labels):
         cells = "".join(f'<td class="n">{_value(s.values[i] if i < len(s.values) else 0)}</td>' for s in chart.series)
         rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
     return (f'<table data-chart="{escape(chart.key)}"><caption class="note">{escape(chart.title)} — the numbers'
-            f'</caption><thead><tr><th scope="col">{escape(chart.x_label)}</th>{head}</tr></thead>'
+            f'</caption><thead><tr><th scope="col">{escape(category)}</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def _value(value: float | None) -> str:
-    return "fewer than the minimum group" if value is None else f"{value:g}"
+    return "too few" if value is None else f"{value:g}"  # fewer than [web] min_group people: the chart's note says so
 
 
 def _table_section(table: Table) -> str:

@@ -121,7 +121,7 @@ def _hbars(chart: Chart) -> str:
             out.append(f'<rect class="mark" x="{label_w}" y="{y + 4}" width="{w:.2f}" height="{row_h - 8}" '
                        f'fill="{_colour(0)}" data-label="{escape(label)}" data-series="{escape(chart.series[0].name)}" '
                        f'data-value="{value:g}"><title>{escape(label)}: {value:g}</title></rect>')
-        shown = "fewer than min" if value is None else f"{value or 0:g}"
+        shown = "too few" if value is None else f"{value or 0:g}"
         out.append(f'<text x="{label_w + (value / top * plot_w if value else 0) + 6:.2f}" y="{y + row_h / 2 + 4:.2f}" '
                    f'font-size="11">{escape(shown)}</text>')
     base = TOP + row_h * max(1, len(chart.labels))
