@@ -287,7 +287,7 @@ def pilots(ctx: _Context) -> Page:
 def participation(ctx: _Context) -> Page:
     weeks = ctx.weeks()
     keys = [w.isoformat() for w in weeks]
-    people = store.people_per_week(ctx.conn, ctx.since_weeks())
+    people = store.people_per_week(ctx.conn, weeks)
     series = tuple(Series(kind, tuple(ctx.people(people[kind].get(k, 0)) for k in keys))
                    for kind in ("posted", "voted", "commented"))
     chart = Chart("participation", "grouped", "People who posted, voted and commented, per week",
@@ -305,15 +305,15 @@ def overview(ctx: _Context) -> Page:
     waiting = store.waiting_now(ctx.conn)
     top = store.top_problems(ctx.conn, since, 1)
     wins = sum(n for _, n in store.wins_per_month(ctx.conn, ctx.since_months()))
-    last_week = ctx.weeks()[-2].isoformat()
-    people = store.people_per_week(ctx.conn, since)
+    last_week = ctx.weeks()[-2]
+    people = store.people_per_week(ctx.conn, [last_week])
     figures = (
         ("Ideas posted in the last 12 weeks", str(store.ideas_posted(ctx.conn, since))),
         ("Waiting for a decision now", str(len(waiting))),
         ("Most reported problem", f"P{top[0][0]} {_short(top[0][1])} ({shown(ctx.people(top[0][2]), ctx.min_group)} reporters)"
          if top else "none yet"),
         (f"Wins in the last {MONTHS} months", str(wins)),
-        ("People who voted last week", shown(ctx.people(people["voted"].get(last_week, 0)), ctx.min_group)),
+        ("People who voted last week", shown(ctx.people(people["voted"][last_week.isoformat()]), ctx.min_group)),
     )
     return Page("overview", "Overview", "herobot at a glance. Pick a section for the details.",
                 flow_page.charts[:1], (Table("Key figures", ("Figure", "Value"), figures), *_own_tables(ctx)))

@@ -7,7 +7,7 @@ Weeks start on Monday (UTC); `week` columns are the Monday's date, 'YYYY-MM-DD'.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from bot.schedule import utc_text
@@ -163,18 +163,21 @@ def wins_per_month(conn: sqlite3.Connection, since: datetime) -> list[tuple[str,
 
 # --- participation and one's own ideas -------------------------------------------------------------
 
-def people_per_week(conn: sqlite3.Connection, since: datetime) -> dict[str, dict[str, int]]:
-    """{'posted'|'voted'|'commented': {week: distinct people}} since `since` (anonymous posters counted, never named)."""
-    stamp = [utc_text(since)]
+def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, dict[str, int]]:
+    """{'posted'|'voted'|'commented': {monday: distinct people that week}} (anonymous posters counted, never
+    named). One range read per week on a (created_at, person) index: no per-row date arithmetic."""
     queries = {
-        "posted": f"SELECT {WEEK.format(col='created_at')} AS w, count(DISTINCT author_key) FROM ideas "
-                  "WHERE created_at >= ? GROUP BY w",
-        "voted": f"SELECT {WEEK.format(col='created_at')} AS w, count(DISTINCT user_id) FROM votes "
-                 "WHERE created_at >= ? GROUP BY w",
-        "commented": f"SELECT {WEEK.format(col='created_at')} AS w, count(DISTINCT user_id) FROM comments "
-                     "WHERE created_at >= ? GROUP BY w",
+        "posted": "SELECT count(DISTINCT author_key) FROM ideas WHERE created_at >= ? AND created_at < ?",
+        "voted": "SELECT count(DISTINCT user_id) FROM votes WHERE created_at >= ? AND created_at < ?",
+        "commented": "SELECT count(DISTINCT user_id) FROM comments WHERE created_at >= ? AND created_at < ?",
     }
-    return {kind: dict(conn.execute(sql, stamp).fetchall()) for kind, sql in queries.items()}
+    found: dict[str, dict[str, int]] = {kind: {} for kind in queries}
+    for monday in mondays:
+        start = datetime.combine(monday, time(), UTC)
+        window = [utc_text(start), utc_text(start + timedelta(days=7))]
+        for kind, sql in queries.items():
+            found[kind][monday.isoformat()] = conn.execute(sql, window).fetchone()[0]
+    return found
 
 
 

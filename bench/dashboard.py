@@ -1,0 +1,130 @@
+"""Benchmark: each dashboard page served by `herobot serve` at 100,000 ideas and 1,000,000 votes, against
+`GET /healthz` in the same run; and /healthz while pages are being computed (the pages run off the event loop).
+
+    nice -n 10 .venv/bin/python bench/dashboard.py [--dir /work/scratch-dashboard] [--runs 15] [--ideas 100000]
+        [--votes 1000000]
+
+The database is built once (bench.dashboard_seed, two years of activity) and reused on later runs.
+Prints the median and 90th percentile per page and its ratio to /healthz's median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aiohttp  # noqa: E402
+
+from bench.dashboard_seed import seed  # noqa: E402
+from bot.dashboard_figures import SECTIONS  # noqa: E402
+from storage.db import open_database  # noqa: E402
+from suites.common import SECRET, FakeSlackServer, Server  # noqa: E402
+from tests.slack_requests import sign  # noqa: E402
+
+CONFIG = '[slack]\nideas_channel = "C0IDEAS"\n[roles]\nmanagers = ["UMANAGER1"]\n'
+PAGES = ["/dashboard", *(f"/dashboard/{s}" for s in SECTIONS)]
+
+
+def build(path: Path, ideas: int, votes: int) -> None:
+    if path.exists():
+        return
+    started = time.perf_counter()
+    db = open_database(path)
+    seed(db, datetime.now(UTC), ideas=ideas, votes=votes, people=3000, weeks=104, problems=300)
+    db.execute("ANALYZE")
+    db.close()
+    print(f"built {path} in {time.perf_counter() - started:.0f} s")
+
+
+async def sign_in(session: aiohttp.ClientSession, server: Server, fake) -> None:
+    body = urlencode({"command": "/hero", "text": "dashboard", "user_id": "UMANAGER1", "channel_id": "C0GENERAL",
+                      "team_id": "T1", "response_url": fake.base_url + "/response/bench", "trigger_id": "1.2.3"}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret=SECRET)}
+    async with session.post(server.url + "/slack/events", data=body, headers=headers) as response:
+        text = await response.text()
+    if "token=" not in text:
+        await asyncio.sleep(1)
+        text = " ".join(c.text() for c in fake.calls)
+    path = re.search(r"/dashboard/login\?token=[A-Za-z0-9_\-.]+", text).group(0)
+    async with session.get(server.url + path, allow_redirects=False) as response:
+        assert response.status == 303, response.status
+
+
+async def timed(session: aiohttp.ClientSession, url: str) -> float:
+    started = time.perf_counter()
+    async with session.get(url) as response:
+        await response.read()
+        assert response.status == 200, (url, response.status)
+    return (time.perf_counter() - started) * 1000
+
+
+def p90(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.9) - 1)]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dir", default="/work/scratch-dashboard")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--ideas", type=int, default=100_000)
+    parser.add_argument("--votes", type=int, default=1_000_000)
+    args = parser.parse_args()
+    workdir = Path(args.dir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / f"dashboard-{args.ideas}-{args.votes}.db"
+    build(db_path, args.ideas, args.votes)
+    async with FakeSlackServer() as fake:
+        server = Server(workdir, db_path, fake.base_url)
+        (workdir / "herobot.toml").write_text(CONFIG)
+        await server.start()
+        try:
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:  # an IP host
+                await sign_in(session, server, fake)
+                for page in PAGES:  # warm the page cache once
+                    await timed(session, server.url + page)
+                health, pages = [], {p: [] for p in PAGES}
+                for _ in range(args.runs):  # interleaved, so both see the same machine
+                    health.append(await timed(session, server.url + "/healthz"))
+                    for page in PAGES:
+                        pages[page].append(await timed(session, server.url + page))
+                during = await healthz_during_pages(session, server)
+        finally:
+            server.stop()
+    base = statistics.median(health)
+    print(f"{args.ideas:,} ideas, {args.votes:,} votes; {args.runs} runs each, milliseconds")
+    print(f"{'GET':28} {'median':>8} {'p90':>8} {'x healthz':>10}")
+    print(f"{'/healthz':28} {base:8.2f} {p90(health):8.2f} {1:10.0f}")
+    for page, values in pages.items():
+        median = statistics.median(values)
+        print(f"{page:28} {median:8.1f} {p90(values):8.1f} {median / base:10.0f}")
+    print(f"/healthz while a page is computed: median {statistics.median(during):.2f} ms, max {max(during):.2f} ms "
+          f"over {len(during)} requests")
+
+
+async def healthz_during_pages(session: aiohttp.ClientSession, server: Server) -> list[float]:
+    """/healthz answered while the heaviest pages are being computed: the loop stays free."""
+    loop_times: list[float] = []
+
+    async def pages() -> None:
+        for _ in range(3):
+            await asyncio.gather(*(timed(session, server.url + p) for p in PAGES))
+
+    task = asyncio.create_task(pages())
+    while not task.done():
+        loop_times.append(await timed(session, server.url + "/healthz"))
+        await asyncio.sleep(0.005)
+    await task
+    return loop_times
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
