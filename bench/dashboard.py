@@ -45,8 +45,8 @@ def build(path: Path, ideas: int, votes: int) -> None:
     print(f"built {path} in {time.perf_counter() - started:.0f} s")
 
 
-async def sign_in(session: aiohttp.ClientSession, server: Server, fake) -> None:
-    body = urlencode({"command": "/hero", "text": "dashboard", "user_id": "UMANAGER1", "channel_id": "C0GENERAL",
+async def sign_in(session: aiohttp.ClientSession, server: Server, fake, user: str = "UMANAGER1") -> None:
+    body = urlencode({"command": "/hero", "text": "dashboard", "user_id": user, "channel_id": "C0GENERAL",
                       "team_id": "T1", "response_url": fake.base_url + "/response/bench", "trigger_id": "1.2.3"}).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret=SECRET)}
     async with session.post(server.url + "/slack/events", data=body, headers=headers) as response:
@@ -67,14 +67,11 @@ async def timed(session: aiohttp.ClientSession, url: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def p90(values: list[float]) -> float:
-    return sorted(values)[max(0, int(len(values) * 0.9) - 1)]
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", default="/work/scratch-dashboard")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--ideas", type=int, default=100_000)
     parser.add_argument("--votes", type=int, default=1_000_000)
     args = parser.parse_args()
@@ -82,30 +79,43 @@ async def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / f"dashboard-{args.ideas}-{args.votes}.db"
     build(db_path, args.ideas, args.votes)
+    health, cold, warm, steady = [], {p: [] for p in PAGES}, {p: [] for p in PAGES}, {p: [] for p in PAGES}
     async with FakeSlackServer() as fake:
-        server = Server(workdir, db_path, fake.base_url)
         (workdir / "herobot.toml").write_text(CONFIG)
-        await server.start()
-        try:
-            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:  # an IP host
-                await sign_in(session, server, fake)
-                for page in PAGES:  # warm the page cache once
-                    await timed(session, server.url + page)
-                health, pages = [], {p: [] for p in PAGES}
-                for _ in range(args.runs):  # interleaved, so both see the same machine
-                    health.append(await timed(session, server.url + "/healthz"))
+        for start in range(args.starts):  # cold: each page's first request after a fresh start (no figures kept)
+            server = Server(workdir, db_path, fake.base_url)
+            await server.start()
+            try:
+                async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:  # an IP host
+                    await sign_in(session, server, fake)
+                    for _ in range(5):
+                        health.append(await timed(session, server.url + "/healthz"))
                     for page in PAGES:
-                        pages[page].append(await timed(session, server.url + page))
-                during = await healthz_during_pages(session, server)
-        finally:
-            server.stop()
+                        cold[page].append(await timed(session, server.url + page))
+                    if start == args.starts - 1:  # warm: within a page's minute, past weeks and months kept
+                        for _ in range(args.runs):
+                            health.append(await timed(session, server.url + "/healthz"))
+                            for page in PAGES:
+                                warm[page].append(await timed(session, server.url + page))
+                        during = await healthz_during_pages(session, server)
+                if start == args.starts - 1:  # steady: a page read again (a new member, or its minute is over)
+                    for n in range(args.runs):
+                        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as member:
+                            await sign_in(member, server, fake, f"U{n:06d}")
+                            health.append(await timed(member, server.url + "/healthz"))
+                            for page in PAGES:
+                                steady[page].append(await timed(member, server.url + page))
+            finally:
+                server.stop()
     base = statistics.median(health)
-    print(f"{args.ideas:,} ideas, {args.votes:,} votes; {args.runs} runs each, milliseconds")
-    print(f"{'GET':28} {'median':>8} {'p90':>8} {'x healthz':>10}")
-    print(f"{'/healthz':28} {base:8.2f} {p90(health):8.2f} {1:10.0f}")
-    for page, values in pages.items():
-        median = statistics.median(values)
-        print(f"{page:28} {median:8.1f} {p90(values):8.1f} {median / base:10.0f}")
+    print(f"{args.ideas:,} ideas, {args.votes:,} votes; medians in milliseconds (x = ratio to /healthz)")
+    print(f"cold = a page's first request after a start ({args.starts} starts); steady = its figures read again, past "
+          f"weeks and months kept ({args.runs} members); warm = the same page again within its minute ({args.runs} runs)")
+    print(f"{'GET':26} {'cold':>7} {'x':>5} {'steady':>7} {'x':>5} {'warm':>7} {'x':>5}")
+    print(f"{'/healthz':26} {base:7.2f} {1:5.0f}")
+    for page in PAGES:
+        c, s, w = (statistics.median(v[page]) for v in (cold, steady, warm))
+        print(f"{page:26} {c:7.1f} {c / base:5.0f} {s:7.1f} {s / base:5.0f} {w:7.1f} {w / base:5.1f}")
     print(f"/healthz while a page is computed: median {statistics.median(during):.2f} ms, max {max(during):.2f} ms "
           f"over {len(during)} requests")
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -27,6 +29,8 @@ MONTHS = 6
 TOP_PROBLEMS = 5
 PILOTS_SHOWN = 50
 WAITING_SHOWN = 50
+CLOSED_PERIOD_LIFE = 3600.0  # seconds a past week's or month's figures are reused before being read again
+PAGE_LIFE = 60.0  # seconds a built page is shown again before its figures are read again (it says "as of")
 FLOW_STATUSES = ("open", "in_review", "needs_info", "approved", "piloting", "implemented", "declined")
 STAGES = (("in_review", "reached review"), ("approved", "approved"), ("piloting", "piloting"),
           ("implemented", "implemented"), ("declined", "declined"))
@@ -52,20 +56,57 @@ async def page(core: Core, viewer: Viewer, section: str | None) -> Page:
     path = store.database_file(core.db.conn)
     if path is None:  # an in-memory database has no second connection: read it here
         return build(core.db.conn, core.config, viewer, section, now)
-    return await asyncio.to_thread(_build_on_reader, path, core.config, viewer, section, now)
+    key = (path, id(core.config), section, viewer.manager, None if viewer.manager else (viewer.platform, viewer.user_id))
+    with _pages_lock:
+        hit = _pages.get(key)
+    if hit and timedelta(0) <= now - hit.as_of < timedelta(seconds=PAGE_LIFE):
+        return hit
+    built = await asyncio.to_thread(_build_on_reader, path, core.config, viewer, section, now)
+    with _pages_lock:
+        for old in [k for k, p in _pages.items() if not timedelta(0) <= now - p.as_of < timedelta(seconds=PAGE_LIFE)]:
+            del _pages[old]
+        _pages[key] = built
+    return built
+
+
+_pages: dict[tuple, Page] = {}
+_pages_lock = threading.Lock()
 
 
 def _build_on_reader(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime) -> Page:
     conn = store.open_reader(path)
     try:
-        return build(conn, config, viewer, section, now)
+        return build(conn, config, viewer, section, now, path)
     finally:
         conn.close()
 
 
-def build(conn: sqlite3.Connection, config: Config, viewer: Viewer, section: str | None, now: datetime) -> Page:
+def build(conn: sqlite3.Connection, config: Config, viewer: Viewer, section: str | None, now: datetime,
+          path: str | None = None) -> Page:
     builder: Callable[[_Context], Page] = BUILDERS[section or "overview"]
-    return builder(_Context(conn, config, viewer, now))
+    return replace(builder(_Context(conn, config, viewer, now, path)), as_of=now)
+
+
+_closed: dict[tuple, tuple[float, object]] = {}
+_closed_lock = threading.Lock()
+
+
+def _closed_period(path: str | None, key: tuple, compute: Callable[[], object]):
+    """Figures of a week or month that is over change only when someone is forgotten or an old vote is merged:
+    they are read once an hour per database file, not on every page (the current period always is)."""
+    if path is None:
+        return compute()
+    now = time.monotonic()
+    with _closed_lock:
+        hit = _closed.get((path, *key))
+    if hit and now - hit[0] < CLOSED_PERIOD_LIFE:
+        return hit[1]
+    value = compute()
+    with _closed_lock:
+        for old in [k for k, (at, _) in _closed.items() if now - at >= CLOSED_PERIOD_LIFE]:
+            del _closed[old]
+        _closed[(path, *key)] = (now, value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -74,6 +115,32 @@ class _Context:
     config: Config
     viewer: Viewer
     now: datetime
+    path: str | None = None
+
+    def people_in(self, mondays: list[date]) -> dict[str, dict[str, int]]:
+        """People who posted, voted, commented in each week; past weeks from the closed-period store."""
+        this_week = self.weeks()[-1]
+        found: dict[str, dict[str, int]] = {"posted": {}, "voted": {}, "commented": {}}
+        for monday in mondays:
+            if monday < this_week:
+                week = _closed_period(self.path, ("people", monday), lambda m=monday: store.people_per_week(self.conn, [m]))
+            else:
+                week = store.people_per_week(self.conn, [monday])
+            for kind, counts in week.items():
+                found[kind].update(counts)
+        return found
+
+    def decisions_in(self, month: str) -> list[tuple[str, float]]:
+        """(deciding manager, days from review to decision) of the decisions taken in `month`."""
+        start = datetime.fromisoformat(month + "-01T00:00:00+00:00")
+        end = (start + timedelta(days=32)).replace(day=1)
+
+        def read() -> list[tuple[str, float]]:
+            return [(actor, _days_between(review_at, at)) for actor, at, review_at, _ in
+                    store.decision_times(self.conn, start, end) if review_at is not None]
+        if month < self.months()[-1]:
+            return _closed_period(self.path, ("decisions", month), read)
+        return read()
 
     @property
     def min_group(self) -> int:
@@ -123,7 +190,7 @@ def _status_word(status: str) -> str:
 
 # --- flow ---------------------------------------------------------------------------------------------
 
-def flow(ctx: _Context) -> Page:
+def _ideas_per_week(ctx: _Context) -> Chart:
     weeks = ctx.weeks()
     since = ctx.since_weeks()
     counts: dict[tuple[str, str], int] = {}
@@ -131,8 +198,13 @@ def flow(ctx: _Context) -> Page:
         counts[(week, status)] = n
     keys = [w.isoformat() for w in weeks]
     series = tuple(Series(_status_word(s), tuple(counts.get((k, s), 0) for k in keys)) for s in FLOW_STATUSES)
-    weekly = Chart("ideas-per-week", "stacked", "Ideas posted per week, by where they are now", "Week (starting Monday)",
-                   "Ideas", tuple(week_label(w) for w in weeks), tuple(s for s in series if any(s.values)) or series[:1])
+    return Chart("ideas-per-week", "stacked", "Ideas posted per week, by where they are now", "Week (starting Monday)",
+                 "Ideas", tuple(week_label(w) for w in weeks), tuple(s for s in series if any(s.values)) or series[:1])
+
+
+def flow(ctx: _Context) -> Page:
+    since = ctx.since_weeks()
+    weekly = _ideas_per_week(ctx)
     posted = store.ideas_posted(ctx.conn, since)
     reached = store.stages_reached(ctx.conn, since)
     funnel = Chart("funnel", "hbars", f"How far the ideas of the last {WEEKS} weeks got", "Ideas", "Stage",
@@ -167,19 +239,17 @@ def decisions(ctx: _Context) -> Page:
     months = ctx.months()
     by_month: dict[str, list[float]] = {m: [] for m in months}
     by_manager: dict[str, list[float]] = {}
-    for actor, at, review_at, _ in store.decision_times(ctx.conn, ctx.since_months()):
-        if review_at is None:
-            continue
-        days = _days_between(review_at, at)
-        by_month.setdefault(at[:7], []).append(days)
-        by_manager.setdefault(actor, []).append(days)
+    for month in months:
+        for actor, days in ctx.decisions_in(month):
+            by_month[month].append(days)
+            by_manager.setdefault(actor, []).append(days)
     labels = tuple(month_label(m) for m in months)
     medians = tuple(round(percentile(by_month[m], 0.5), 1) if by_month[m] else 0 for m in months)
     p90s = tuple(round(percentile(by_month[m], 0.9), 1) if by_month[m] else 0 for m in months)
     per_month = Chart("decision-time", "grouped", "Days from review to decision, per month", "Month", "Days",
                       labels, (Series("median", medians), Series("90th percentile", p90s)), unit="days")
-    waiting = store.waiting_now(ctx.conn)
-    ages = [(ctx.now - datetime.fromisoformat(since)).days for *_, since in waiting]
+    waiting = store.waiting_since(ctx.conn)
+    ages = [(ctx.now - datetime.fromisoformat(since)).days for _, since in waiting]
     buckets = tuple(sum(low <= a and (high is None or a <= high) for a in ages) for low, high, _ in AGE_BUCKETS)
     waiting_chart = Chart("waiting", "bars", f"Ideas waiting for a decision now ({len(waiting)}), by age",
                           "Waiting for", "Ideas", tuple(label for *_, label in AGE_BUCKETS), (Series("Ideas", buckets),))
@@ -196,12 +266,12 @@ def decisions(ctx: _Context) -> Page:
                             unit="days"))
         tables.append(Table("Waiting now, longest first", ("Idea", "Title", "Status", "Waiting (days)"),
                             tuple((f"#{i}", title, _status_word(status), str((ctx.now - datetime.fromisoformat(s)).days))
-                                  for i, title, status, _, _, _, s in waiting[:WAITING_SHOWN])))
+                                  for i, title, status, s in store.longest_waiting(ctx.conn, WAITING_SHOWN))))
     else:
-        mine = {i.id for i in ctx.own_ideas()}
+        since = dict(waiting)
         tables.append(Table("Your ideas waiting for a decision", ("Idea", "Title", "Waiting (days)"),
-                            tuple((f"#{i}", title, str((ctx.now - datetime.fromisoformat(s)).days))
-                                  for i, title, _, _, _, _, s in waiting if i in mine),
+                            tuple((f"#{i.id}", i.display_title, str((ctx.now - datetime.fromisoformat(since[i.id])).days))
+                                  for i in ctx.own_ideas() if i.id in since),
                             "None of your ideas is waiting."))
     return Page("decisions", SECTIONS["decisions"],
                 f"How long ideas wait between review and decision (the last {MONTHS} months), and what waits now.",
@@ -287,7 +357,7 @@ def pilots(ctx: _Context) -> Page:
 def participation(ctx: _Context) -> Page:
     weeks = ctx.weeks()
     keys = [w.isoformat() for w in weeks]
-    people = store.people_per_week(ctx.conn, weeks)
+    people = ctx.people_in(weeks)
     series = tuple(Series(kind, tuple(ctx.people(people[kind].get(k, 0)) for k in keys))
                    for kind in ("posted", "voted", "commented"))
     chart = Chart("participation", "grouped", "People who posted, voted and commented, per week",
@@ -300,13 +370,12 @@ def participation(ctx: _Context) -> Page:
 # --- overview -----------------------------------------------------------------------------------------
 
 def overview(ctx: _Context) -> Page:
-    flow_page = flow(ctx)
     since = ctx.since_weeks()
-    waiting = store.waiting_now(ctx.conn)
+    waiting = store.waiting_since(ctx.conn)
     top = store.top_problems(ctx.conn, since, 1)
     wins = sum(n for _, n in store.wins_per_month(ctx.conn, ctx.since_months()))
     last_week = ctx.weeks()[-2]
-    people = store.people_per_week(ctx.conn, [last_week])
+    people = ctx.people_in([last_week])
     figures = (
         ("Ideas posted in the last 12 weeks", str(store.ideas_posted(ctx.conn, since))),
         ("Waiting for a decision now", str(len(waiting))),
@@ -316,7 +385,7 @@ def overview(ctx: _Context) -> Page:
         ("People who voted last week", shown(ctx.people(people["voted"][last_week.isoformat()]), ctx.min_group)),
     )
     return Page("overview", "Overview", "herobot at a glance. Pick a section for the details.",
-                flow_page.charts[:1], (Table("Key figures", ("Figure", "Value"), figures), *_own_tables(ctx)))
+                (_ideas_per_week(ctx),), (Table("Key figures", ("Figure", "Value"), figures), *_own_tables(ctx)))
 
 
 BUILDERS: dict[str, Callable[[_Context], Page]] = {

@@ -7,6 +7,7 @@ fewer than `[web] min_group` people: it is shown as such and never drawn or brok
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Page:
     charts: tuple[Chart, ...] = ()
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    as_of: datetime | None = None  # when its figures were read
 
 
 SECTIONS = {

@@ -55,7 +55,7 @@ def ideas_per_week(conn: sqlite3.Connection, since: datetime) -> list[tuple[str,
 def stages_reached(conn: sqlite3.Connection, since: datetime) -> dict[str, int]:
     """How many of the ideas posted since `since` ever reached each status (from the audit trail)."""
     rows = conn.execute(
-        "SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i JOIN audit a ON a.idea_id = i.id "
+        "SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i CROSS JOIN audit a ON a.idea_id = i.id "
         "WHERE i.created_at >= ? AND i.status != 'duplicate' GROUP BY a.to_status", [utc_text(since)])
     return dict(rows.fetchall())
 
@@ -67,29 +67,29 @@ def ideas_posted(conn: sqlite3.Connection, since: datetime) -> int:
 
 # --- decisions ------------------------------------------------------------------------------------
 
-def decision_times(conn: sqlite3.Connection, since: datetime) -> list[tuple[str, str, str, str]]:
-    """(deciding manager, decided at, review started at, decision) for decisions since `since` taken on an idea
-    in review: the review starts at the idea's latest move into `in_review` before the decision."""
+def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, str, str, str]]:
+    """(deciding manager, decided at, review started at, decision) for decisions in [since, until) taken on an
+    idea in review: the review starts at the idea's latest move into `in_review` before the decision."""
     return conn.execute(
         """
         SELECT a.actor, a.at, (SELECT max(b.at) FROM audit b WHERE b.idea_id = a.idea_id
                                 AND b.to_status = 'in_review' AND b.at <= a.at) AS review_at, a.to_status
-        FROM audit a
-        WHERE a.at >= ? AND a.to_status IN ('approved', 'piloting', 'declined')
+        FROM audit a INDEXED BY audit_decided
+        WHERE a.to_status IN ('approved', 'piloting', 'declined') AND a.at >= ? AND a.at < ?
           AND a.from_status IN ('in_review', 'needs_info')
-        ORDER BY a.at
-        """, [utc_text(since)]).fetchall()
+        """, [utc_text(since), utc_text(until)]).fetchall()
 
 
-def waiting_now(conn: sqlite3.Connection) -> list[tuple[int, str, str, str | None, str | None, int, str]]:
-    """(id, title, status, mission goal, author id or None when anonymous, anonymous, waiting since) of the
-    ideas waiting for a decision, longest wait first."""
-    return conn.execute(
-        """
-        SELECT i.id, i.title, i.status, i.mission_goal, i.author_id, i.anonymous,
-               coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = i.id), i.updated_at) AS since
-        FROM ideas i WHERE i.status IN ('in_review', 'needs_info') ORDER BY since, i.id
-        """).fetchall()
+def waiting_since(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(id, waiting since) of every idea waiting for a decision: its last status change (the only thing that
+    moves an idea's updated_at)."""
+    return conn.execute("SELECT id, updated_at FROM ideas WHERE status IN ('in_review', 'needs_info')").fetchall()
+
+
+def longest_waiting(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str, str, str]]:
+    """(id, title, status, waiting since) of the ideas waiting longest for a decision."""
+    return conn.execute("SELECT id, title, status, updated_at FROM ideas WHERE status IN ('in_review', 'needs_info') "
+                        "ORDER BY updated_at, id LIMIT ?", [limit]).fetchall()
 
 
 # --- customer problems ----------------------------------------------------------------------------
@@ -132,13 +132,13 @@ def has_approved_idea(conn: sqlite3.Connection, problem_id: int) -> bool:
 # --- mission goals, pilots and wins -----------------------------------------------------------------
 
 def per_goal(conn: sqlite3.Connection) -> list[tuple[str | None, int, int, int]]:
-    """(mission goal or None, ideas, pilots, wins), duplicates left out."""
-    return conn.execute(
-        """
-        SELECT i.mission_goal, count(*), count(e.idea_id), sum(i.status = 'implemented')
-        FROM ideas i LEFT JOIN experiments e ON e.idea_id = i.id
-        WHERE i.status != 'duplicate' GROUP BY i.mission_goal ORDER BY count(*) DESC
-        """).fetchall()
+    """(mission goal or None, ideas, pilots, wins), most ideas first, duplicates left out."""
+    ideas = conn.execute("SELECT mission_goal, count(*), sum(status = 'implemented') FROM ideas "
+                         "WHERE status != 'duplicate' GROUP BY mission_goal").fetchall()
+    pilots = dict(conn.execute("SELECT i.mission_goal, count(*) FROM experiments e JOIN ideas i ON i.id = e.idea_id "
+                               "WHERE i.status != 'duplicate' GROUP BY i.mission_goal").fetchall())
+    rows = [(goal, n, pilots.get(goal, 0), wins or 0) for goal, n, wins in ideas]
+    return sorted(rows, key=lambda r: (-r[1], r[0] or ""))
 
 
 def pilots(conn: sqlite3.Connection, limit: int) -> list[tuple]:

@@ -401,9 +401,13 @@ def m016_dashboard_logins(db: Database) -> None:
 
 @migrations()
 def m017_dashboard_indexes(db: Database) -> None:
-    # The dashboard's weekly figures read a window of recent rows: people who voted or commented per
-    # week, ideas per week and status, decisions per month, all from covering indexes.
+    # The dashboard's figures read a window of recent rows from covering indexes: people who voted or
+    # commented per week, ideas per week and status, decisions and the review before each, what waits
+    # now (an idea's updated_at moves only with its status), ideas per mission goal.
     db.execute("CREATE INDEX votes_by_time_user ON votes (created_at, user_id)")
     db.execute("CREATE INDEX comments_by_time_user ON comments (created_at, user_id)")
     db.execute("CREATE INDEX ideas_by_created_status ON ideas (created_at, status, author_key)")
-    db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
+    db.execute("CREATE INDEX ideas_by_status_updated ON ideas (status, updated_at)")
+    db.execute("CREATE INDEX ideas_by_goal_status ON ideas (mission_goal, status)")
+    db.execute("CREATE INDEX audit_by_idea_status ON audit (idea_id, to_status, at)")
+    db.execute("CREATE INDEX audit_decided ON audit (to_status, at, from_status, idea_id, actor)")

@@ -28,7 +28,8 @@ NAV = (("", "Overview"), *SECTIONS.items())
 
 
 def page_html(page: Page, who: str) -> str:
-    body = [f"<p>{escape(page.intro)}</p>"]
+    as_of = f" Figures as of {page.as_of:%d %b %Y %H:%M} UTC." if page.as_of else ""
+    body = [f"<p>{escape(page.intro)}{as_of}</p>"]
     body += [_figure(chart) for chart in page.charts]
     body += [_table_section(table) for table in page.tables]
     body += [f'<p class="note">{escape(note)}</p>' for note in page.notes]
