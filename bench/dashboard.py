@@ -30,7 +30,9 @@ from storage.db import open_database  # noqa: E402
 from suites.common import SECRET, FakeSlackServer, Server  # noqa: E402
 from tests.slack_requests import sign  # noqa: E402
 
-CONFIG = '[slack]\nideas_channel = "C0IDEAS"\n[roles]\nmanagers = ["UMANAGER1"]\n'
+# Reminders are pushed past the seeded waits: thousands of reminder DMs would otherwise load the server mid-run.
+CONFIG = ('[slack]\nideas_channel = "C0IDEAS"\n[roles]\nmanagers = ["UMANAGER1"]\n'
+          '[nudges]\nremind_after_days = 100000\nescalate_after_days = 100000\n')
 PAGES = ["/dashboard", *(f"/dashboard/{s}" for s in SECTIONS)]
 
 

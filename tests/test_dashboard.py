@@ -202,3 +202,24 @@ async def test_the_digest_goes_out_when_the_upload_fails(settings, fake_slack, f
     await _weekly_digest(settings, fake_teams, teams_tokens)
     assert len(posts_to(fake_slack, "C0IDEAS")) == 1
     assert fake_slack.calls_to("files.completeUploadExternal")
+
+
+async def test_decision_times_are_the_median_and_90th_percentile_of_review_to_decision(settings, fake_slack):
+    from bot.model import Status
+    from tests.scheduling import add_idea, decide, to_review
+
+    async with Served(settings, config(), Clock(NOW)) as served:
+        core = served.core
+        for n, days in enumerate((1, 2, 3, 10)):  # decided in November, after 1, 2, 3 and 10 days in review
+            idea = add_idea(core, f"Idea {n}", utc(2026, 10, 1, 9, 0))
+            to_review(core, idea, utc(2026, 11, 2, 9, 0))
+            decide(core, idea, "approve", Status.APPROVED, "U0MGR1", utc(2026, 11, 2 + days, 9, 0))
+        waiting = add_idea(core, "Still waiting", utc(2026, 11, 1, 9, 0))
+        to_review(core, waiting, utc(2026, 11, 21, 9, 0))  # 10 days ago: in the "1–2 weeks" bucket
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        html = await (await served.client.get("/dashboard/decisions")).text()
+    # nearest rank: the median of 1, 2, 3, 10 days is 2, the 90th percentile 10
+    assert "<tr><td>Nov 2026</td><td>4</td><td>2</td><td>10</td></tr>" in html
+    assert 'data-label="1–2 weeks" data-series="Ideas" data-value="1"' in html
+    assert "<td>#5</td><td>Still waiting</td><td>in review</td><td>10</td>" in html
