@@ -51,40 +51,56 @@ def viewer_of(config: Config, platform: str, user_id: str) -> Viewer:
 
 
 async def page(core: Core, viewer: Viewer, section: str | None) -> Page:
-    """The overview (section None) or one section, built in a worker thread on its own read connection."""
+    """The overview (section None) or one section, read in a worker thread on its own read connection. The
+    organisation's figures are read at most once a minute per role and shared; a member's own items every time."""
     now = core.now()
     path = store.database_file(core.db.conn)
     if path is None:  # an in-memory database has no second connection: read it here
         return build(core.db.conn, core.config, viewer, section, now)
-    key = (path, id(core.config), section, viewer.manager, None if viewer.manager else (viewer.platform, viewer.user_id))
+    key = (path, id(core.config), section, viewer.manager)
     with _pages_lock:
-        hit = _pages.get(key)
-    if hit and timedelta(0) <= now - hit.as_of < timedelta(seconds=PAGE_LIFE):
-        return hit
-    built = await asyncio.to_thread(_build_on_reader, path, core.config, viewer, section, now)
+        shared = _pages.get(key)
+    if shared and not timedelta(0) <= now - shared.as_of < timedelta(seconds=PAGE_LIFE):
+        shared = None
+    shared_page, own = await asyncio.to_thread(_read, path, core.config, viewer, section, now, shared)
     with _pages_lock:
         for old in [k for k, p in _pages.items() if not timedelta(0) <= now - p.as_of < timedelta(seconds=PAGE_LIFE)]:
             del _pages[old]
-        _pages[key] = built
-    return built
+        _pages[key] = shared_page
+    return replace(shared_page, tables=shared_page.tables + own)
 
 
 _pages: dict[tuple, Page] = {}
 _pages_lock = threading.Lock()
 
 
-def _build_on_reader(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime) -> Page:
+def _read(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime,
+          shared: Page | None) -> tuple[Page, tuple[Table, ...]]:
     conn = store.open_reader(path)
     try:
-        return build(conn, config, viewer, section, now, path)
+        ctx = _Context(conn, config, viewer, now, path)
+        return shared or _shared(ctx, section), _own(ctx, section)
     finally:
         conn.close()
 
 
 def build(conn: sqlite3.Connection, config: Config, viewer: Viewer, section: str | None, now: datetime,
           path: str | None = None) -> Page:
-    builder: Callable[[_Context], Page] = BUILDERS[section or "overview"]
-    return replace(builder(_Context(conn, config, viewer, now, path)), as_of=now)
+    """One page as `viewer` sees it: the organisation's figures for their role, then their own items."""
+    ctx = _Context(conn, config, viewer, now, path)
+    shared = _shared(ctx, section)
+    return replace(shared, tables=shared.tables + _own(ctx, section))
+
+
+def _shared(ctx: _Context, section: str | None) -> Page:
+    return replace(BUILDERS[section or "overview"](ctx), as_of=ctx.now)
+
+
+def _own(ctx: _Context, section: str | None) -> tuple[Table, ...]:
+    """A member's own items on a page (managers see every item in the shared page already)."""
+    if ctx.viewer.manager or (section or "overview") not in OWN:
+        return ()
+    return OWN[section or "overview"](ctx)
 
 
 _closed: dict[tuple, tuple[float, object]] = {}
@@ -192,9 +208,8 @@ def _status_word(status: str) -> str:
 
 def _ideas_per_week(ctx: _Context) -> Chart:
     weeks = ctx.weeks()
-    since = ctx.since_weeks()
     counts: dict[tuple[str, str], int] = {}
-    for week, status, n in store.ideas_per_week(ctx.conn, since):
+    for week, status, n in store.ideas_per_week(ctx.conn, weeks):
         counts[(week, status)] = n
     keys = [w.isoformat() for w in weeks]
     series = tuple(Series(_status_word(s), tuple(counts.get((k, s), 0) for k in keys)) for s in FLOW_STATUSES)
@@ -211,12 +226,10 @@ def flow(ctx: _Context) -> Page:
                    ("posted", *(word for _, word in STAGES)),
                    (Series("Ideas", (posted, *(reached.get(s, 0) for s, _ in STAGES))),))
     return Page("flow", SECTIONS["flow"], f"Ideas posted in the last {WEEKS} weeks and how far they got.",
-                (weekly, funnel), _own_tables(ctx))
+                (weekly, funnel))
 
 
-def _own_tables(ctx: _Context) -> tuple[Table, ...]:
-    if ctx.viewer.manager:
-        return ()
+def _own_ideas(ctx: _Context) -> tuple[Table, ...]:
     rows = tuple((f"#{i.id}", i.display_title + (" (anonymous: only you see this)" if i.anonymous else ""),
                   i.status.label) for i in ctx.own_ideas())
     return (Table("Your ideas", ("Idea", "Title", "Status"), rows, "You have not posted an idea yet."),)
@@ -267,15 +280,17 @@ def decisions(ctx: _Context) -> Page:
         tables.append(Table("Waiting now, longest first", ("Idea", "Title", "Status", "Waiting (days)"),
                             tuple((f"#{i}", title, _status_word(status), str((ctx.now - datetime.fromisoformat(s)).days))
                                   for i, title, status, s in store.longest_waiting(ctx.conn, WAITING_SHOWN))))
-    else:
-        since = dict(waiting)
-        tables.append(Table("Your ideas waiting for a decision", ("Idea", "Title", "Waiting (days)"),
-                            tuple((f"#{i.id}", i.display_title, str((ctx.now - datetime.fromisoformat(since[i.id])).days))
-                                  for i in ctx.own_ideas() if i.id in since),
-                            "None of your ideas is waiting."))
     return Page("decisions", SECTIONS["decisions"],
                 f"How long ideas wait between review and decision (the last {MONTHS} months), and what waits now.",
                 tuple(charts), tuple(tables))
+
+
+def _own_waiting(ctx: _Context) -> tuple[Table, ...]:
+    mine = [i for i in ctx.own_ideas() if i.status in (Status.IN_REVIEW, Status.NEEDS_INFO)]
+    since = store.status_changed_at(ctx.conn, [i.id for i in mine])
+    return (Table("Your ideas waiting for a decision", ("Idea", "Title", "Waiting (days)"),
+                  tuple((f"#{i.id}", i.display_title, str((ctx.now - datetime.fromisoformat(since[i.id])).days))
+                        for i in mine if i.id in since), "None of your ideas is waiting."),)
 
 
 # --- customer problems --------------------------------------------------------------------------------
@@ -338,18 +353,23 @@ def pilots(ctx: _Context) -> Page:
     wins = dict(store.wins_per_month(ctx.conn, ctx.since_months()))
     chart = Chart("wins-per-month", "bars", "Wins (ideas implemented) per month", "Month", "Wins",
                   tuple(month_label(m) for m in months), (Series("Wins", tuple(wins.get(m, 0) for m in months)),))
-    rows = store.pilots(ctx.conn, PILOTS_SHOWN if ctx.viewer.manager else 1000)
-    if not ctx.viewer.manager:
-        mine = {i.id for i in ctx.own_ideas()}
-        rows = [r for r in rows if r[0] in mine]
-    table = Table("Pilots" if ctx.viewer.manager else "Your pilots",
-                  ("Idea", "Title", "Status", "Metric", "Baseline", "Target", "Result", "Ends"),
-                  tuple((f"#{i}", title, _status_word(status), metric, _num(base), _num(target), _num(result), ends)
-                        for i, title, status, _, metric, base, target, result, ends in rows),
-                  "No pilots yet." if ctx.viewer.manager else "None of your ideas is a pilot.")
     intro = f"Each pilot's metric against its target, and wins over the last {MONTHS} months."
-    notes = () if ctx.viewer.manager else (f"{store.pilot_count(ctx.conn)} pilots in all; their details are for managers.",)
-    return Page("pilots", SECTIONS["pilots"], intro, (chart,), (table,), notes)
+    if not ctx.viewer.manager:
+        notes = (f"{store.pilot_count(ctx.conn)} pilots in all; their details are for managers.",)
+        return Page("pilots", SECTIONS["pilots"], intro, (chart,), (), notes)
+    return Page("pilots", SECTIONS["pilots"], intro, (chart,), (_pilot_table("Pilots", store.pilots(ctx.conn, PILOTS_SHOWN),
+                                                                             "No pilots yet."),))
+
+
+def _pilot_table(title: str, rows: list[tuple], empty: str) -> Table:
+    return Table(title, ("Idea", "Title", "Status", "Metric", "Baseline", "Target", "Result", "Ends"),
+                 tuple((f"#{i}", name, _status_word(status), metric, _num(base), _num(target), _num(result), ends)
+                       for i, name, status, _, metric, base, target, result, ends in rows), empty)
+
+
+def _own_pilots(ctx: _Context) -> tuple[Table, ...]:
+    rows = store.pilots_of(ctx.conn, [i.id for i in ctx.own_ideas()])
+    return (_pilot_table("Your pilots", rows, "None of your ideas is a pilot."),)
 
 
 # --- participation ------------------------------------------------------------------------------------
@@ -385,9 +405,12 @@ def overview(ctx: _Context) -> Page:
         ("People who voted last week", shown(ctx.people(people["voted"][last_week.isoformat()]), ctx.min_group)),
     )
     return Page("overview", "Overview", "herobot at a glance. Pick a section for the details.",
-                (_ideas_per_week(ctx),), (Table("Key figures", ("Figure", "Value"), figures), *_own_tables(ctx)))
+                (_ideas_per_week(ctx),), (Table("Key figures", ("Figure", "Value"), figures),))
 
 
+OWN: dict[str, Callable[[_Context], tuple[Table, ...]]] = {
+    "overview": _own_ideas, "flow": _own_ideas, "decisions": _own_waiting, "pilots": _own_pilots,
+}
 BUILDERS: dict[str, Callable[[_Context], Page]] = {
     "overview": overview, "flow": flow, "decisions": decisions, "problems": problems, "goals": goals,
     "pilots": pilots, "participation": participation,

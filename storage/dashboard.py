@@ -44,12 +44,17 @@ def forget_logins_before(conn: sqlite3.Connection, before: datetime) -> None:
 
 # --- flow -----------------------------------------------------------------------------------------
 
-def ideas_per_week(conn: sqlite3.Connection, since: datetime) -> list[tuple[str, str, int]]:
-    """(week, current status, ideas posted that week) since `since`, duplicates left out."""
-    return conn.execute(
-        f"SELECT {WEEK.format(col='created_at')} AS week, status, count(*) FROM ideas "
-        "WHERE created_at >= ? AND status != 'duplicate' GROUP BY week, status ORDER BY week",
-        [utc_text(since)]).fetchall()
+def ideas_per_week(conn: sqlite3.Connection, mondays: list[date]) -> list[tuple[str, str, int]]:
+    """(monday, current status, ideas posted that week), duplicates left out: one range read per week on the
+    (created_at, status) index."""
+    found = []
+    for monday in mondays:
+        start = datetime.combine(monday, time(), UTC)
+        rows = conn.execute("SELECT status, count(*) FROM ideas WHERE created_at >= ? AND created_at < ? "
+                            "AND status != 'duplicate' GROUP BY status",
+                            [utc_text(start), utc_text(start + timedelta(days=7))]).fetchall()
+        found += [(monday.isoformat(), status, n) for status, n in rows]
+    return found
 
 
 def stages_reached(conn: sqlite3.Connection, since: datetime) -> dict[str, int]:
@@ -149,6 +154,23 @@ def pilots(conn: sqlite3.Connection, limit: int) -> list[tuple]:
                e.metric, e.baseline, e.target, e.result, e.ends_on
         FROM experiments e JOIN ideas i ON i.id = e.idea_id ORDER BY e.ends_on DESC, i.id DESC LIMIT ?
         """, [limit]).fetchall()
+
+
+def pilots_of(conn: sqlite3.Connection, idea_ids: list[int]) -> list[tuple]:
+    """The same columns as `pilots`, for the given ideas only."""
+    marks = ", ".join("?" for _ in idea_ids) or "NULL"
+    return conn.execute(
+        f"""
+        SELECT i.id, i.title, i.status, CASE WHEN i.anonymous THEN NULL ELSE i.author_id END,
+               e.metric, e.baseline, e.target, e.result, e.ends_on
+        FROM experiments e JOIN ideas i ON i.id = e.idea_id WHERE i.id IN ({marks}) ORDER BY e.ends_on DESC, i.id DESC
+        """, idea_ids).fetchall()
+
+
+def status_changed_at(conn: sqlite3.Connection, idea_ids: list[int]) -> dict[int, str]:
+    """When each of the given ideas last changed status (its updated_at)."""
+    marks = ", ".join("?" for _ in idea_ids) or "NULL"
+    return dict(conn.execute(f"SELECT id, updated_at FROM ideas WHERE id IN ({marks})", idea_ids).fetchall())
 
 
 def pilot_count(conn: sqlite3.Connection) -> int:
