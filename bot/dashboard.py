@@ -268,7 +268,7 @@ def decisions(ctx: _Context) -> Page:
                           "Waiting for", "Ideas", tuple(label for *_, label in AGE_BUCKETS), (Series("Ideas", buckets),))
     charts = [per_month, waiting_chart]
     tables = [Table("Decisions per month", ("Month", "Decisions", "Median days", "90th percentile days"),
-                    tuple((label, str(len(by_month[m])), f"{med:g}", f"{p90:g}")
+                    tuple((label, str(len(by_month[m])), f"{med:g}" if by_month[m] else "—", f"{p90:g}" if by_month[m] else "—")
                           for label, m, med, p90 in zip(labels, months, medians, p90s)))]
     if ctx.viewer.manager:
         managers = sorted(by_manager, key=lambda m: (-len(by_manager[m]), m))[:12]

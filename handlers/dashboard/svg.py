@@ -71,7 +71,7 @@ def _columns(chart: Chart) -> str:
             if stacked:
                 base = y
         cx = LEFT + i * slot + slot / 2
-        out.append(f'<text x="{cx:.2f}" y="{TOP + plot_h + 16}" text-anchor="middle" font-size="11">{escape(label[:14])}</text>')
+        out.append(f'<text x="{cx:.2f}" y="{TOP + plot_h + 16}" text-anchor="middle" font-size="11">{escape(label[:18])}</text>')
     out.append(f'<text class="axis-label" x="{LEFT + plot_w / 2:.2f}" y="{HEIGHT - 36}" text-anchor="middle" '
                f'font-size="12">{escape(chart.x_label)}</text>')
     out += _legend(chart, HEIGHT - 16)
