@@ -223,3 +223,17 @@ async def test_decision_times_are_the_median_and_90th_percentile_of_review_to_de
     assert "<tr><td>Nov 2026</td><td>4</td><td>2</td><td>10</td></tr>" in html
     assert 'data-label="1–2 weeks" data-series="Ideas" data-value="1"' in html
     assert "<td>#5</td><td>Still waiting</td><td>in review</td><td>10</td>" in html
+
+
+def test_web_settings_are_checked():
+    import pytest
+
+    from bot.config import ConfigError
+
+    assert Config.from_dict({}).web_base_url == "http://127.0.0.1:3000" and Config.from_dict({}).web_min_group == 3
+    assert Config.from_dict({"web": {"base_url": "https://bot.example.com/", "min_group": 5}}).web_base_url == \
+        "https://bot.example.com"
+    with pytest.raises(ConfigError, match=r"\[web\] base_url must be an http:// or https:// address"):
+        Config.from_dict({"web": {"base_url": "javascript:alert(1)"}})
+    with pytest.raises(ConfigError, match=r"\[web\] min_group must be a whole number"):
+        Config.from_dict({"web": {"min_group": 0}})
