@@ -100,6 +100,8 @@ class Config:
     self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
     key_file: str | None = None  # `[storage] key_file`: where the secret lives when HEROBOT_SECRET_KEY is unset
     hot_threshold: int = 3  # `[problems] hot_threshold`: reporters in a week that earn a problem its 🔥
+    web_base_url: str = "http://127.0.0.1:3000"  # `[web] base_url`: where links to the dashboard point
+    web_min_group: int = 3  # `[web] min_group`: counts of fewer people are not broken down on the dashboard
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -160,6 +162,8 @@ class Config:
             or default.self_service_threshold,
             key_file=reader.text("storage", "key_file"),
             hot_threshold=reader.positive_int("problems", "hot_threshold") or default.hot_threshold,
+            web_base_url=reader.base_url("web", "base_url") or default.web_base_url,
+            web_min_group=reader.positive_int("web", "min_group") or default.web_min_group,
             raw=data,
         )
 
@@ -241,6 +245,14 @@ class _Reader:
                 and int(hours) < 24 and int(minutes) < 60):
             raise ConfigError(f'[{section}] {key} must be a time of day as "HH:MM", e.g. "09:00"')
         return time(int(hours), int(minutes))
+
+    def base_url(self, section: str, key: str) -> str | None:
+        value = self.text(section, key)
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+            raise ConfigError(f'[{section}] {key} must be an http:// or https:// address, e.g. "https://herobot.example.com"')
+        return value.rstrip("/")
 
     def timezone(self, section: str, key: str) -> str | None:
         value = self.text(section, key)

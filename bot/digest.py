@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from bot.chat import Chat
 from bot.core import Core
 from bot.decision_notes import note_parts
+from bot.digest_chart import digest_chart
 from bot.model import Idea
 from bot.notices import (
     IdeaRef,
@@ -244,7 +246,9 @@ def manual_digest(core: Core, now: datetime, platform: str) -> Send | None:
 
 def _post_digest(core: Core, channel: str, start: datetime, end: datetime, platform: str | None):
     async def deliver(chat: Chat) -> tuple[str, str]:
-        return channel, await chat.post(channel, await build_digest(core, start, end, chat, platform))
+        digest = await build_digest(core, start, end, chat, platform)
+        chart = await digest_chart(core, start, end, platform)
+        return channel, await chat.post(channel, replace(digest, chart=chart) if chart else digest)
     return deliver
 
 

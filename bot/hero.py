@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot import digest, news, problem_commands, typed_decisions
 from bot.chat import Origin
 from bot.core import Core
+from bot.dashboard_auth import login_link
 from bot.decision_notes import decision_stories, decision_story
 from bot.errors import Refused
 from bot.model import Actor
@@ -27,6 +28,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review
 • managers decide by typing: `/hero approve <number> [low|medium|high] [mitigation]` · `/hero pilot <number>` (opens the form) · `/hero decline <number> <reason>` · `/hero ask <number> <question>` · `/hero done <number> <what changed>`
 • `/hero mute` no more messages about ideas you voted for · `/hero unmute` turns them back on
+• `/hero dashboard` a private sign-in link to the dashboard (charts of the flow, decisions, hot spots, goals, pilots)
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero whoami` your id, as herobot's config (`[roles]`) names you
 • `/hero help` this text
@@ -111,13 +113,18 @@ async def _whoami(core: Core, origin: Origin, args: list[str]) -> Reply:
                   "(or under `[routing]`) in herobot.toml to make you a manager or an IT champion.")
 
 
+async def _dashboard(core: Core, origin: Origin, args: list[str]) -> Reply:
+    link = login_link(core, origin.platform, origin.user_id)
+    return Notice("Your dashboard sign-in link, for you only: it works once, within 10 minutes.", link)
+
+
 async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
     return await digest.preview(core, core.now(), origin.platform)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
                                       "review": _review, "queue": _queue, "wins": _wins,
-                                      "digest": _digest, "whoami": _whoami}
+                                      "digest": _digest, "whoami": _whoami, "dashboard": _dashboard}
 SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
 SUBCOMMANDS.update(news.SUBCOMMANDS)
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)

@@ -24,6 +24,12 @@ class IdeaRef:
     link: str | None = None
 
 
+@dataclass(frozen=True)
+class DigestChart:
+    png: bytes
+    alt: str  # what the picture shows, in words (its alt text, and its title on Slack)
+
+
 Part = str | Person | IdeaRef
 Line = tuple[Part, ...]
 
@@ -42,6 +48,7 @@ class WeeklyDigest:
 
     title: str
     sections: tuple[Section, ...]
+    chart: DigestChart | None = None  # the week's picture: uploaded into the thread on Slack, an Image on Teams
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bot.config import Config, Settings
 from bot.core import Core
 from bot.lifecycle import running_core
 from bot.scheduler import start_scheduler
+from handlers.dashboard.routes import add_dashboard_routes
 from handlers.slack.app import build_slack
 from handlers.slack.http import slack_endpoint
 
@@ -83,6 +84,7 @@ def create_app(settings: Settings, config: Config | None = None, teams_tokens=No
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/slack/events", slack_events)
     app.router.add_post("/api/messages", teams_messages)
+    add_dashboard_routes(app, lambda request: request.app[CORE])
     return app
 
 

@@ -47,6 +47,8 @@ class FakeSlack:
         self.app = web.Application()
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{token}", self._response_url)
+        self.app.router.add_post("/upload/{file_id}", self._upload)
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
         self.app.router.add_get("/socket", self._socket)
         self.socket_acks: list[dict] = []
         self._socket_outbox: asyncio.Queue[dict] = asyncio.Queue()
@@ -90,9 +92,10 @@ class FakeSlack:
     async def _args(self, request: web.Request) -> dict:
         if request.method == "GET":
             return dict(request.query)
+        query = dict(request.query)  # slack_sdk sends some methods' arguments as query parameters
         if request.content_type == "application/json":
-            return await request.json()
-        return dict(await request.post())
+            return {**query, **await request.json()}
+        return {**query, **dict(await request.post())}
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -138,6 +141,13 @@ class FakeSlack:
                     "permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
         if method == "conversations.info":
@@ -147,6 +157,17 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": channel, "name": channel.lower(),
                                             "is_member": channel not in self.outside_channels}}
         return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """A file's upload URL: Slack answers 200 with "OK - <length>"."""
+        data = await request.read()
+        file_id = request.match_info["file_id"]
+        self.calls.append(Call("upload", {"file_id": file_id, "length": len(data)}))
+        pending = self._failures.get("upload")
+        if pending:
+            return web.Response(status=pending.pop(0).status or 500, text="failed")
+        self.uploads[file_id] = data
+        return web.Response(text=f"OK - {len(data)}")
 
     async def _response_url(self, request: web.Request) -> web.Response:
         self.calls.append(Call("response_url", await request.json()))

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.chat import Origin
+from bot.notices import DigestChart
 from bot.replies import Reply
 from handlers.slack.blocks import render
 from handlers.slack.parse import PLATFORM
@@ -40,6 +41,9 @@ class SlackChat:
 
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> str:
         response = await self.client.chat_postMessage(channel=channel_id, thread_ts=thread_id, **render(reply))
+        chart = getattr(reply, "chart", None)
+        if chart is not None:
+            await self._upload_chart(channel_id, response["ts"], chart)
         return response["ts"]
 
     async def post_claimed(self, channel_id: str, reply: Reply, claim: str) -> str:
@@ -63,6 +67,16 @@ class SlackChat:
             if not cursor:
                 return None
         return None
+
+    async def _upload_chart(self, channel_id: str, thread_ts: str, chart: DigestChart) -> None:
+        """The digest's picture, into its thread (files.getUploadURLExternal, the upload, files.completeUploadExternal).
+        A failed upload is logged; the digest itself is already out."""
+        try:
+            await self.client.files_upload_v2(channel=channel_id, thread_ts=thread_ts, content=chart.png,
+                                              filename="weekly-digest.png", title="This week in a chart",
+                                              alt_txt=chart.alt[:1000])
+        except Exception as error:  # noqa: BLE001 - any failure leaves the digest without its picture
+            log.warning("digest chart upload failed (%s); the digest went out without it", error_code(error))
 
     async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
         await self.client.chat_update(channel=channel_id, ts=message_id, **render(reply))

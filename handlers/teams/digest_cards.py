@@ -10,6 +10,8 @@ Buttons use the Slack words; the decision buttons are the review cards' own
 
 from __future__ import annotations
 
+import base64
+
 from bot.model import Idea, shorten
 from bot.notices import (
     Escalation,
@@ -42,6 +44,7 @@ REMIND_TOMORROW_VERB = "remind_tomorrow"
 LINE_LIMIT = 400
 SECTION_BYTES = 9_000  # seven parts of at most this stay well under the 80 KB of a Teams message
 MAX_QUEUE_SHOWN = 20
+MAX_CHART_BYTES = 20_000  # the picture's data URI; the digest's parts keep the rest under Teams' ~80 KB
 
 
 def remind_action(idea: Idea) -> dict:
@@ -94,10 +97,21 @@ def _more(count: int, hint: str) -> dict:
 
 @render.register
 def _(reply: WeeklyDigest, names: Names) -> dict:
-    body = [text_block(reply.title, bold=True, size="Large")]
+    body = [text_block(reply.title, bold=True, size="Large"), *chart_image(reply)]
     for item in reply.sections:
         body += section_blocks(item, names)
     return message(card(body), reply.title)
+
+
+def chart_image(reply: WeeklyDigest) -> list[dict]:
+    """The week's picture as a data URI (no public address needed, nothing to fetch later); left out when too
+    big for the room a Teams message has beside the digest's text."""
+    if reply.chart is None:
+        return []
+    url = "data:image/png;base64," + base64.b64encode(reply.chart.png).decode()
+    if len(url) > MAX_CHART_BYTES:
+        return []
+    return [{"type": "Image", "url": url, "altText": reply.chart.alt[:1000], "size": "Stretch"}]
 
 
 def _days(days: int) -> str:

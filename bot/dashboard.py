@@ -1,0 +1,417 @@
+"""The dashboard's pages, computed off the event loop on a read connection of their own.
+
+Managers (`[roles] managers` and everyone named in `[routing]`) see everything; everyone else sees the
+organisation's aggregates and their own items. Authors of anonymous ideas are never shown, and a count of
+fewer than `[web] min_group` people is shown as "fewer than N", never drawn or broken down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from bot.config import Config
+from bot.core import Core
+from bot.dashboard_figures import SECTIONS, Chart, Page, Series, Table
+from bot.model import Actor, Status
+from storage import dashboard as store
+from storage import ideas as idea_store
+
+WEEKS = 12
+MONTHS = 6
+TOP_PROBLEMS = 5
+PILOTS_SHOWN = 50
+WAITING_SHOWN = 50
+CLOSED_PERIOD_LIFE = 3600.0  # seconds a past week's or month's figures are reused before being read again
+PAGE_LIFE = 60.0  # seconds a built page is shown again before its figures are read again (it says "as of")
+FLOW_STATUSES = ("open", "in_review", "needs_info", "approved", "piloting", "implemented", "declined")
+STAGES = (("in_review", "reached review"), ("approved", "approved"), ("piloting", "piloting"),
+          ("implemented", "implemented"), ("declined", "declined"))
+AGE_BUCKETS = ((0, 2, "0–2 days"), (3, 6, "3–6 days"), (7, 13, "1–2 weeks"), (14, 29, "2–4 weeks"),
+               (30, None, "a month or more"))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    platform: str
+    user_id: str
+    manager: bool
+
+
+def viewer_of(config: Config, platform: str, user_id: str) -> Viewer:
+    managers = set(config.managers) | {m for people in config.routing.values() for m in people}
+    return Viewer(platform, user_id, user_id in managers)
+
+
+async def page(core: Core, viewer: Viewer, section: str | None) -> Page:
+    """The overview (section None) or one section, read in a worker thread on its own read connection. The
+    organisation's figures are read at most once a minute per role and shared; a member's own items every time."""
+    now = core.now()
+    path = store.database_file(core.db.conn)
+    if path is None:  # an in-memory database has no second connection: read it here
+        return build(core.db.conn, core.config, viewer, section, now)
+    key = (path, id(core.config), section, viewer.manager)
+    with _pages_lock:
+        shared = _pages.get(key)
+    if shared and not timedelta(0) <= now - shared.as_of < timedelta(seconds=PAGE_LIFE):
+        shared = None
+    shared_page, own = await asyncio.to_thread(_read, path, core.config, viewer, section, now, shared)
+    with _pages_lock:
+        for old in [k for k, p in _pages.items() if not timedelta(0) <= now - p.as_of < timedelta(seconds=PAGE_LIFE)]:
+            del _pages[old]
+        _pages[key] = shared_page
+    return replace(shared_page, tables=shared_page.tables + own)
+
+
+_pages: dict[tuple, Page] = {}
+_pages_lock = threading.Lock()
+
+
+def _read(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime,
+          shared: Page | None) -> tuple[Page, tuple[Table, ...]]:
+    conn = store.open_reader(path)
+    try:
+        ctx = _Context(conn, config, viewer, now, path)
+        return shared or _shared(ctx, section), _own(ctx, section)
+    finally:
+        conn.close()
+
+
+def build(conn: sqlite3.Connection, config: Config, viewer: Viewer, section: str | None, now: datetime,
+          path: str | None = None) -> Page:
+    """One page as `viewer` sees it: the organisation's figures for their role, then their own items."""
+    ctx = _Context(conn, config, viewer, now, path)
+    shared = _shared(ctx, section)
+    return replace(shared, tables=shared.tables + _own(ctx, section))
+
+
+def _shared(ctx: _Context, section: str | None) -> Page:
+    return replace(BUILDERS[section or "overview"](ctx), as_of=ctx.now)
+
+
+def _own(ctx: _Context, section: str | None) -> tuple[Table, ...]:
+    """A member's own items on a page (managers see every item in the shared page already)."""
+    if ctx.viewer.manager or (section or "overview") not in OWN:
+        return ()
+    return OWN[section or "overview"](ctx)
+
+
+_closed: dict[tuple, tuple[float, object]] = {}
+_closed_lock = threading.Lock()
+
+
+def _closed_period(path: str | None, key: tuple, compute: Callable[[], object]):
+    """Figures of a week or month that is over change only when someone is forgotten or an old vote is merged:
+    they are read once an hour per database file, not on every page (the current period always is)."""
+    if path is None:
+        return compute()
+    now = time.monotonic()
+    with _closed_lock:
+        hit = _closed.get((path, *key))
+    if hit and now - hit[0] < CLOSED_PERIOD_LIFE:
+        return hit[1]
+    value = compute()
+    with _closed_lock:
+        for old in [k for k, (at, _) in _closed.items() if now - at >= CLOSED_PERIOD_LIFE]:
+            del _closed[old]
+        _closed[(path, *key)] = (now, value)
+    return value
+
+
+@dataclass(frozen=True)
+class _Context:
+    conn: sqlite3.Connection
+    config: Config
+    viewer: Viewer
+    now: datetime
+    path: str | None = None
+
+    def people_in(self, mondays: list[date]) -> dict[str, dict[str, int]]:
+        """People who posted, voted, commented in each week; past weeks from the closed-period store."""
+        this_week = self.weeks()[-1]
+        found: dict[str, dict[str, int]] = {"posted": {}, "voted": {}, "commented": {}}
+        for monday in mondays:
+            if monday < this_week:
+                week = _closed_period(self.path, ("people", monday), lambda m=monday: store.people_per_week(self.conn, [m]))
+            else:
+                week = store.people_per_week(self.conn, [monday])
+            for kind, counts in week.items():
+                found[kind].update(counts)
+        return found
+
+    def decisions_in(self, month: str) -> list[tuple[str, float]]:
+        """(deciding manager, days from review to decision) of the decisions taken in `month`."""
+        start = datetime.fromisoformat(month + "-01T00:00:00+00:00")
+        end = (start + timedelta(days=32)).replace(day=1)
+
+        def read() -> list[tuple[str, float]]:
+            return [(actor, _days_between(review_at, at)) for actor, at, review_at, _ in
+                    store.decision_times(self.conn, start, end) if review_at is not None]
+        if month < self.months()[-1]:
+            return _closed_period(self.path, ("decisions", month), read)
+        return read()
+
+    @property
+    def min_group(self) -> int:
+        return self.config.web_min_group
+
+    def people(self, count: int | None) -> int | None:
+        """A count of people, or None when it is too small to show."""
+        return None if count is None or count < self.min_group else count
+
+    def weeks(self) -> list[date]:
+        this_monday = self.now.astimezone(UTC).date() - timedelta(days=self.now.astimezone(UTC).weekday())
+        return [this_monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+
+    def since_weeks(self) -> datetime:
+        return datetime.combine(self.weeks()[0], datetime.min.time(), UTC)
+
+    def months(self) -> list[str]:
+        year, month = self.now.astimezone(UTC).year, self.now.astimezone(UTC).month
+        found = []
+        for _ in range(MONTHS):
+            found.append(f"{year:04d}-{month:02d}")
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return found[::-1]
+
+    def since_months(self) -> datetime:
+        return datetime.fromisoformat(self.months()[0] + "-01T00:00:00+00:00")
+
+    def own_ideas(self) -> list:
+        return idea_store.ideas_of_author(Database(self.conn), Actor(self.viewer.platform, self.viewer.user_id))
+
+
+def week_label(monday: date) -> str:
+    return f"{monday.day} {monday:%b}"
+
+
+def month_label(month: str) -> str:
+    return datetime.strptime(month, "%Y-%m").strftime("%b %Y")
+
+
+def shown(value: float | None, min_group: int) -> str:
+    return f"fewer than {min_group}" if value is None else f"{value:g}"
+
+
+def _status_word(status: str) -> str:
+    return Status(status).label
+
+
+# --- flow ---------------------------------------------------------------------------------------------
+
+def _ideas_per_week(ctx: _Context) -> Chart:
+    weeks = ctx.weeks()
+    counts: dict[tuple[str, str], int] = {}
+    for week, status, n in store.ideas_per_week(ctx.conn, weeks):
+        counts[(week, status)] = n
+    keys = [w.isoformat() for w in weeks]
+    series = tuple(Series(_status_word(s), tuple(counts.get((k, s), 0) for k in keys)) for s in FLOW_STATUSES)
+    return Chart("ideas-per-week", "stacked", "Ideas posted per week, by where they are now", "Week (starting Monday)",
+                 "Ideas", tuple(week_label(w) for w in weeks), tuple(s for s in series if any(s.values)) or series[:1])
+
+
+def flow(ctx: _Context) -> Page:
+    since = ctx.since_weeks()
+    weekly = _ideas_per_week(ctx)
+    posted = store.ideas_posted(ctx.conn, since)
+    reached = store.stages_reached(ctx.conn, since)
+    funnel = Chart("funnel", "hbars", f"How far the ideas of the last {WEEKS} weeks got", "Ideas", "Stage",
+                   ("posted", *(word for _, word in STAGES)),
+                   (Series("Ideas", (posted, *(reached.get(s, 0) for s, _ in STAGES))),))
+    return Page("flow", SECTIONS["flow"], f"Ideas posted in the last {WEEKS} weeks and how far they got.",
+                (weekly, funnel))
+
+
+def _own_ideas(ctx: _Context) -> tuple[Table, ...]:
+    rows = tuple((f"#{i.id}", i.display_title + (" (anonymous: only you see this)" if i.anonymous else ""),
+                  i.status.label) for i in ctx.own_ideas())
+    return (Table("Your ideas", ("Idea", "Title", "Status"), rows, "You have not posted an idea yet."),)
+
+
+# --- decisions ----------------------------------------------------------------------------------------
+
+def _days_between(start: str, end: str) -> float:
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 86400
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share 0.5 is the median as a value someone actually waited)."""
+    ordered = sorted(values)
+    rank = max(1, -(-int(share * 100) * len(ordered) // 100))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def decisions(ctx: _Context) -> Page:
+    months = ctx.months()
+    by_month: dict[str, list[float]] = {m: [] for m in months}
+    by_manager: dict[str, list[float]] = {}
+    for month in months:
+        for actor, days in ctx.decisions_in(month):
+            by_month[month].append(days)
+            by_manager.setdefault(actor, []).append(days)
+    labels = tuple(month_label(m) for m in months)
+    medians = tuple(round(percentile(by_month[m], 0.5), 1) if by_month[m] else 0 for m in months)
+    p90s = tuple(round(percentile(by_month[m], 0.9), 1) if by_month[m] else 0 for m in months)
+    per_month = Chart("decision-time", "grouped", "Days from review to decision, per month", "Month", "Days",
+                      labels, (Series("median", medians), Series("90th percentile", p90s)), unit="days")
+    waiting = store.waiting_since(ctx.conn)
+    ages = [(ctx.now - datetime.fromisoformat(since)).days for _, since in waiting]
+    buckets = tuple(sum(low <= a and (high is None or a <= high) for a in ages) for low, high, _ in AGE_BUCKETS)
+    waiting_chart = Chart("waiting", "bars", f"Ideas waiting for a decision now ({len(waiting)}), by age",
+                          "Waiting for", "Ideas", tuple(label for *_, label in AGE_BUCKETS), (Series("Ideas", buckets),))
+    charts = [per_month, waiting_chart]
+    tables = [Table("Decisions per month", ("Month", "Decisions", "Median days", "90th percentile days"),
+                    tuple((label, str(len(by_month[m])), f"{med:g}" if by_month[m] else "—", f"{p90:g}" if by_month[m] else "—")
+                          for label, m, med, p90 in zip(labels, months, medians, p90s)))]
+    if ctx.viewer.manager:
+        managers = sorted(by_manager, key=lambda m: (-len(by_manager[m]), m))[:12]
+        charts.append(Chart("decision-time-by-manager", "grouped", "Days from review to decision, per manager",
+                            "Manager", "Days", tuple(managers),
+                            (Series("median", tuple(round(percentile(by_manager[m], 0.5), 1) for m in managers)),
+                             Series("90th percentile", tuple(round(percentile(by_manager[m], 0.9), 1) for m in managers))),
+                            unit="days"))
+        tables.append(Table("Waiting now, longest first", ("Idea", "Title", "Status", "Waiting (days)"),
+                            tuple((f"#{i}", title, _status_word(status), str((ctx.now - datetime.fromisoformat(s)).days))
+                                  for i, title, status, s in store.longest_waiting(ctx.conn, WAITING_SHOWN))))
+    return Page("decisions", SECTIONS["decisions"],
+                f"How long ideas wait between review and decision (the last {MONTHS} months), and what waits now.",
+                tuple(charts), tuple(tables))
+
+
+def _own_waiting(ctx: _Context) -> tuple[Table, ...]:
+    mine = [i for i in ctx.own_ideas() if i.status in (Status.IN_REVIEW, Status.NEEDS_INFO)]
+    since = store.status_changed_at(ctx.conn, [i.id for i in mine])
+    return (Table("Your ideas waiting for a decision", ("Idea", "Title", "Waiting (days)"),
+                  tuple((f"#{i.id}", i.display_title, str((ctx.now - datetime.fromisoformat(since[i.id])).days))
+                        for i in mine if i.id in since), "None of your ideas is waiting."),)
+
+
+# --- customer problems --------------------------------------------------------------------------------
+
+def _short(text: str, limit: int = 60) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "(no text)"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def problems(ctx: _Context) -> Page:
+    weeks = ctx.weeks()
+    since = ctx.since_weeks()
+    top = store.top_problems(ctx.conn, since, TOP_PROBLEMS)
+    per_week: dict[tuple[int, str], int] = {(p, w): n for p, w, n in
+                                            store.reporters_per_week(ctx.conn, [p for p, _, _ in top], since)}
+    keys = [w.isoformat() for w in weeks]
+    series = tuple(Series(f"P{pid} {_short(text, 40)}", tuple(ctx.people(per_week.get((pid, k), 0)) for k in keys))
+                   for pid, text, _ in top)
+    hot = Chart("hot-spots", "grouped", "Reporters per week of the most reported problems", "Week (starting Monday)",
+                "Reporters", tuple(week_label(w) for w in weeks), series or (Series("Reporters", (0,) * WEEKS),),
+                note=f"Weeks with fewer than {ctx.min_group} reporters are not shown.")
+    channels = store.contact_channels(ctx.conn, since)
+    total = sum(n for _, n in channels)
+    if ctx.people(total) is None:
+        channels = []
+    mix = Chart("channel-mix", "hbars", f"How customers reached us (last {WEEKS} weeks)", "Reporters", "Channel",
+                tuple(c.replace("_", " ") for c, _ in channels) or ("none yet",),
+                (Series("Reporters", tuple(ctx.people(n) for _, n in channels) or (0,)),),
+                note=f"Channels with fewer than {ctx.min_group} reporters are not broken down.")
+    threshold = ctx.config.self_service_threshold
+    candidates = tuple((f"P{pid}", _short(text), str(n)) for pid, text, n in
+                       store.top_problems(ctx.conn, since, 20)
+                       if n >= threshold and not store.has_approved_idea(ctx.conn, pid))
+    table = Table("Self-service candidates", ("Problem", "What", "Reporters"), candidates,
+                  f"No problem has {threshold} or more reporters without an approved idea.")
+    return Page("problems", SECTIONS["problems"],
+                f"Where customers keep calling: the hot spots of the last {WEEKS} weeks.", (hot, mix), (table,))
+
+
+# --- mission goals ------------------------------------------------------------------------------------
+
+def goals(ctx: _Context) -> Page:
+    rows = store.per_goal(ctx.conn)
+    names = tuple(goal or "(no goal)" for goal, *_ in rows)
+    chart = Chart("goals", "grouped", "Ideas, pilots and wins per mission goal", "Mission goal", "Ideas", names or ("none yet",),
+                  (Series("ideas", tuple(n for _, n, _, _ in rows) or (0,)),
+                   Series("pilots", tuple(p for _, _, p, _ in rows) or (0,)),
+                   Series("wins", tuple(w or 0 for _, _, _, w in rows) or (0,))))
+    return Page("goals", SECTIONS["goals"], "Which mission goals get attention, and which turn into results.", (chart,))
+
+
+# --- pilots and wins ----------------------------------------------------------------------------------
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def pilots(ctx: _Context) -> Page:
+    months = ctx.months()
+    wins = dict(store.wins_per_month(ctx.conn, ctx.since_months()))
+    chart = Chart("wins-per-month", "bars", "Wins (ideas implemented) per month", "Month", "Wins",
+                  tuple(month_label(m) for m in months), (Series("Wins", tuple(wins.get(m, 0) for m in months)),))
+    intro = f"Each pilot's metric against its target, and wins over the last {MONTHS} months."
+    if not ctx.viewer.manager:
+        notes = (f"{store.pilot_count(ctx.conn)} pilots in all; their details are for managers.",)
+        return Page("pilots", SECTIONS["pilots"], intro, (chart,), (), notes)
+    return Page("pilots", SECTIONS["pilots"], intro, (chart,), (_pilot_table("Pilots", store.pilots(ctx.conn, PILOTS_SHOWN),
+                                                                             "No pilots yet."),))
+
+
+def _pilot_table(title: str, rows: list[tuple], empty: str) -> Table:
+    return Table(title, ("Idea", "Title", "Status", "Metric", "Baseline", "Target", "Result", "Ends"),
+                 tuple((f"#{i}", name, _status_word(status), metric, _num(base), _num(target), _num(result), ends)
+                       for i, name, status, _, metric, base, target, result, ends in rows), empty)
+
+
+def _own_pilots(ctx: _Context) -> tuple[Table, ...]:
+    rows = store.pilots_of(ctx.conn, [i.id for i in ctx.own_ideas()])
+    return (_pilot_table("Your pilots", rows, "None of your ideas is a pilot."),)
+
+
+# --- participation ------------------------------------------------------------------------------------
+
+def participation(ctx: _Context) -> Page:
+    weeks = ctx.weeks()
+    keys = [w.isoformat() for w in weeks]
+    people = ctx.people_in(weeks)
+    series = tuple(Series(kind, tuple(ctx.people(people[kind].get(k, 0)) for k in keys))
+                   for kind in ("posted", "voted", "commented"))
+    chart = Chart("participation", "grouped", "People who posted, voted and commented, per week",
+                  "Week (starting Monday)", "People", tuple(week_label(w) for w in weeks), series,
+                  note=f"Counts of fewer than {ctx.min_group} people are not shown.")
+    return Page("participation", SECTIONS["participation"], f"Who takes part, week by week (the last {WEEKS} weeks).",
+                (chart,))
+
+
+# --- overview -----------------------------------------------------------------------------------------
+
+def overview(ctx: _Context) -> Page:
+    since = ctx.since_weeks()
+    waiting = store.waiting_since(ctx.conn)
+    top = store.top_problems(ctx.conn, since, 1)
+    wins = sum(n for _, n in store.wins_per_month(ctx.conn, ctx.since_months()))
+    last_week = ctx.weeks()[-2]
+    people = ctx.people_in([last_week])
+    figures = (
+        ("Ideas posted in the last 12 weeks", str(store.ideas_posted(ctx.conn, since))),
+        ("Waiting for a decision now", str(len(waiting))),
+        ("Most reported problem", f"P{top[0][0]} {_short(top[0][1])} ({shown(ctx.people(top[0][2]), ctx.min_group)} reporters)"
+         if top else "none yet"),
+        (f"Wins in the last {MONTHS} months", str(wins)),
+        ("People who voted last week", shown(ctx.people(people["voted"][last_week.isoformat()]), ctx.min_group)),
+    )
+    return Page("overview", "Overview", "herobot at a glance. Pick a section for the details.",
+                (_ideas_per_week(ctx),), (Table("Key figures", ("Figure", "Value"), figures),))
+
+
+OWN: dict[str, Callable[[_Context], tuple[Table, ...]]] = {
+    "overview": _own_ideas, "flow": _own_ideas, "decisions": _own_waiting, "pilots": _own_pilots,
+}
+BUILDERS: dict[str, Callable[[_Context], Page]] = {
+    "overview": overview, "flow": flow, "decisions": decisions, "problems": problems, "goals": goals,
+    "pilots": pilots, "participation": participation,
+}

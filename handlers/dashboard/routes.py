@@ -1,0 +1,70 @@
+"""The dashboard's aiohttp routes: sign-in from a chat link, the overview and one page per section.
+
+Nothing about a request reaches the log beyond its path (no query, no cookie, no token)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from aiohttp import web
+
+from bot import dashboard, dashboard_auth
+from bot.core import Core
+from bot.dashboard_figures import SECTIONS
+from handlers.dashboard.html import message_html, page_html
+
+log = logging.getLogger(__name__)
+
+HINT = "Type /hero dashboard in Slack (hero dashboard in Teams) to get a sign-in link."
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",  # the sign-in link carries its token in the query
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], Core]) -> None:
+    async def login(request: web.Request) -> web.Response:
+        core = core_of(request)
+        try:
+            identity, cookie = dashboard_auth.sign_in(core, request.query.get("token", ""))
+        except dashboard_auth.SignInRefused as refused:
+            return _page(401, "Sign-in refused", str(refused), HINT)
+        response = web.Response(status=303, headers={**HEADERS, "Location": "/dashboard"})
+        response.set_cookie(dashboard_auth.COOKIE, cookie, max_age=int(dashboard_auth.SESSION_LIFE.total_seconds()),
+                            path="/dashboard", httponly=True, samesite="Lax", secure=dashboard_auth.secure_cookie(core))
+        log.info("dashboard: a sign-in link was used")
+        return response
+
+    async def logout(request: web.Request) -> web.Response:
+        response = web.Response(status=303, headers={**HEADERS, "Location": "/dashboard/signed-out"})
+        response.del_cookie(dashboard_auth.COOKIE, path="/dashboard")
+        return response
+
+    async def show(request: web.Request) -> web.Response:
+        section = request.match_info.get("section")
+        if section == "signed-out":
+            return _page(401, "Signed out", "You are signed out of the dashboard.", HINT)
+        if section is not None and section not in SECTIONS:
+            return _page(404, "Not found", "There is no such section of the dashboard.",
+                         "The sections: " + ", ".join(SECTIONS) + ".")
+        core = core_of(request)
+        identity = dashboard_auth.session_of(core, request.cookies.get(dashboard_auth.COOKIE))
+        if identity is None:
+            return _page(401, "Please sign in", "You need to sign in to see the dashboard.", HINT)
+        viewer = dashboard.viewer_of(core.config, identity.platform, identity.user_id)
+        built = await dashboard.page(core, viewer, section)
+        who = f"{identity.user_id} ({'manager' if viewer.manager else 'member'})"
+        return web.Response(text=page_html(built, who), content_type="text/html", headers=HEADERS)
+
+    app.router.add_get("/dashboard", show)
+    app.router.add_get("/dashboard/login", login)
+    app.router.add_get("/dashboard/logout", logout)
+    app.router.add_get("/dashboard/{section}", show)
+
+
+def _page(status: int, title: str, text: str, hint: str) -> web.Response:
+    return web.Response(status=status, text=message_html(title, text, hint), content_type="text/html", headers=HEADERS)

@@ -1,0 +1,229 @@
+"""The dashboard's queries: read-only figures over a window, on a read connection of its own, plus the
+single-use claim of a sign-in link (the only write).
+
+Weeks start on Monday (UTC); `week` columns are the Monday's date, 'YYYY-MM-DD'.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from bot.schedule import utc_text
+
+WEEK = "date(substr({col}, 1, 10), '-6 days', 'weekday 1')"
+
+
+def database_file(conn: sqlite3.Connection) -> str | None:
+    """The file behind a connection; None for an in-memory database."""
+    for _, name, path in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return path or None
+    return None
+
+
+def open_reader(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to the live file (WAL lets it read beside the writer)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def claim_login(conn: sqlite3.Connection, nonce: str, at: datetime) -> bool:
+    """Mark a sign-in link used, in the caller's write transaction; False when it was used before."""
+    cursor = conn.execute("INSERT OR IGNORE INTO dashboard_logins (nonce, used_at) VALUES (?, ?)",
+                          [nonce, utc_text(at)])
+    return cursor.rowcount == 1
+
+
+def forget_logins_before(conn: sqlite3.Connection, before: datetime) -> None:
+    """Claims older than any link's life are no longer needed to refuse a reuse."""
+    conn.execute("DELETE FROM dashboard_logins WHERE used_at < ?", [utc_text(before)])
+
+
+# --- flow -----------------------------------------------------------------------------------------
+
+def ideas_per_week(conn: sqlite3.Connection, mondays: list[date]) -> list[tuple[str, str, int]]:
+    """(monday, current status, ideas posted that week), duplicates left out: one range read per week on the
+    (created_at, status) index."""
+    found = []
+    for monday in mondays:
+        start = datetime.combine(monday, time(), UTC)
+        rows = conn.execute("SELECT status, count(*) FROM ideas WHERE created_at >= ? AND created_at < ? "
+                            "AND status != 'duplicate' GROUP BY status",
+                            [utc_text(start), utc_text(start + timedelta(days=7))]).fetchall()
+        found += [(monday.isoformat(), status, n) for status, n in rows]
+    return found
+
+
+def stages_reached(conn: sqlite3.Connection, since: datetime) -> dict[str, int]:
+    """How many of the ideas posted since `since` ever reached each status (from the audit trail)."""
+    rows = conn.execute(
+        "SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i CROSS JOIN audit a ON a.idea_id = i.id "
+        "WHERE i.created_at >= ? AND i.status != 'duplicate' GROUP BY a.to_status", [utc_text(since)])
+    return dict(rows.fetchall())
+
+
+def ideas_posted(conn: sqlite3.Connection, since: datetime) -> int:
+    return conn.execute("SELECT count(*) FROM ideas WHERE created_at >= ? AND status != 'duplicate'",
+                        [utc_text(since)]).fetchone()[0]
+
+
+# --- decisions ------------------------------------------------------------------------------------
+
+def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, str, str, str]]:
+    """(deciding manager, decided at, review started at, decision) for decisions in [since, until) taken on an
+    idea in review: the review starts at the idea's latest move into `in_review` before the decision."""
+    return conn.execute(
+        """
+        SELECT a.actor, a.at, (SELECT max(b.at) FROM audit b WHERE b.idea_id = a.idea_id
+                                AND b.to_status = 'in_review' AND b.at <= a.at) AS review_at, a.to_status
+        FROM audit a INDEXED BY audit_decided
+        WHERE a.to_status IN ('approved', 'piloting', 'declined') AND a.at >= ? AND a.at < ?
+          AND a.from_status IN ('in_review', 'needs_info')
+        """, [utc_text(since), utc_text(until)]).fetchall()
+
+
+def waiting_since(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(id, waiting since) of every idea waiting for a decision: its last status change (the only thing that
+    moves an idea's updated_at)."""
+    return conn.execute("SELECT id, updated_at FROM ideas WHERE status IN ('in_review', 'needs_info')").fetchall()
+
+
+def longest_waiting(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str, str, str]]:
+    """(id, title, status, waiting since) of the ideas waiting longest for a decision."""
+    return conn.execute("SELECT id, title, status, updated_at FROM ideas WHERE status IN ('in_review', 'needs_info') "
+                        "ORDER BY updated_at, id LIMIT ?", [limit]).fetchall()
+
+
+# --- customer problems ----------------------------------------------------------------------------
+
+def top_problems(conn: sqlite3.Connection, since: datetime, limit: int) -> list[tuple[int, str, int]]:
+    """(problem id, text, distinct reporters since `since`) for the most reported problems that are not duplicates."""
+    return conn.execute(
+        """
+        WITH counts AS (SELECT problem_id, count(DISTINCT user_id) AS n FROM problem_reports
+                        WHERE created_at >= ? GROUP BY problem_id)
+        SELECT p.id, p.text, c.n FROM counts c JOIN problems p ON p.id = c.problem_id
+        WHERE p.status != 'duplicate' ORDER BY c.n DESC, p.id DESC LIMIT ?
+        """, [utc_text(since), limit]).fetchall()
+
+
+def reporters_per_week(conn: sqlite3.Connection, problem_ids: list[int], since: datetime) -> list[tuple[int, str, int]]:
+    """(problem id, week, distinct reporters) for the given problems."""
+    if not problem_ids:
+        return []
+    marks = ", ".join("?" for _ in problem_ids)
+    return conn.execute(
+        f"SELECT problem_id, {WEEK.format(col='created_at')} AS week, count(DISTINCT user_id) FROM problem_reports "
+        f"WHERE problem_id IN ({marks}) AND created_at >= ? GROUP BY problem_id, week",
+        [*problem_ids, utc_text(since)]).fetchall()
+
+
+def contact_channels(conn: sqlite3.Connection, since: datetime) -> list[tuple[str, int]]:
+    """(how customers reached us, distinct reporters) since `since`; 'unknown' when not given."""
+    return conn.execute(
+        "SELECT coalesce(contact_channel, 'unknown'), count(DISTINCT user_id) FROM problem_reports "
+        "WHERE created_at >= ? GROUP BY 1 ORDER BY 2 DESC", [utc_text(since)]).fetchall()
+
+
+def has_approved_idea(conn: sqlite3.Connection, problem_id: int) -> bool:
+    row = conn.execute("SELECT 1 FROM idea_problems l JOIN ideas i ON i.id = l.idea_id WHERE l.problem_id = ? "
+                       "AND i.status IN ('approved', 'piloting', 'implemented') LIMIT 1", [problem_id]).fetchone()
+    return row is not None
+
+
+# --- mission goals, pilots and wins -----------------------------------------------------------------
+
+def per_goal(conn: sqlite3.Connection) -> list[tuple[str | None, int, int, int]]:
+    """(mission goal or None, ideas, pilots, wins), most ideas first, duplicates left out."""
+    ideas = conn.execute("SELECT mission_goal, count(*), sum(status = 'implemented') FROM ideas "
+                         "WHERE status != 'duplicate' GROUP BY mission_goal").fetchall()
+    pilots = dict(conn.execute("SELECT i.mission_goal, count(*) FROM experiments e JOIN ideas i ON i.id = e.idea_id "
+                               "WHERE i.status != 'duplicate' GROUP BY i.mission_goal").fetchall())
+    rows = [(goal, n, pilots.get(goal, 0), wins or 0) for goal, n, wins in ideas]
+    return sorted(rows, key=lambda r: (-r[1], r[0] or ""))
+
+
+def pilots(conn: sqlite3.Connection, limit: int) -> list[tuple]:
+    """(id, title, status, author id or None, metric, baseline, target, result, ends on), latest end first."""
+    return conn.execute(
+        """
+        SELECT i.id, i.title, i.status, CASE WHEN i.anonymous THEN NULL ELSE i.author_id END,
+               e.metric, e.baseline, e.target, e.result, e.ends_on
+        FROM experiments e JOIN ideas i ON i.id = e.idea_id ORDER BY e.ends_on DESC, i.id DESC LIMIT ?
+        """, [limit]).fetchall()
+
+
+def pilots_of(conn: sqlite3.Connection, idea_ids: list[int]) -> list[tuple]:
+    """The same columns as `pilots`, for the given ideas only."""
+    marks = ", ".join("?" for _ in idea_ids) or "NULL"
+    return conn.execute(
+        f"""
+        SELECT i.id, i.title, i.status, CASE WHEN i.anonymous THEN NULL ELSE i.author_id END,
+               e.metric, e.baseline, e.target, e.result, e.ends_on
+        FROM experiments e JOIN ideas i ON i.id = e.idea_id WHERE i.id IN ({marks}) ORDER BY e.ends_on DESC, i.id DESC
+        """, idea_ids).fetchall()
+
+
+def status_changed_at(conn: sqlite3.Connection, idea_ids: list[int]) -> dict[int, str]:
+    """When each of the given ideas last changed status (its updated_at)."""
+    marks = ", ".join("?" for _ in idea_ids) or "NULL"
+    return dict(conn.execute(f"SELECT id, updated_at FROM ideas WHERE id IN ({marks})", idea_ids).fetchall())
+
+
+def pilot_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM experiments").fetchone()[0]
+
+
+def wins_per_month(conn: sqlite3.Connection, since: datetime) -> list[tuple[str, int]]:
+    return conn.execute(
+        "SELECT substr(at, 1, 7) AS month, count(DISTINCT idea_id) FROM audit "
+        "WHERE to_status = 'implemented' AND at >= ? GROUP BY month ORDER BY month", [utc_text(since)]).fetchall()
+
+
+# --- participation and one's own ideas -------------------------------------------------------------
+
+def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, dict[str, int]]:
+    """{'posted'|'voted'|'commented': {monday: distinct people that week}} (anonymous posters counted, never
+    named). One range read per week on a (created_at, person) index: no per-row date arithmetic."""
+    queries = {
+        "posted": "SELECT count(DISTINCT author_key) FROM ideas WHERE created_at >= ? AND created_at < ?",
+        "voted": "SELECT count(DISTINCT user_id) FROM votes WHERE created_at >= ? AND created_at < ?",
+        "commented": "SELECT count(DISTINCT user_id) FROM comments WHERE created_at >= ? AND created_at < ?",
+    }
+    found: dict[str, dict[str, int]] = {kind: {} for kind in queries}
+    for monday in mondays:
+        start = datetime.combine(monday, time(), UTC)
+        window = [utc_text(start), utc_text(start + timedelta(days=7))]
+        for kind, sql in queries.items():
+            found[kind][monday.isoformat()] = conn.execute(sql, window).fetchone()[0]
+    return found
+
+
+
+# --- the digest's chart -----------------------------------------------------------------------------
+
+def week_flow(conn: sqlite3.Connection, start: datetime, end: datetime, platform: str | None) -> dict[str, int]:
+    """{'posted': new ideas, status: ideas moved into it} in [start, end); `platform`'s ideas only unless None."""
+    only, params = (" AND i.platform = ?", [platform]) if platform else ("", [])
+    window = [utc_text(start), utc_text(end)]
+    posted = conn.execute(f"SELECT count(*) FROM ideas i WHERE i.created_at >= ? AND i.created_at < ?"
+                          f" AND i.status != 'duplicate'{only}", window + params).fetchone()[0]
+    moved = conn.execute(f"SELECT a.to_status, count(DISTINCT a.idea_id) FROM audit a JOIN ideas i ON i.id = a.idea_id "
+                         f"WHERE a.at >= ? AND a.at < ?{only} GROUP BY a.to_status", window + params).fetchall()
+    return {"posted": posted, **dict(moved)}
+
+
+def hot_between(conn: sqlite3.Connection, start: datetime, end: datetime, limit: int,
+                platform: str | None) -> list[tuple[int, str, int]]:
+    """(problem id, text, distinct reporters in [start, end)) of the most reported problems that are not duplicates."""
+    only, params = (" AND p.platform = ?", [platform]) if platform else ("", [])
+    return conn.execute(
+        f"""
+        WITH counts AS (SELECT problem_id, count(DISTINCT user_id) AS n FROM problem_reports
+                        WHERE created_at >= ? AND created_at < ? GROUP BY problem_id)
+        SELECT p.id, p.text, c.n FROM counts c JOIN problems p ON p.id = c.problem_id
+        WHERE p.status != 'duplicate'{only} ORDER BY c.n DESC, p.id DESC LIMIT ?
+        """, [utc_text(start), utc_text(end), *params, limit]).fetchall()

@@ -1,0 +1,239 @@
+"""The dashboard over HTTP: sign-in from `/hero dashboard` (Slack) and `hero dashboard` (Teams), the one-time
+link (expired, reused, forged), the session cookie, 401 without it, 404 for an unknown section, what managers
+and others see, anonymous authors never shown, small groups not broken down; and the digest's chart."""
+
+import json
+import logging
+import re
+from datetime import timedelta
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bench.dashboard_seed import seed
+from bot.config import Config
+from bot.dashboard_figures import SECTIONS
+from bot.model import Actor, Draft
+from bot.scheduler import run_due
+from handlers.web import CORE, create_app
+from storage import ideas as store
+from storage.db import write
+from tests.conftest import CONFIG
+from tests.scheduling import Clock, posts_to, utc
+from tests.slack_requests import Slack
+from tests.teams_requests import IDEAS_CHANNEL, Teams
+
+NOW = utc(2026, 12, 1, 12, 0)
+SHY = "U0SHYAUTHOR"
+
+
+def config(**web) -> Config:
+    return Config.from_dict({**CONFIG, "web": web} if web else CONFIG)
+
+
+class Served:
+    """The app on a test clock, over HTTP, with a seeded database."""
+
+    def __init__(self, settings, config, clock, tokens=None):
+        self.app = create_app(settings, config, teams_tokens=tokens, clock=clock)
+        self.clock = clock
+
+    async def __aenter__(self):
+        self.client = TestClient(TestServer(self.app))
+        await self.client.__aenter__()
+        self.core = self.app[CORE]
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.client.__aexit__(*exc)
+
+    def seed(self, **sizes):
+        seed(self.core.db, self.clock.at, **sizes)
+        with write(self.core.db) as db:
+            store.insert_idea(db, Actor("slack", SHY), Draft(text="A <!channel> quiet \"fix\" 🚀", anonymous=True),
+                              self.clock.at - timedelta(days=1))
+
+    async def link(self, slack: Slack, user: str) -> str:
+        body = await (await slack.command("/hero", "dashboard", user=user)).json()
+        assert body["response_type"] == "ephemeral"
+        return re.search(r"(https?://[^|>]+/dashboard/login\?token=[^|>]+)", body["text"]).group(1)
+
+    async def sign_in(self, slack: Slack, user: str):
+        url = await self.link(slack, user)
+        path = url[url.index("/dashboard"):]
+        return await self.client.get(path, allow_redirects=False)
+
+
+async def test_a_manager_signs_in_from_slack_and_sees_every_section(settings, fake_slack):
+    async with Served(settings, config(), Clock(NOW)) as served:
+        served.seed()
+        slack = Slack(served.client, fake_slack)
+        url = await served.link(slack, "U0MGR1")
+        assert url.startswith("http://127.0.0.1:3000/dashboard/login?token=")  # the default [web] base_url
+        response = await served.sign_in(slack, "U0MGR1")
+        assert response.status == 303 and response.headers["Location"] == "/dashboard"
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=28800" in cookie
+        assert "Secure" not in cookie  # http base_url
+        for section in [None, *SECTIONS]:
+            page = await served.client.get("/dashboard" + (f"/{section}" if section else ""))
+            html = await page.text()
+            assert page.status == 200, section
+            assert page.headers["Cache-Control"] == "no-store" and "default-src 'none'" in page.headers["Content-Security-Policy"]
+            assert "<svg" in html and "<title" in html and "<table" in html and "<script" not in html
+            assert SHY not in html and "quiet" not in html  # the anonymous author, and their idea is not theirs to see
+            assert "http" not in html.replace("http://www.w3.org/2000/svg", "")  # nothing from another host
+        decisions = await (await served.client.get("/dashboard/decisions")).text()
+        assert "per manager" in decisions and "Waiting now, longest first" in decisions
+
+
+async def test_a_member_sees_aggregates_and_their_own_items_only(settings, fake_slack):
+    async with Served(settings, config(), Clock(NOW)) as served:
+        served.seed()
+        slack = Slack(served.client, fake_slack)
+        assert (await served.sign_in(slack, SHY)).status == 303
+        decisions = await (await served.client.get("/dashboard/decisions")).text()
+        assert "per manager" not in decisions and "Waiting now, longest first" not in decisions
+        assert "Your ideas waiting for a decision" in decisions
+        overview = await (await served.client.get("/dashboard")).text()
+        # their own anonymous idea, shown to them alone, escaped
+        assert "Your ideas" in overview and "A &lt;!channel&gt; quiet &quot;fix&quot; 🚀" in overview
+        assert "only you see this" in overview
+        pilots = await (await served.client.get("/dashboard/pilots")).text()
+        assert "Your pilots" in pilots and "their details are for managers" in pilots
+
+
+async def test_small_groups_are_not_broken_down(settings, fake_slack):
+    async with Served(settings, config(min_group=1000), Clock(NOW)) as served:
+        served.seed()
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        page = await (await served.client.get("/dashboard/participation")).text()
+        assert 'class="mark"' not in page and "too few" in page
+        problems = await (await served.client.get("/dashboard/problems")).text()
+        assert 'data-chart="channel-mix"' in problems and 'data-series="Reporters"' not in problems
+
+
+async def test_links_are_single_use_expire_and_cannot_be_forged(settings, fake_slack, caplog):
+    clock = Clock(NOW)
+    async with Served(settings, config(), clock) as served:
+        slack = Slack(served.client, fake_slack)
+        url = await served.link(slack, "U0MGR1")
+        path = url[url.index("/dashboard"):]
+        token = path.split("token=")[1]
+        with caplog.at_level(logging.DEBUG):
+            assert (await served.client.get(path, allow_redirects=False)).status == 303
+            again = await served.client.get(path, allow_redirects=False)
+        assert again.status == 401 and "used already" in await again.text()
+        assert token not in caplog.text
+        forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+        bad = await served.client.get(f"/dashboard/login?token={forged}", allow_redirects=False)
+        assert bad.status == 401 and "not valid" in await bad.text()
+        assert (await served.client.get("/dashboard/login", allow_redirects=False)).status == 401
+        late = await served.link(slack, "U0MGR1")
+        clock.advance(minutes=10)  # the link lives ten minutes, not a second more
+        expired = await served.client.get(late[late.index("/dashboard"):], allow_redirects=False)
+        assert expired.status == 401 and "expired" in await expired.text()
+
+
+async def test_without_a_session_every_page_is_401_and_an_unknown_section_404(settings, fake_slack):
+    clock = Clock(NOW)
+    async with Served(settings, config(), clock) as served:
+        for section in [None, *SECTIONS]:
+            page = await served.client.get("/dashboard" + (f"/{section}" if section else ""))
+            assert page.status == 401 and "/hero dashboard" in await page.text()
+        unknown = await served.client.get("/dashboard/secrets")
+        assert unknown.status == 404
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        assert (await served.client.get("/dashboard")).status == 200
+        clock.advance(hours=8)  # the session ends after eight hours
+        assert (await served.client.get("/dashboard")).status == 401
+        served.client.session.cookie_jar.update_cookies({"herobot_dashboard": "forged.value"})
+        assert (await served.client.get("/dashboard")).status == 401
+
+
+async def test_the_cookie_is_secure_behind_https(settings, fake_slack):
+    async with Served(settings, config(base_url="https://herobot.example.com/"), Clock(NOW)) as served:
+        slack = Slack(served.client, fake_slack)
+        assert (await served.link(slack, "U0MGR1")).startswith("https://herobot.example.com/dashboard/login?token=")
+        response = await served.sign_in(slack, "U0MGR1")
+        assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_teams_hero_dashboard_answers_in_the_personal_chat(teams, fake_teams):
+    await teams.message("hero dashboard", user="U7", channel=None)
+    [answer] = await fake_teams.wait_for("send", where=lambda c: "dashboard/login?token=" in c.text())
+    assert answer.conversation == "a:personal-29:U7"
+
+
+# --- the digest's chart -------------------------------------------------------------------------------
+
+async def _weekly_digest(settings, fake_teams, tokens):
+    clock = Clock(utc(2026, 11, 30, 8, 59))
+    async with Served(settings, config(), clock, tokens) as served:
+        await Teams(served.client, fake_teams, fake_teams.cards).message("hero help", user="U0MGR1", channel=None)
+        await run_due(served.core)
+        seed(served.core.db, utc(2026, 11, 30, 8, 0), ideas=60, votes=200, weeks=1, problems=4)
+        with write(served.core.db) as db:
+            db.execute("UPDATE ideas SET platform = 'teams' WHERE id % 2 = 0")
+        clock.set(utc(2026, 11, 30, 9, 0))
+        await run_due(served.core)
+        await served.core.background.drain()
+
+
+async def test_the_digest_carries_its_chart_on_slack_and_teams(settings, fake_slack, fake_teams, teams_tokens):
+    await _weekly_digest(settings, fake_teams, teams_tokens)
+    [digest] = posts_to(fake_slack, "C0IDEAS")
+    [ask] = fake_slack.calls_to("files.getUploadURLExternal")
+    [upload] = fake_slack.calls_to("upload")
+    [complete] = fake_slack.calls_to("files.completeUploadExternal")
+    assert int(ask.args["length"]) == upload.args["length"] > 1000
+    assert fake_slack.uploads[upload.args["file_id"]].startswith(b"\x89PNG")
+    assert complete.args["channel_id"] == "C0IDEAS" and complete.args["thread_ts"] == digest.answer["ts"]
+    assert ask.args["alt_txt"].startswith("This week's flow: 30 new ideas")
+    assert json.loads(complete.args["files"])[0]["id"] == upload.args["file_id"]
+    cards = [c for c in fake_teams.calls_to("send", IDEAS_CHANNEL) if c.card() is not None]
+    image = [b for b in cards[-1].card()["body"] if b["type"] == "Image"]
+    assert image and image[0]["url"].startswith("data:image/png;base64,") and "This week's flow" in image[0]["altText"]
+
+
+async def test_the_digest_goes_out_when_the_upload_fails(settings, fake_slack, fake_teams, teams_tokens):
+    fake_slack.fail("files.completeUploadExternal", error="internal_error")
+    await _weekly_digest(settings, fake_teams, teams_tokens)
+    assert len(posts_to(fake_slack, "C0IDEAS")) == 1
+    assert fake_slack.calls_to("files.completeUploadExternal")
+
+
+async def test_decision_times_are_the_median_and_90th_percentile_of_review_to_decision(settings, fake_slack):
+    from bot.model import Status
+    from tests.scheduling import add_idea, decide, to_review
+
+    async with Served(settings, config(), Clock(NOW)) as served:
+        core = served.core
+        for n, days in enumerate((1, 2, 3, 10)):  # decided in November, after 1, 2, 3 and 10 days in review
+            idea = add_idea(core, f"Idea {n}", utc(2026, 10, 1, 9, 0))
+            to_review(core, idea, utc(2026, 11, 2, 9, 0))
+            decide(core, idea, "approve", Status.APPROVED, "U0MGR1", utc(2026, 11, 2 + days, 9, 0))
+        waiting = add_idea(core, "Still waiting", utc(2026, 11, 1, 9, 0))
+        to_review(core, waiting, utc(2026, 11, 21, 9, 0))  # 10 days ago: in the "1–2 weeks" bucket
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        html = await (await served.client.get("/dashboard/decisions")).text()
+    # nearest rank: the median of 1, 2, 3, 10 days is 2, the 90th percentile 10
+    assert "<tr><td>Nov 2026</td><td>4</td><td>2</td><td>10</td></tr>" in html
+    assert 'data-label="1–2 weeks" data-series="Ideas" data-value="1"' in html
+    assert "<td>#5</td><td>Still waiting</td><td>in review</td><td>10</td>" in html
+
+
+def test_web_settings_are_checked():
+    import pytest
+
+    from bot.config import ConfigError
+
+    assert Config.from_dict({}).web_base_url == "http://127.0.0.1:3000" and Config.from_dict({}).web_min_group == 3
+    assert Config.from_dict({"web": {"base_url": "https://bot.example.com/", "min_group": 5}}).web_base_url == \
+        "https://bot.example.com"
+    with pytest.raises(ConfigError, match=r"\[web\] base_url must be an http:// or https:// address"):
+        Config.from_dict({"web": {"base_url": "javascript:alert(1)"}})
+    with pytest.raises(ConfigError, match=r"\[web\] min_group must be a whole number"):
+        Config.from_dict({"web": {"min_group": 0}})
