@@ -43,6 +43,7 @@ class Viewer:
     platform: str
     user_id: str
     manager: bool
+    author_key: str = ""  # computed on the serving connection, which holds the secret (storage.keys)
 
 
 def viewer_of(config: Config, platform: str, user_id: str) -> Viewer:
@@ -54,6 +55,7 @@ async def page(core: Core, viewer: Viewer, section: str | None) -> Page:
     """The overview (section None) or one section, read in a worker thread on its own read connection. The
     organisation's figures are read at most once a minute per role and shared; a member's own items every time."""
     now = core.now()
+    viewer = replace(viewer, author_key=idea_store.author_key(core.db, Actor(viewer.platform, viewer.user_id)))
     path = store.database_file(core.db.conn)
     if path is None:  # an in-memory database has no second connection: read it here
         return build(core.db.conn, core.config, viewer, section, now)
@@ -185,7 +187,7 @@ class _Context:
         return datetime.fromisoformat(self.months()[0] + "-01T00:00:00+00:00")
 
     def own_ideas(self) -> list:
-        return idea_store.ideas_of_author(Database(self.conn), Actor(self.viewer.platform, self.viewer.user_id))
+        return idea_store.ideas_by_author_key(Database(self.conn), self.viewer.author_key)
 
 
 def week_label(monday: date) -> str:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from bot.core import Core
 from storage import dashboard as store
+from storage import keys
 from storage.db import write
 
 LINK_LIFE = timedelta(minutes=10)
@@ -35,12 +34,9 @@ class Identity:
     user_id: str
 
 
-@cache
-def _key() -> bytes:
-    shared = os.environ.get("HEROBOT_SECRET_KEY")
-    if shared:
-        return hmac.new(shared.encode(), b"herobot dashboard v1", hashlib.sha256).digest()
-    return secrets.token_bytes(32)
+def _key(core: Core) -> bytes:
+    """Derived from the server's secret (HEROBOT_SECRET_KEY or the key file), never stored in the database."""
+    return keys.derived_key(core.db, b"herobot dashboard v1")
 
 
 def _b64(data: bytes) -> str:
@@ -51,19 +47,19 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _sign(purpose: str, fields: list[str]) -> str:
+def _sign(key: bytes, purpose: str, fields: list[str]) -> str:
     body = _b64("\n".join([purpose, *fields]).encode())
-    mac = hmac.new(_key(), body.encode(), hashlib.sha256).digest()
+    mac = hmac.new(key, body.encode(), hashlib.sha256).digest()
     return f"{body}.{_b64(mac)}"
 
 
-def _open(purpose: str, token: str, now: datetime) -> list[str]:
+def _open(key: bytes, purpose: str, token: str, now: datetime) -> list[str]:
     """The signed fields after the purpose and expiry; refuses forged, malformed and expired tokens."""
     body, dot, mac = (token or "").partition(".")
     if not dot or len(token) > 2000:
         raise SignInRefused("This link is not valid.")
     try:
-        expected = hmac.new(_key(), body.encode(), hashlib.sha256).digest()
+        expected = hmac.new(key, body.encode(), hashlib.sha256).digest()
         if not hmac.compare_digest(expected, _unb64(mac)):
             raise SignInRefused("This link is not valid.")
         got_purpose, expires, *fields = _unb64(body).decode().split("\n")
@@ -80,20 +76,20 @@ def _open(purpose: str, token: str, now: datetime) -> list[str]:
 def login_link(core: Core, platform: str, user_id: str) -> str:
     """A sign-in link for one person, valid for 10 minutes and one use."""
     expires = int((core.now() + LINK_LIFE).timestamp())
-    token = _sign("login", [str(expires), platform, user_id, secrets.token_urlsafe(12)])
+    token = _sign(_key(core), "login", [str(expires), platform, user_id, secrets.token_urlsafe(12)])
     return f"{core.config.web_base_url}/dashboard/login?token={token}"
 
 
 def sign_in(core: Core, token: str) -> tuple[Identity, str]:
     """Check and claim a sign-in link: (who, a session cookie value). Refused when forged, expired or used."""
     now = core.now()
-    platform, user_id, nonce = _fields(_open("login", token, now), 3)
+    platform, user_id, nonce = _fields(_open(_key(core), "login", token, now), 3)
     with write(core.db) as db:
         store.forget_logins_before(db.conn, now - 2 * LINK_LIFE)
         if not store.claim_login(db.conn, nonce, now):
             raise SignInRefused("This link has been used already.")
     expires = int((now + SESSION_LIFE).timestamp())
-    return Identity(platform, user_id), _sign("session", [str(expires), platform, user_id])
+    return Identity(platform, user_id), _sign(_key(core), "session", [str(expires), platform, user_id])
 
 
 def session_of(core: Core, cookie: str | None) -> Identity | None:
@@ -101,7 +97,7 @@ def session_of(core: Core, cookie: str | None) -> Identity | None:
     if not cookie:
         return None
     try:
-        platform, user_id = _fields(_open("session", cookie, core.now()), 2)
+        platform, user_id = _fields(_open(_key(core), "session", cookie, core.now()), 2)
     except SignInRefused:
         return None
     return Identity(platform, user_id)

@@ -171,9 +171,13 @@ def top_ideas(db: Database, since: datetime | None, limit: int = 10) -> list[Ide
 
 
 def ideas_of_author(db: Database, actor: Actor, limit: int = 25) -> list[Idea]:
+    return ideas_by_author_key(db, author_key(db, actor), limit)
+
+
+def ideas_by_author_key(db: Database, key: str, limit: int = 25) -> list[Idea]:
+    """For a connection that does not hold the secret: the key computed where it is held."""
     rows = db.execute(
-        f"SELECT {_IDEA_COLUMNS} FROM ideas i WHERE i.author_key = ? ORDER BY i.id DESC LIMIT ?",
-        [author_key(db, actor), limit],
+        f"SELECT {_IDEA_COLUMNS} FROM ideas i WHERE i.author_key = ? ORDER BY i.id DESC LIMIT ?", [key, limit],
     ).fetchall()
     return [_idea(r) for r in rows]
 

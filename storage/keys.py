@@ -105,6 +105,11 @@ def _keys(db: Database) -> tuple[bytes, bytes]:
         raise SecretError("the database was opened without the secret key (storage.db.open_database)") from None
 
 
+def derived_key(db: Database, purpose: bytes) -> bytes:
+    """A key for one purpose (e.g. signing the dashboard's links), derived from the secret."""
+    return hmac.new(_keys(db)[0], purpose, hashlib.sha256).digest()
+
+
 def same_secret(db: Database, secret: bytes) -> bool:
     return hmac.compare_digest(_keys(db)[0], secret)
 

@@ -1,6 +1,7 @@
 """`/hero help|top|mine|show`, and anything else gets the help text."""
 
 from datetime import timedelta
+from html import unescape
 
 from storage.db import write
 from tests.test_voting import posted_idea
@@ -18,7 +19,7 @@ async def test_help_and_unknown_words_get_the_help_text(slack):
     for text in ("help", "", "HELP"):
         body = await hero(slack, text)
         assert "/hero top" in body["text"] and "/idea" in body["text"]
-        assert "/hero approve <number> [low|medium|high] [mitigation]" in body["text"] and "/hero whoami" in body["text"]
+        assert "/hero approve <number> [low|medium|high] [mitigation]" in unescape(body["text"]) and "/hero whoami" in body["text"]
     body = await hero(slack, "fly me to the moon")
     assert body["text"] == "Unknown command `fly`. `/hero help` lists all."
     assert (await hero(slack, "shwo 3"))["text"] == "Unknown command `shwo`. Did you mean `/hero show 3`? `/hero help` lists all."

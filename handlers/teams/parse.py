@@ -175,7 +175,7 @@ def posts_anonymously(activity: Activity) -> bool:
     """`idea anon …`, the idea form with its anonymous box ticked, or Post mine anyway on such a draft
     (whose sender the bot then must not write down: a person who only posts anonymously stays unknown)."""
     if activity.type == "message":
-        word, rest, _ = command_of(activity.text)
+        word, rest, _ = command_of(activity)
         return word == "idea" and draft_from_text(rest).anonymous
     if activity.type == "invoke":
         verb, data = action_of(activity)
