@@ -86,6 +86,8 @@ class Config:
     escalate_after_days: int = 7
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
     self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
+    heavy_per_minute: int = 6  # `[limits]`: hot spots, search, digest, top all per person a minute (0: no limit)
+    heavy_cache_seconds: int = 30  # how long such an answer is reused while nothing is written (0: never)
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -130,6 +132,8 @@ class Config:
             escalation=reader.text("roles", "escalation"),
             self_service_threshold=reader.positive_int("problems", "self_service_threshold")
             or default.self_service_threshold,
+            heavy_per_minute=reader.whole_number("limits", "heavy_per_minute", default.heavy_per_minute),
+            heavy_cache_seconds=reader.whole_number("limits", "heavy_cache_seconds", default.heavy_cache_seconds),
             raw=data,
         )
 
@@ -192,6 +196,14 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"[{section}] {key} must be a whole number of at least 1")
+        return value
+
+    def whole_number(self, section: str, key: str, default: int) -> int:
+        value = self._get(section, key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"[{section}] {key} must be a whole number of at least 0")
         return value
 
     def weekday(self, section: str, key: str, default: int) -> int:

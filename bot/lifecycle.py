@@ -11,6 +11,7 @@ from bot.core import Core
 from storage.backup import in_use
 from storage.checkpoint import checkpoints_in_background
 from storage.db import open_database
+from storage.reads import ReadPool
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,14 @@ async def running_core(settings: Settings, config: Config | None = None) -> Asyn
 @contextlib.asynccontextmanager
 async def _open_core(settings: Settings, config: Config) -> AsyncIterator[Core]:
     db = open_database(settings.db_path)
-    core = Core(db=db, config=config)
+    reads = None if str(settings.db_path) == ":memory:" else ReadPool(settings.db_path)
+    core = Core(db=db, config=config, reads=reads)
     log.info("database %s is open", settings.db_path)
     try:
         async with checkpoints_in_background(db, settings.db_path):
             yield core
     finally:
         await core.background.drain()
+        if reads is not None:
+            reads.close()
         db.close()

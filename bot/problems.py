@@ -46,7 +46,7 @@ async def submit_problem(core: Core, origin: Origin, draft: ProblemDraft,
     """Store a new problem (its reporter counts as the first) and publish it in the background.
     The poster's note comes back if the post is done within `answer_within` seconds (see `publish`)."""
     check(draft)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         problem_id = store.insert_problem(db, Actor(origin.platform, origin.user_id), draft, core.now())
     problem = store.get_problem(core.db, problem_id)
     note = await publish(core, origin, publish_problem(core, problem, origin), f"publish problem {problem_id}",
@@ -94,7 +94,7 @@ def not_open_note(problem: Problem) -> str:
 
 async def me_too(core: Core, actor: Actor, problem_id: int) -> Notice:
     """The Me too button: counts the person once, however often they click."""
-    with write(core.db) as db:
+    async with write(core.db) as db:
         problem = store.get_problem(db, problem_id)
         if problem is None:
             raise Refused(f"There is no problem P{problem_id}.")

@@ -33,7 +33,7 @@ async def post_card(core: Core, platform: str, channel: str | None, card: Reply,
         log.exception("posting %s failed", name)
         return False, Notice(f"{name} is saved, but it could not be posted to the {where}. "
                              "Ask an admin to check that herobot is in that channel.")
-    with write(core.db) as db:
+    async with write(core.db) as db:
         record(db, message_id)
     return True, Notice(f"{name} is posted.", link=await chat.link(channel, message_id))
 

@@ -103,7 +103,7 @@ class TeamsChat:
         member = person.teams_id if person else user_id
         conversation_id = await self.connector.create_conversation(service_url, tenant, base.bot_id, member)
         ref = refs.Reference(conversation_id, service_url, tenant, base.bot_id, "personal")
-        with write(self.db) as db:
+        async with write(self.db) as db:
             refs.remember_conversation(db, ref, self.clock())
             if person:
                 refs.set_personal_conversation(db, user_id, conversation_id)
