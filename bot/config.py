@@ -86,7 +86,7 @@ class Config:
     escalate_after_days: int = 7
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
     self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
-    heavy_per_minute: int = 6  # `[limits]`: hot spots, search, digest, top all per person a minute (0: no limit)
+    heavy_per_minute: int = 10  # `[limits]`: hot spots, search, digest, top all per person a minute (0: no limit)
     heavy_cache_seconds: int = 30  # how long such an answer is reused while nothing is written (0: never)
     raw: Mapping = field(default_factory=dict, repr=False)
 

@@ -10,6 +10,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
+from sqlite_utils import Database
+
 from bot.chat import Chat
 from bot.core import Core
 from bot.model import Idea
@@ -22,7 +24,7 @@ from bot.notices import (
     Section,
     WeeklyDigest,
 )
-from bot.problem_commands import hotspots_between
+from bot.problem_commands import hotspots_in
 from bot.replies import Hotspot
 from bot.roles import managers_for
 from bot.schedule import Weekly, week_key, working_days_between
@@ -60,20 +62,23 @@ def scope(core: Core, platform: str | None) -> str | None:
     return None if core.config.digest_combined else platform
 
 
+def _digest_figures(db: Database, threshold: int, start: datetime, end: datetime, platform: str | None) -> tuple:
+    """Everything the digest reads, in one snapshot (on a read connection, off the event loop)."""
+    count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
+    return (count, top, store.decided(db, start, end, platform), store.waiting_ideas(db, platform),
+            hotspots_in(db, threshold, start, end, MAX_HOT, platform),
+            store.participation(db, start, end, platform), store.participation(db, start - (end - start), start, platform))
+
+
 async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | None = None,
                        platform: str | None = None) -> WeeklyDigest:
     """What happened between `start` and `end`, and what is waiting now: `platform`'s ideas and problems only,
     or every platform's when it is None."""
     weekly = Weekly.of(core.config)
-    db = core.db
     today = weekly.today(end)
-    count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
-    decided = store.decided(db, start, end, platform)
-    waiting = store.waiting_ideas(db, platform)
+    count, top, decided, waiting, hot, now_people, before = await core.read(
+        _digest_figures, core.config.self_service_threshold, start, end, platform)
     wins = [d for d in decided if d.status == "implemented"]
-    hot = hotspots_between(core, start, end, MAX_HOT, platform)
-    now_people = store.participation(db, start, end, platform)
-    before = store.participation(db, start - (end - start), start, platform)
 
     shown = [*top, *(d.idea for d in decided[:MAX_DECISIONS]), *(w.idea for w in waiting[:MAX_WAITING]),
              *(w.idea for w in wins[:MAX_WINS])]

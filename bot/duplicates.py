@@ -44,7 +44,7 @@ async def propose_idea(core: Core, origin: Origin, draft: Draft, answer_within: 
     if errors:
         raise Refused(" ".join(errors.values()))
     _check_link(core, draft.problem_id)
-    found = search.similar(core.db, IDEA, f"{draft.title()} {draft.full_text()}")
+    found = await core.read(search.similar, IDEA, f"{draft.title()} {draft.full_text()}")
     if not found:
         _, note = await submit_idea(core, origin, draft, answer_within)
         return note
@@ -57,7 +57,7 @@ async def propose_problem(core: Core, origin: Origin, draft: ProblemDraft, answe
     """Post the problem, unless similar open problems exist: then hold it and show them.
     When posted, the reply is the poster's note if the post is done within `answer_within` seconds."""
     check_problem(draft)
-    found = search.similar(core.db, PROBLEM, draft.full_text())
+    found = await core.read(search.similar, PROBLEM, draft.full_text())
     if not found:
         _, note = await submit_problem(core, origin, draft, answer_within)
         return note

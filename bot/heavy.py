@@ -35,31 +35,30 @@ class HeavyGate:
     _asked: dict[Hashable, deque[float]] = field(default_factory=dict)
     _cache: dict[Hashable, _Cached] = field(default_factory=dict)
 
-    def admit(self, person: Hashable) -> None:
-        """Count one heavy command of `person`; Refused (nothing done) beyond the limit."""
-        if not self.per_minute:
-            return
+    async def run(self, person: Hashable, db, key: Hashable, compute: Callable[[], Awaitable[object]]):
+        """The cached answer for `key` while it is fresh and nothing was written since; else `compute()`,
+        unless `person` had `per_minute` answers computed in the last minute (then Refused, nothing done).
+        Cached answers and refusals of bad input do not count."""
         now = self.clock()
-        asked = self._asked.setdefault(person, deque())
-        while asked and asked[0] <= now - WINDOW:
-            asked.popleft()
-        if len(asked) >= self.per_minute:
-            raise Refused(TRY_AGAIN)
-        asked.append(now)
-        if len(self._asked) > 10_000:  # forget people who have not asked lately
-            self._asked = {p: q for p, q in self._asked.items() if q and q[-1] > now - WINDOW}
-
-    async def answer(self, db, key: Hashable, compute: Callable[[], Awaitable[object]]):
-        """The cached answer for `key` while it is fresh and nothing was written since; else `compute()`."""
-        if not self.cache_seconds:
-            return await compute()
-        now, seen = self.clock(), generation(db)
+        seen = generation(db) if self.cache_seconds else None
         hit = self._cache.get(key)
         if hit and hit.until > now and hit.generation == seen:
             return hit.answer
+        asked = self._recent(person, now)
+        if self.per_minute and len(asked) >= self.per_minute:
+            raise Refused(TRY_AGAIN)
         result = await compute()
-        if generation(db) == seen:  # nothing changed while it was computed
+        asked.append(now)
+        if self.cache_seconds and generation(db) == seen:  # nothing was written while it was computed
             if len(self._cache) > 1_000:
                 self._cache = {k: c for k, c in self._cache.items() if c.until > now}
             self._cache[key] = _Cached(result, seen, now + self.cache_seconds)
         return result
+
+    def _recent(self, person: Hashable, now: float) -> deque[float]:
+        if len(self._asked) > 10_000:  # forget people who have not asked lately
+            self._asked = {p: q for p, q in self._asked.items() if q and q[-1] > now - WINDOW}
+        asked = self._asked.setdefault(person, deque())
+        while asked and asked[0] <= now - WINDOW:
+            asked.popleft()
+        return asked

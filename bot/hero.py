@@ -28,6 +28,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
 
+HEAVY = {"hotspots", "search", "digest"}
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
 Subcommand = Callable[[Core, Origin, list[str]], Awaitable[Reply]]
@@ -38,7 +39,16 @@ async def run(core: Core, origin: Origin, text: str) -> Reply:
     words = text.split()
     name = words[0].lower() if words else "help"
     handler = SUBCOMMANDS.get(name, _help)
-    return await handler(core, origin, words[1:])
+    args = words[1:]
+    if not _heavy(name, args):
+        return await handler(core, origin, args)
+    key = (name, tuple(a.lower() for a in args), origin.platform)
+    return await core.heavy.run((origin.platform, origin.user_id), core.db, key, lambda: handler(core, origin, args))
+
+
+def _heavy(name: str, args: list[str]) -> bool:
+    """Commands that read much of the database: limited per person and cached briefly (bot.heavy)."""
+    return name in HEAVY or (name == "top" and bool(args) and args[0].lower() == "all")
 
 
 async def _help(core: Core, origin: Origin, args: list[str]) -> Reply:
@@ -52,7 +62,7 @@ async def _top(core: Core, origin: Origin, args: list[str]) -> Reply:
     window = PERIODS[period]
     since = core.now() - window if window else None
     heading = "Top ideas of all time" if window is None else f"Top ideas posted in the last {period}"
-    return IdeaList(heading, store.top_ideas(core.db, since), empty="No ideas in that period yet.")
+    return IdeaList(heading, await core.read(store.top_ideas, since), empty="No ideas in that period yet.")
 
 
 async def _mine(core: Core, origin: Origin, args: list[str]) -> Reply:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlite_utils import Database
+
 from bot.chat import Origin
+from bot.config import Config
 from bot.core import Core
 from bot.duplicates import link_idea, mark_duplicate, unmark_duplicate
 from bot.errors import Refused
@@ -50,29 +53,37 @@ async def _hotspots(core: Core, origin: Origin, args: list[str]) -> Reply:
     window = args[0].lower() if args else "30d"
     if window not in WINDOWS:
         raise Refused("Use `/hero hotspots 30d` or `/hero hotspots 90d`.")
-    return hotspots(core, WINDOWS[window])
+    return await core.read(hotspot_list, core.config, core.now(), WINDOWS[window])
 
 
 def hotspots(core: Core, days: int) -> HotspotList:
     """Problems by distinct reporters in the last `days`, against the `days` before; self-service candidates flagged."""
-    until = core.now()
-    found = hotspots_between(core, until - timedelta(days=days), until, HOTSPOTS_SHOWN)
-    return HotspotList(f"Hot spots: problems reported in the last {days} days", found, core.config.self_service_threshold)
+    return hotspot_list(core.db, core.config, core.now(), days)
+
+
+def hotspot_list(db: Database, config: Config, until: datetime, days: int) -> HotspotList:
+    found = hotspots_in(db, config.self_service_threshold, until - timedelta(days=days), until, HOTSPOTS_SHOWN)
+    return HotspotList(f"Hot spots: problems reported in the last {days} days", found, config.self_service_threshold)
 
 
 def hotspots_between(core: Core, since: datetime, until: datetime, limit: int,
                      platform: str | None = None) -> list[Hotspot]:
     """The most reported problems in [since, until), each against the window of the same length before it
     (only `platform`'s problems when it is given)."""
+    return hotspots_in(core.db, core.config.self_service_threshold, since, until, limit, platform)
+
+
+def hotspots_in(db: Database, threshold: int, since: datetime, until: datetime, limit: int,
+                platform: str | None = None) -> list[Hotspot]:
+    """`hotspots_between` on a given connection (a read connection in a worker thread, or the loop's)."""
     before = since - (until - since)
-    threshold = core.config.self_service_threshold
     found = []
-    for problem_id, count in problem_store.reporters_in_window(core.db, since, until, limit, platform):
+    for problem_id, count in problem_store.reporters_in_window(db, since, until, limit, platform):
         found.append(Hotspot(
-            problem=problem_store.get_problem(core.db, problem_id), reporters=count,
-            previous=problem_store.reporters_between(core.db, problem_id, before, since),
-            channel_mix=problem_store.channel_mix(core.db, problem_id, since, until),
-            self_service=count >= threshold and not problem_store.has_approved_idea(core.db, problem_id),
+            problem=problem_store.get_problem(db, problem_id), reporters=count,
+            previous=problem_store.reporters_between(db, problem_id, before, since),
+            channel_mix=problem_store.channel_mix(db, problem_id, since, until),
+            self_service=count >= threshold and not problem_store.has_approved_idea(db, problem_id),
         ))
     return found
 
@@ -82,13 +93,17 @@ async def _search(core: Core, origin: Origin, args: list[str]) -> Reply:
     if not search_store.all_words_query(text):
         raise Refused("Give me some words to look for, e.g. `/hero search refund card`. "
                       "Punctuation and search operators (\", *, -, NEAR) are not searched.")
+    return SearchResults(text, await core.read(found_items, text))
+
+
+def found_items(db: Database, text: str) -> list:
     items = []
-    for hit in search_store.search(core.db, text):
+    for hit in search_store.search(db, text):
         get = idea_store.get_idea if hit.kind == "idea" else problem_store.get_problem
-        item = get(core.db, hit.id)
+        item = get(db, hit.id)
         if item is not None:
             items.append(item)
-    return SearchResults(text, items)
+    return items
 
 
 SUBCOMMANDS = {"duplicate": _duplicate, "unduplicate": _unduplicate, "link": _link,
