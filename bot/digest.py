@@ -65,7 +65,8 @@ def scope(core: Core, platform: str | None) -> str | None:
 def _digest_figures(db: Database, threshold: int, start: datetime, end: datetime, platform: str | None) -> tuple:
     """Everything the digest reads, in one snapshot (on a read connection, off the event loop)."""
     count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
-    return (count, top, store.decided(db, start, end, platform), store.waiting_ideas(db, platform),
+    return (count, top, store.decided(db, start, end, platform), store.waiting_ideas(db, platform, MAX_WAITING),
+            store.waiting_count(db, platform),
             hotspots_in(db, threshold, start, end, MAX_HOT, platform),
             store.participation(db, start, end, platform), store.participation(db, start - (end - start), start, platform))
 
@@ -76,7 +77,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     or every platform's when it is None."""
     weekly = Weekly.of(core.config)
     today = weekly.today(end)
-    count, top, decided, waiting, hot, now_people, before = await core.read(
+    count, top, decided, waiting, waiting_total, hot, now_people, before = await core.read(
         _digest_figures, core.config.self_service_threshold, start, end, platform)
     wins = [d for d in decided if d.status == "implemented"]
 
@@ -119,8 +120,8 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     sections = (
         Section("New ideas", tuple(new_lines), "`/hero top week`", max(0, count - len(top))),
         Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, len(decided) - MAX_DECISIONS)),
-        Section(f"Waiting for a decision ({len(waiting)})", tuple(waiting_lines) or (("Nothing is waiting. 🎉",),),
-                "the managers' queues", max(0, len(waiting) - MAX_WAITING)),
+        Section(f"Waiting for a decision ({waiting_total})", tuple(waiting_lines) or (("Nothing is waiting. 🎉",),),
+                "the managers' queues", max(0, waiting_total - MAX_WAITING)),
         Section("Wins of the week", tuple(win_lines) or (("No wins recorded this week.",),), "`/hero show <number>`",
                 max(0, len(wins) - MAX_WINS)),
         Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),

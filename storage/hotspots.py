@@ -78,12 +78,12 @@ def ranked(db: Database, since: datetime, until: datetime, limit: int,
         """, [days, *params, limit + len(lowered)]).fetchall()
     counts = dict(rows)
     raised = [p for p, d in delta.items() if d > 0 and p not in counts]
-    for problem in raised:
-        row = db.execute(f"SELECT coalesce((SELECT n FROM hot_counts WHERE problem_id = p.id AND days = ?), 0) "
-                         f"FROM problems p WHERE p.id = ? AND p.status != 'duplicate'{only}",
-                         [days, problem, *params]).fetchone()
-        if row is not None:
-            counts[problem] = row[0]
+    for at in range(0, len(raised), 500):
+        chunk = raised[at:at + 500]
+        counts.update(db.execute(
+            f"SELECT p.id, coalesce((SELECT n FROM hot_counts WHERE problem_id = p.id AND days = ?), 0) "
+            f"FROM problems p WHERE p.id IN ({', '.join('?' for _ in chunk)}) AND p.status != 'duplicate'{only}",
+            [days, *chunk, *params]).fetchall())
     exact = [(p, n + delta.get(p, 0)) for p, n in counts.items()]
     return sorted([(p, n) for p, n in exact if n > 0], key=lambda c: (-c[1], -c[0]))[:limit]
 
