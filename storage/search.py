@@ -111,6 +111,8 @@ def _candidates(db: Database, table: str, terms: list[str], frequency: dict[str,
     the rarity of the pairs they hold. When every word is common: bm25 over every key word among the
     items holding two of the four longest."""
     everything = " OR ".join(_quoted(t) for t in terms)
+    if not any(frequency.values()):
+        return []
     if len(terms) == 1:
         return [r[0] for r in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? "
                                          f"ORDER BY rowid DESC LIMIT ?", [everything, limit])]
