@@ -20,7 +20,9 @@ from bot.core import Core
 from bot.digest import due_digests
 from bot.nudges import due_nudges
 from bot.sending import deliver_all
+from storage import hotspots
 from storage import sends as sends_store
+from storage.db import write
 from storage.sends import SendKey
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ class Scheduler:
 async def run_due(core: Core) -> list[SendKey]:
     """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
     now = core.now()
+    async with write(core.db) as db:  # hot-spot windows keep up with the clock when no report comes in
+        hotspots.advance(db, now)
     return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
 
 
