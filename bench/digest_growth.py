@@ -109,7 +109,7 @@ def build(path: Path, votes_wanted: int) -> float:
 def measure(path: Path, runs: int) -> list[float]:
     db = open_database(path)
     with write(db):  # as the scheduler's tick does every minute at the bench's clock (storage.hotspots)
-        hotspots.advance(db, NOW)
+        hotspots.catch_up(db, NOW)
     core = Core(db=db, config=Config.from_dict({"roles": {"managers": MANAGERS}}), clock=lambda: NOW)
     times = []
     for _ in range(runs):

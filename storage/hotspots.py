@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 ADVANCE_AFTER = timedelta(minutes=10)  # how far a kept `since` may lag before a report moves it
+ADVANCE_STEP = timedelta(hours=2)  # how far one write moves it at most
 
 _FIRSTS = """
     SELECT r.problem_id, count(DISTINCT r.user_id) FROM problem_reports r
@@ -37,12 +38,17 @@ def _kept(db: Database) -> list[tuple[int, str]]:
     return db.execute("SELECT days, since FROM hot_windows ORDER BY days").fetchall()
 
 
-def advance(db: Database, now: datetime) -> None:
-    """Slide each kept window to end at `now` once it lags by more than ADVANCE_AFTER (inside a write)."""
+def advance(db: Database, now: datetime) -> bool:
+    """Slide each kept window towards ending at `now` once it lags by more than ADVANCE_AFTER (inside a
+    write); True when one moved."""
+    moved_any = False
     for days, since in _kept(db):
-        target = (now - timedelta(days=days)).isoformat()
-        if abs(datetime.fromisoformat(target) - datetime.fromisoformat(since)) < ADVANCE_AFTER:
+        wanted, kept = now - timedelta(days=days), datetime.fromisoformat(since)
+        if abs(wanted - kept) < ADVANCE_AFTER:
             continue
+        # a long way (after days without reports, or a clock set back) is gone in steps, one per call,
+        # so the write stays short; until then `ranked` corrects for the rest
+        target = max(min(wanted, kept + ADVANCE_STEP), kept - ADVANCE_STEP).isoformat()
         forward = target > since
         moved = firsts_between(db, since, target) if forward else firsts_between(db, target, since)
         sign = -1 if forward else 1
@@ -53,6 +59,14 @@ def advance(db: Database, now: datetime) -> None:
                                 [(problem, days, count) for problem, count in moved.items()])
         db.execute("DELETE FROM hot_counts WHERE days = ? AND n = 0", [days])
         db.execute("UPDATE hot_windows SET since = ? WHERE days = ?", [target, days])
+        moved_any = True
+    return moved_any
+
+
+def catch_up(db: Database, now: datetime) -> None:
+    """Every step of `advance` at once, for a tool or a bench (not for the serving loop: one long write)."""
+    while advance(db, now):
+        pass
 
 
 def ranked(db: Database, since: datetime, until: datetime, limit: int,
