@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -71,7 +72,9 @@ async def run_due(core: Core) -> list[SendKey]:
     now = core.now()
     async with write(core.db) as db:  # hot-spot windows keep up with the clock when no report comes in
         hotspots.advance(db, now)
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
+    # every waiting idea and pilot is read to find the nudges due: on a read connection, off the loop
+    nudges = await core.read(lambda db: due_nudges(replace(core, db=db), now))
+    return await deliver_all(core, [*due_digests(core, now), *nudges])
 
 
 def report_unfinished(core: Core) -> None:
