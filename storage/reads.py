@@ -49,6 +49,7 @@ class ReadPool:
             conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
             conn.execute("PRAGMA query_only = 1")
+            conn.execute("PRAGMA cache_size = -16384")  # KiB: heavy reads revisit the same index pages
             with self._lock:
                 self._opened.append(conn)
             db = self._local.db = Database(conn)
