@@ -119,3 +119,13 @@ async def test_the_gate_lets_a_person_in_again_after_a_minute():
         await gate.run("U1", db, "c", compute)
     now[0] = 60.5
     assert await gate.run("U1", db, "c", compute) == "answer"
+
+
+def test_limits_config_takes_whole_numbers_and_zero_turns_them_off():
+    from bot.config import Config, ConfigError
+    assert (Config().heavy_per_minute, Config().heavy_cache_seconds) == (10, 30)
+    config = Config.from_dict({"limits": {"heavy_per_minute": 0, "heavy_cache_seconds": 0}})
+    assert (config.heavy_per_minute, config.heavy_cache_seconds) == (0, 0)
+    for bad in (-1, "5", True, 2.5):
+        with pytest.raises(ConfigError, match=r"\[limits\] heavy_per_minute"):
+            Config.from_dict({"limits": {"heavy_per_minute": bad}})
