@@ -42,7 +42,7 @@ async def run(core: Core, origin: Origin, text: str) -> Reply:
     args = words[1:]
     if not _heavy(name, args):
         return await handler(core, origin, args)
-    key = (name, tuple(a.lower() for a in args), origin.platform)
+    key = (name, tuple(args), origin.platform)
     return await core.heavy.run((origin.platform, origin.user_id), core.db, key, lambda: handler(core, origin, args))
 
 
