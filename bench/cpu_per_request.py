@@ -1,7 +1,9 @@
 """Where the CPU goes: CPU milliseconds per request of the server, the fake Slack and the load generator,
 for `/idea` alone and reactions alone, herobot serve against the bare Bolt app (process_before_response=True).
 
-`python -m bench.cpu_per_request [--seconds S] [--runs R]`; medians over R rounds, concurrency 16.
+`python -m bench.cpu_per_request [--seconds S] [--runs R] [--db FILE]`; medians over R rounds, concurrency 16.
+With `--db`, herobot serves a copy of that database (e.g. bench/problems_scale.py's, 100,000 ideas);
+the last column is herobot's CPU per request over the bare app's, measured in the same run.
 CPU time is read from /proc (user + system, all threads), so it counts work, not waiting: on a
 shared machine it moves less than requests/s do.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +39,7 @@ async def cell(url: str, mix: str, messages: list[str], seconds: float, pids: di
             **{name: 1000 * (cpu_seconds(pid) - before[name]) / result["n"] for name, pid in pids.items()}}
 
 
-async def main_async(seconds: float, runs: int) -> int:
+async def main_async(seconds: float, runs: int, db: Path | None = None) -> int:
     fake, api = fake_slack_process()
     port = free_port()
     bare = subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", str(port), api + "/api/"], cwd=ROOT,
@@ -47,7 +50,9 @@ async def main_async(seconds: float, runs: int) -> int:
             await wait_up(api + "/api/auth.test")
             await wait_up(f"http://127.0.0.1:{port}/healthz")
             server = Server(Path(tmp), Path(tmp) / "cpu.db", api)
-            await server.start()
+            if db is not None:
+                shutil.copyfile(db, server.db_path)
+            await server.start(timeout=600)
             await measure(server.url, CONCURRENCY, 2, [], "idea")  # ideas to react to, and a warm-up
             await asyncio.sleep(1)
             messages = [r[0] for r in query(server.db_path, "SELECT message_id FROM ideas "
@@ -64,12 +69,13 @@ async def main_async(seconds: float, runs: int) -> int:
             bare.terminate()
             fake.terminate()
     print(f"CPU ms per request, concurrency {CONCURRENCY}, medians of {runs} rounds of {seconds:g} s")
-    print("| target | requests | requests/s | server | fake Slack | load generator | errors |")
-    print("|---|---|---|---|---|---|---|")
-    for (name, mix), cells in rows.items():
-        median = {key: statistics.median(c[key] for c in cells) for key in cells[0]}
+    print("| target | requests | requests/s | server | fake Slack | load generator | errors | server / bare Bolt's |")
+    print("|---|---|---|---|---|---|---|---|")
+    medians = {key: {k: statistics.median(c[k] for c in cells) for k in cells[0]} for key, cells in rows.items()}
+    for (name, mix), median in medians.items():
+        ratio = median["server"] / medians[("bare Bolt", mix)]["server"]
         print(f"| {name} | {mix} | {median['rps']:.0f} | {median['server']:.2f} | {median['fake Slack']:.2f} | "
-              f"{median['load generator']:.2f} | {sum(c['errors'] for c in cells)} |")
+              f"{median['load generator']:.2f} | {sum(c['errors'] for c in rows[(name, mix)])} | {ratio:.1f}× |")
     return 0
 
 
@@ -77,8 +83,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", type=Path, help="serve a copy of this database (e.g. 100,000 ideas)")
     args = parser.parse_args()
-    return asyncio.run(main_async(args.seconds, args.runs))
+    return asyncio.run(main_async(args.seconds, args.runs, args.db))
 
 
 if __name__ == "__main__":

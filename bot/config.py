@@ -102,6 +102,8 @@ class Config:
     hot_threshold: int = 3  # `[problems] hot_threshold`: reporters in a week that earn a problem its 🔥
     web_base_url: str = "http://127.0.0.1:3000"  # `[web] base_url`: where links to the dashboard point
     web_min_group: int = 3  # `[web] min_group`: counts of fewer people are not broken down on the dashboard
+    heavy_per_minute: int = 10  # `[limits]`: hot spots, search, digest, top all per person a minute (0: no limit)
+    heavy_cache_seconds: int = 30  # how long such an answer is reused while nothing is written (0: never)
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -164,6 +166,8 @@ class Config:
             hot_threshold=reader.positive_int("problems", "hot_threshold") or default.hot_threshold,
             web_base_url=reader.base_url("web", "base_url") or default.web_base_url,
             web_min_group=reader.positive_int("web", "min_group") or default.web_min_group,
+            heavy_per_minute=reader.whole_number("limits", "heavy_per_minute", default.heavy_per_minute),
+            heavy_cache_seconds=reader.whole_number("limits", "heavy_cache_seconds", default.heavy_cache_seconds),
             raw=data,
         )
 
@@ -226,6 +230,14 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"[{section}] {key} must be a whole number of at least 1")
+        return value
+
+    def whole_number(self, section: str, key: str, default: int) -> int:
+        value = self._get(section, key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"[{section}] {key} must be a whole number of at least 0")
         return value
 
     def weekday(self, section: str, key: str, default: int) -> int:

@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from bot.background import Background
 from bot.chat import Chat
 from bot.config import Config
+from bot.heavy import HeavyGate
 from bot.refresh import Refresher, TokenBucket
+
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -26,9 +31,21 @@ class Core:
     clock: Callable[[], datetime] = utcnow
     chats: dict[str, Chat] = field(default_factory=dict)
     refreshers: dict[str, Refresher] = field(default_factory=dict)
+    reads: Any = None  # a storage.reads.ReadPool; None (tests, `:memory:`) runs reads on `db`
+    heavy: HeavyGate | None = None
+
+    def __post_init__(self) -> None:
+        if self.heavy is None:
+            self.heavy = HeavyGate(self.config.heavy_per_minute, self.config.heavy_cache_seconds)
 
     def now(self) -> datetime:
         return self.clock()
+
+    async def read(self, work: Callable[..., T], *args) -> T:
+        """`work(db, *args)` on a read connection in a worker thread, so the loop keeps answering meanwhile."""
+        if self.reads is None:
+            return work(self.db, *args)
+        return await self.reads.run(work, *args)
 
     def connect(self, chat: Chat, per_message: float = 1.0, bucket: TokenBucket | None = None) -> None:
         """Plug in a platform; its cards are refreshed at that platform's pace."""

@@ -88,7 +88,7 @@ async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict
     if kind not in KINDS:
         raise Refused("Unknown decision.")
     at = core.now()  # one reading: the status change and its decision row carry the same time
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")

@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
+from sqlite_utils import Database
+
 from bot.chat import Chat
 from bot.core import Core
 from bot.decision_notes import note_parts
@@ -25,7 +27,7 @@ from bot.notices import (
     Section,
     WeeklyDigest,
 )
-from bot.problem_commands import hotspots_between
+from bot.problem_commands import hotspots_in
 from bot.replies import Hotspot
 from bot.roles import managers_for
 from bot.schedule import Weekly, week_key, working_days_between
@@ -67,20 +69,24 @@ def scope(core: Core, platform: str | None) -> str | None:
     return None if core.config.digest_combined else platform
 
 
+def _digest_figures(db: Database, threshold: int, start: datetime, end: datetime, platform: str | None) -> tuple:
+    """Everything the digest reads, in one snapshot (on a read connection, off the event loop)."""
+    count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
+    return (count, top, store.decided(db, start, end, platform), store.waiting_ideas(db, platform, MAX_WAITING),
+            store.waiting_count(db, platform),
+            hotspots_in(db, threshold, start, end, MAX_HOT, platform),
+            store.participation(db, start, end, platform), store.participation(db, start - (end - start), start, platform))
+
+
 async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | None = None,
                        platform: str | None = None) -> WeeklyDigest:
     """What happened between `start` and `end`, and what is waiting now: `platform`'s ideas and problems only,
     or every platform's when it is None."""
     weekly = Weekly.of(core.config)
-    db = core.db
     today = weekly.today(end)
-    count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
-    decided = store.decided(db, start, end, platform)
-    waiting = store.waiting_ideas(db, platform)
+    count, top, decided, waiting, waiting_total, hot, now_people, before = await core.read(
+        _digest_figures, core.config.self_service_threshold, start, end, platform)
     wins = [d for d in decided if d.status == "implemented"]
-    hot = hotspots_between(core, start, end, MAX_HOT, platform)
-    now_people = store.participation(db, start, end, platform)
-    before = store.participation(db, start - (end - start), start, platform)
 
     shown = [*top, *(d.idea for d in decided[:MAX_DECISIONS]), *(w.idea for w in waiting[:MAX_WAITING]),
              *(w.idea for w in wins[:MAX_WINS])]
@@ -127,8 +133,8 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     sections = (
         Section("New ideas", tuple(new_lines), "`/hero top week`", max(0, count - len(top))),
         Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, len(decided) - MAX_DECISIONS)),
-        Section(f"Waiting for a decision ({len(waiting)})", tuple(waiting_lines) or (("Nothing is waiting. 🎉",),),
-                "the managers' queues", max(0, len(waiting) - MAX_WAITING)),
+        Section(f"Waiting for a decision ({waiting_total})", tuple(waiting_lines) or (("Nothing is waiting. 🎉",),),
+                "the managers' queues", max(0, waiting_total - MAX_WAITING)),
         Section("Wins of the week", tuple(win_lines) or (("No wins recorded this week.",),), "`/hero show <number>`",
                 max(0, len(wins) - MAX_WINS)),
         Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),

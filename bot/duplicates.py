@@ -45,11 +45,11 @@ async def propose_idea(core: Core, origin: Origin, draft: Draft, answer_within: 
     if errors:
         raise Refused(" ".join(errors.values()))
     _check_link(core, draft.problem_id)
-    found = search.similar(core.db, IDEA, f"{draft.title()} {draft.full_text()}")
+    found = await core.read(search.similar, IDEA, f"{draft.title()} {draft.full_text()}")
     if not found:
         _, note = await submit_idea(core, origin, draft, answer_within)
         return note
-    with write(core.db) as db:
+    async with write(core.db) as db:
         token = pending.hold(db, IDEA, Actor(origin.platform, origin.user_id), draft, origin.channel_id, core.now())
     return SimilarFound(IDEA, token, ideas=[idea_store.get_idea(core.db, i) for i in found])
 
@@ -58,11 +58,11 @@ async def propose_problem(core: Core, origin: Origin, draft: ProblemDraft, answe
     """Post the problem, unless similar open problems exist: then hold it and show them.
     When posted, the reply is the poster's note if the post is done within `answer_within` seconds."""
     check_problem(draft)
-    found = search.similar(core.db, PROBLEM, draft.full_text())
+    found = await core.read(search.similar, PROBLEM, draft.full_text())
     if not found:
         _, note = await submit_problem(core, origin, draft, answer_within)
         return note
-    with write(core.db) as db:
+    async with write(core.db) as db:
         token = pending.hold(db, PROBLEM, Actor(origin.platform, origin.user_id), draft, origin.channel_id, core.now())
     return SimilarFound(PROBLEM, token, problems=[problem_store.get_problem(core.db, p) for p in found])
 
@@ -70,7 +70,7 @@ async def propose_problem(core: Core, origin: Origin, draft: ProblemDraft, answe
 async def post_anyway(core: Core, origin: Origin, token: str) -> Reply | None:
     """Post mine anyway: publish the held draft (only its poster can)."""
     actor = Actor(origin.platform, origin.user_id)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         held = pending.take(db, token, actor)
     if held is None:
         raise Refused("That draft is no longer waiting: it was posted or set aside already (drafts wait a day).")
@@ -82,7 +82,7 @@ async def post_anyway(core: Core, origin: Origin, token: str) -> Reply | None:
         else:
             await submit_problem(core, where, ProblemDraft(**fields))
     except Exception:
-        with write(core.db) as db:  # not posted: keep it waiting so the click can be tried again
+        async with write(core.db) as db:  # not posted: keep it waiting so the click can be tried again
             pending.hold_again(db, token, kind, actor, fields, channel, core.now())
         raise
     return None
@@ -91,7 +91,7 @@ async def post_anyway(core: Core, origin: Origin, token: str) -> Reply | None:
 async def vote_instead(core: Core, origin: Origin, idea_id: int, token: str) -> Notice:
     """Vote on a similar idea instead of posting: adds the vote (never takes it back) and drops the draft."""
     actor = Actor(origin.platform, origin.user_id)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea = idea_store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
@@ -107,7 +107,7 @@ async def vote_instead(core: Core, origin: Origin, idea_id: int, token: str) -> 
 async def me_too_instead(core: Core, origin: Origin, problem_id: int, token: str) -> Notice:
     actor = Actor(origin.platform, origin.user_id)
     note = await me_too(core, actor, problem_id)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         pending.take(db, token, actor)
     return Notice(f"{note.text} Your draft was not posted.")
 
@@ -158,7 +158,7 @@ async def mark_duplicate(core: Core, actor: Actor, ref: str, original_ref: str) 
     me, other = show_ref(kind, item_id), show_ref(kind, original_id)
     if item_id == original_id:
         raise Refused(f"{me} cannot be a duplicate of itself.")
-    with write(core.db) as db:
+    async with write(core.db) as db:
         item, original = _load(db, kind, item_id), _load(db, kind, original_id)
         _check_manager(core, kind, item, actor.user_id)
         if item.duplicate_of is not None:
@@ -189,7 +189,7 @@ async def unmark_duplicate(core: Core, actor: Actor, ref: str) -> Notice:
     """Undo a merge: the item gets its status back and the originals lose only what came from it."""
     kind, item_id = parse_ref(ref)
     me = show_ref(kind, item_id)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         item = _load(db, kind, item_id)
         _check_manager(core, kind, item, actor.user_id)
         chain = merges.ancestors(db, kind, item_id)
@@ -220,7 +220,7 @@ async def link_idea(core: Core, actor: Actor, idea_ref: str, problem_ref: str) -
     kind, problem_id = parse_ref(problem_ref, default=PROBLEM)
     if kind != PROBLEM:
         raise Refused("Give the problem as `P12`, e.g. `/hero link 7 P12`.")
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea = _load(db, IDEA, idea_id)
         problem = _load(db, PROBLEM, problem_id)
         is_author = idea_store.author_key(db, actor) == db.execute(

@@ -34,6 +34,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero help` this text
 """ + problem_commands.HELP_LINES
 
+HEAVY = {"hotspots", "search", "digest"}
 
 Subcommand = Callable[[Core, Origin, list[str]], Awaitable[Reply]]
 
@@ -45,7 +46,16 @@ async def run(core: Core, origin: Origin, text: str) -> Reply:
     handler = SUBCOMMANDS.get(name)
     if handler is None:
         raise Refused(unknown_word(words[0], words[1:]))
-    return await handler(core, origin, words[1:])
+    args = words[1:]
+    if not _heavy(name, args):
+        return await handler(core, origin, args)
+    key = (name, tuple(args), origin.platform)
+    return await core.heavy.run((origin.platform, origin.user_id), core.db, key, lambda: handler(core, origin, args))
+
+
+def _heavy(name: str, args: list[str]) -> bool:
+    """Commands that read much of the database: limited per person and cached briefly (bot.heavy)."""
+    return name in HEAVY or (name == "top" and bool(args) and args[0].lower() == "all")
 
 
 def unknown_word(word: str, rest: list[str]) -> str:
@@ -63,7 +73,8 @@ async def _help(core: Core, origin: Origin, args: list[str]) -> Reply:
 async def _top(core: Core, origin: Origin, args: list[str]) -> Reply:
     period = parse_period(args, "week", "top")
     heading = "Top ideas of all time" if period.days is None else f"Top ideas posted in {period.phrase}"
-    return IdeaList(heading, store.top_ideas(core.db, period.since(core.now())), empty="No ideas in that period yet.")
+    return IdeaList(heading, await core.read(store.top_ideas, period.since(core.now())),
+                    empty="No ideas in that period yet.")
 
 
 async def _mine(core: Core, origin: Origin, args: list[str]) -> Reply:

@@ -53,7 +53,7 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
     if errors:
         raise Refused(" ".join(errors.values()))
     actor = Actor(origin.platform, origin.user_id)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea_id = store.insert_idea(db, actor, draft, core.now())
         outbox_store.add(db, "idea", idea_id, origin.platform, channel_for(core, "idea", origin.platform, origin),
                          origin, core.now())  # posted until it lands (bot.outbox)
@@ -97,7 +97,7 @@ def closed_note(idea: Idea) -> str:
 
 async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
     """The Vote button: adds the person's vote, or takes it back if they had one."""
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
@@ -124,7 +124,7 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
     """A voting reaction added to or removed from an idea's message. Other reactions are ignored."""
     if reaction not in core.config.vote_reactions_on(actor.platform):
         return None
-    with write(core.db) as db:
+    async with write(core.db) as db:
         if event_id and not store.claim_event(db, event_id, core.now()):
             return None
         idea = store.idea_at_message(db, actor.platform, channel_id, message_id)
@@ -148,7 +148,7 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
 async def comment_in_thread(core: Core, actor: Actor, channel_id: str, thread_id: str, message_id: str,
                             text: str, event_id: str | None = None) -> None:
     """A reply in an idea's thread becomes a comment; replies elsewhere are ignored."""
-    with write(core.db) as db:
+    async with write(core.db) as db:
         if event_id and not store.claim_event(db, event_id, core.now()):
             return
         idea = store.idea_at_message(db, actor.platform, channel_id, thread_id)
@@ -192,7 +192,7 @@ async def comment_on_idea(core: Core, actor: Actor, idea_id: int, text: str, mes
     """A comment addressed by idea number (the shell has no threads)."""
     if not text.strip():
         raise Refused("Write the comment after the idea number.")
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")

@@ -12,6 +12,7 @@ from storage.backup import in_use
 from storage.checkpoint import checkpoints_in_background
 from storage.db import open_database
 from storage.keys import load_secret
+from storage.reads import ReadPool
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +28,16 @@ async def running_core(settings: Settings, config: Config | None = None) -> Asyn
 
 @contextlib.asynccontextmanager
 async def _open_core(settings: Settings, config: Config) -> AsyncIterator[Core]:
-    db = open_database(settings.db_path, secret=load_secret(settings.secret_key, settings.key_file(config),
-                                                            settings.db_path))
-    core = Core(db=db, config=config)
+    secret = load_secret(settings.secret_key, settings.key_file(config), settings.db_path)
+    db = open_database(settings.db_path, secret=secret)
+    reads = None if str(settings.db_path) == ":memory:" else ReadPool(settings.db_path, secret=secret)
+    core = Core(db=db, config=config, reads=reads)
     log.info("database %s is open", settings.db_path)
     try:
         async with checkpoints_in_background(db, settings.db_path):
             yield core
     finally:
         await core.background.drain()
+        if reads is not None:
+            reads.close()
         db.close()

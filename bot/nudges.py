@@ -124,7 +124,7 @@ async def remind_tomorrow(core: Core, actor: Actor, idea_id: int) -> Notice:
     weekly = Weekly.of(core.config)
     now = core.now()
     until = next_working_day(weekly.today(now))
-    with write(core.db) as db:
+    async with write(core.db) as db:
         sends_store.snooze(db, idea_id, actor.user_id, until, now)
     return Notice(f"I'll remind you about #{idea_id} on {until:%A} {until.day} {until:%B}, "
                   f"at {core.config.digest_time:%H:%M} ({core.config.digest_timezone}).")

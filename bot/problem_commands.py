@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlite_utils import Database
+
 from bot.chat import Origin
+from bot.config import Config
 from bot.core import Core
 from bot.duplicates import link_idea, mark_duplicate, unmark_duplicate
 from bot.errors import Refused
@@ -48,32 +51,40 @@ async def _link(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 async def _hotspots(core: Core, origin: Origin, args: list[str]) -> Reply:
-    return hotspots(core, parse_period(args, "30d", "hotspots"))
+    return await core.read(hotspot_list, core.config, core.now(), parse_period(args, "30d", "hotspots"))
 
 
 def hotspots(core: Core, period: Period | int) -> HotspotList:
     """Problems by distinct reporters in the period, against the period before; self-service candidates flagged."""
+    return hotspot_list(core.db, core.config, core.now(), period)
+
+
+def hotspot_list(db: Database, config: Config, until: datetime, period: Period | int) -> HotspotList:
     if isinstance(period, int):
         period = Period(f"{period}d", period)
-    until = core.now()
     since = period.since(until) or ALL_TIME
-    found = hotspots_between(core, since, until, HOTSPOTS_SHOWN)
-    return HotspotList(f"Hot spots: problems reported in {period.phrase}", found, core.config.self_service_threshold)
+    found = hotspots_in(db, config.self_service_threshold, since, until, HOTSPOTS_SHOWN)
+    return HotspotList(f"Hot spots: problems reported in {period.phrase}", found, config.self_service_threshold)
 
 
 def hotspots_between(core: Core, since: datetime, until: datetime, limit: int,
                      platform: str | None = None) -> list[Hotspot]:
     """The most reported problems in [since, until), each against the window of the same length before it
     (only `platform`'s problems when it is given)."""
+    return hotspots_in(core.db, core.config.self_service_threshold, since, until, limit, platform)
+
+
+def hotspots_in(db: Database, threshold: int, since: datetime, until: datetime, limit: int,
+                platform: str | None = None) -> list[Hotspot]:
+    """`hotspots_between` on a given connection (a read connection in a worker thread, or the loop's)."""
     before = since - (until - since)
-    threshold = core.config.self_service_threshold
     found = []
-    for problem_id, count in problem_store.reporters_in_window(core.db, since, until, limit, platform):
+    for problem_id, count in problem_store.reporters_in_window(db, since, until, limit, platform):
         found.append(Hotspot(
-            problem=problem_store.get_problem(core.db, problem_id), reporters=count,
-            previous=problem_store.reporters_between(core.db, problem_id, before, since),
-            channel_mix=problem_store.channel_mix(core.db, problem_id, since, until),
-            self_service=count >= threshold and not problem_store.has_approved_idea(core.db, problem_id),
+            problem=problem_store.get_problem(db, problem_id), reporters=count,
+            previous=problem_store.reporters_between(db, problem_id, before, since),
+            channel_mix=problem_store.channel_mix(db, problem_id, since, until),
+            self_service=count >= threshold and not problem_store.has_approved_idea(db, problem_id),
         ))
     return found
 
@@ -83,13 +94,17 @@ async def _search(core: Core, origin: Origin, args: list[str]) -> Reply:
     if not search_store.all_words_query(text):
         raise Refused("Give me some words to look for, e.g. `/hero search refund card`. "
                       "Punctuation and search operators (\", *, -, NEAR) are not searched.")
+    return SearchResults(text, await core.read(found_items, text))
+
+
+def found_items(db: Database, text: str) -> list:
     items = []
-    for hit in search_store.search(core.db, text):
+    for hit in search_store.search(db, text):
         get = idea_store.get_idea if hit.kind == "idea" else problem_store.get_problem
-        item = get(core.db, hit.id)
+        item = get(db, hit.id)
         if item is not None:
             items.append(item)
-    return SearchResults(text, items)
+    return items
 
 
 SUBCOMMANDS = {"duplicate": _duplicate, "unduplicate": _unduplicate, "link": _link,

@@ -48,7 +48,7 @@ async def submit_problem(core: Core, origin: Origin, draft: ProblemDraft,
     """Store a new problem (its reporter counts as the first) and publish it in the background.
     The poster's note comes back if the post is done within `answer_within` seconds (see `publish`)."""
     check(draft)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         problem_id = store.insert_problem(db, Actor(origin.platform, origin.user_id), draft, core.now())
         outbox_store.add(db, "problem", problem_id, origin.platform,
                          channel_for(core, "problem", origin.platform, origin), origin, core.now())
@@ -89,7 +89,7 @@ def not_open_note(problem: Problem) -> str:
 
 async def me_too(core: Core, actor: Actor, problem_id: int) -> Notice:
     """The Me too button: counts the person once, however often they click."""
-    with write(core.db) as db:
+    async with write(core.db) as db:
         problem = store.get_problem(db, problem_id)
         if problem is None:
             raise Refused(f"There is no problem P{problem_id}.")

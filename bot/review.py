@@ -56,7 +56,7 @@ async def send_review_requests(core: Core, idea_id: int, line: Story | None = No
         except Exception:
             log.exception("could not send idea %s to a manager for review", idea.id)
             continue
-        with write(core.db) as db:
+        async with write(core.db) as db:
             decided.save_review_message(db, idea.id, manager, channel, message)
     if not managers:
         line = story("🔎 In review, but no manager is configured for this idea yet, so no one can decide on it. "
@@ -71,7 +71,7 @@ async def send_review_requests(core: Core, idea_id: int, line: Story | None = No
 async def pull_into_review(core: Core, origin: Origin, idea_id: int) -> Notice:
     """`/hero review <id>`: a manager of the idea moves an open idea to review."""
     actor = Actor(origin.platform, origin.user_id)
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
@@ -165,5 +165,5 @@ async def remember_anonymous_author(core: Core, idea: Idea, origin: Origin, post
     except Exception:
         log.warning("could not open a conversation with the author of anonymous idea %s", idea.id)
         return
-    with write(core.db) as db:
+    async with write(core.db) as db:
         decided.set_author_channel(db, idea.id, channel)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -22,8 +23,10 @@ from bot.news import due_news
 from bot.nudges import due_nudges
 from bot.outbox import deliver_due
 from bot.sending import deliver_all
+from storage import hotspots
 from storage import outbox as outbox_store
 from storage import sends as sends_store
+from storage.db import write
 from storage.sends import SendKey
 
 log = logging.getLogger(__name__)
@@ -71,7 +74,11 @@ async def run_due(core: Core) -> list[SendKey]:
     """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
     now = core.now()
     await deliver_due(core)  # ideas and problems not posted yet (bot.outbox)
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core)])
+    async with write(core.db) as db:  # hot-spot windows keep up with the clock when no report comes in
+        hotspots.advance(db, now)
+    # every waiting idea and pilot is read to find the nudges due: on a read connection, off the loop
+    nudges = await core.read(lambda db: due_nudges(replace(core, db=db), now))
+    return await deliver_all(core, [*due_digests(core, now), *nudges, *due_news(core)])
 
 
 def report_unfinished(core: Core) -> None:

@@ -47,7 +47,7 @@ async def deliver_all(core: Core, sends: list[Send]) -> list[SendKey]:
         if chat is None:
             continue
         now = core.now()
-        with write(core.db) as db:
+        async with write(core.db) as db:
             claim = store.claim(db, send.key, now, now + HOLD)
         if claim is None:
             continue
@@ -58,12 +58,12 @@ async def deliver_all(core: Core, sends: list[Send]) -> list[SendKey]:
             where = await asyncio.wait_for(send.deliver(chat), TIMEOUT)
         except Exception as error:  # a platform or network error: back off and try again later
             wait = backoff(claim.attempt, retry_after_of(error))
-            with write(core.db) as db:
+            async with write(core.db) as db:
                 store.failed(db, send.key, describe(error), core.now() + wait)
             log.warning("%s failed (%s); next attempt in %ss", send.key, describe(error), int(wait.total_seconds()))
             continue
         channel_id, message_id = where or ("", "")
-        with write(core.db) as db:
+        async with write(core.db) as db:
             store.complete(db, send.key, channel_id, message_id, core.now())
         done.append(send.key)
         log.info("%s sent", send.key)

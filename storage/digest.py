@@ -60,18 +60,28 @@ def _on(platform: str | None, alias: str = "i") -> tuple[str, list]:
     return (f" AND {alias}.platform = ?", [platform]) if platform else ("", [])
 
 
-def waiting_ideas(db: Database, platform: str | None = None) -> list[Waiting]:
-    """Ideas waiting for a decision, oldest wait first. The wait starts at the idea's last action."""
+def waiting_ideas(db: Database, platform: str | None = None, limit: int | None = None) -> list[Waiting]:
+    """Ideas waiting for a decision, oldest wait first (the first `limit` of them). The wait starts at the
+    idea's last action."""
     only, params = _on(platform)
+    first = " LIMIT ?" if limit is not None else ""
     rows = db.execute(
         f"""
-        SELECT {_IDEA_COLUMNS},
-               max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = i.id), i.updated_at),
-                   coalesce((SELECT max(at) FROM decisions d WHERE d.idea_id = i.id), '')) AS since
-        FROM ideas i WHERE i.status IN ('in_review', 'needs_info'){only} ORDER BY since, i.id
-        """, params
+        WITH waiting AS (
+            SELECT i.id, max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = i.id), i.updated_at),
+                             coalesce((SELECT max(at) FROM decisions d WHERE d.idea_id = i.id), '')) AS since
+            FROM ideas i WHERE i.status IN ('in_review', 'needs_info'){only} ORDER BY since, i.id{first}
+        )
+        SELECT {_IDEA_COLUMNS}, w.since FROM waiting w JOIN ideas i ON i.id = w.id ORDER BY w.since, i.id
+        """, [*params, *([limit] if limit is not None else [])]
     ).fetchall()
     return [Waiting(_idea(r[:-1]), datetime.fromisoformat(r[-1])) for r in rows]
+
+
+def waiting_count(db: Database, platform: str | None = None) -> int:
+    only, params = _on(platform)
+    return db.execute(f"SELECT count(*) FROM ideas i WHERE i.status IN ('in_review', 'needs_info'){only}",
+                      params).fetchone()[0]
 
 
 def pilots(db: Database) -> list[Pilot]:
@@ -135,11 +145,21 @@ def participation(db: Database, start: datetime, end: datetime, platform: str | 
     """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named)."""
     only, params = _on(platform)
     window = [utc_text(start), utc_text(end), *params]
-    posters = {r[0] for r in db.execute("SELECT DISTINCT author_key FROM ideas i "
-                                        f"WHERE i.created_at >= ? AND i.created_at < ?{only}", window)}
-    voters = set(db.execute("SELECT DISTINCT i.platform, v.user_id FROM votes v JOIN ideas i ON i.id = v.idea_id "
+    posted = db.execute("SELECT DISTINCT i.author_key, i.platform, i.author_id FROM ideas i INDEXED BY ideas_posters_by_time "
+                        f"WHERE i.created_at >= ? AND i.created_at < ?{only}", window).fetchall()
+    posters = {k for k, _, _ in posted}
+    voters = set(db.execute("SELECT DISTINCT i.platform, v.user_id FROM votes v CROSS JOIN ideas i INDEXED BY ideas_platform_by_id "
+                            "ON i.id = v.idea_id "
                             f"WHERE v.created_at >= ? AND v.created_at < ?{only}", window).fetchall())
-    commenters = set(db.execute("SELECT DISTINCT i.platform, c.user_id FROM comments c JOIN ideas i ON i.id = c.idea_id "
+    commenters = set(db.execute("SELECT DISTINCT i.platform, c.user_id FROM comments c CROSS JOIN ideas i INDEXED BY ideas_platform_by_id "
+                                "ON i.id = c.idea_id "
                                 f"WHERE c.created_at >= ? AND c.created_at < ?{only}", window).fetchall())
-    people = posters | {keys.author_key(db, p, u) for p, u in voters | commenters}
+    # A poster is known by their key; only anonymous posters (no id stored) need everyone else's key
+    # to tell whether they also voted or commented, so only then are those keys computed.
+    named = {(p, a) for _, p, a in posted if a}
+    acting = voters | commenters | named
+    hidden = posters - {k for k, _, a in posted if a}
+    if hidden:
+        hidden -= {keys.author_key(db, p, u) for p, u in acting}
+    people = acting | hidden
     return Participation(len(posters), len(voters), len(commenters), len(people))

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from bot.model import Actor, Problem, ProblemDraft, ProblemStatus
+from storage import hotspots
 
 _PROBLEM_COLUMNS = """
     p.id, p.platform, p.text, p.reporter_id, p.status, p.created_at, p.duplicate_of, p.channel_id, p.message_id,
@@ -49,6 +50,7 @@ def add_report(db: Database, problem_id: int, user_id: str, channel: str | None,
         "VALUES (?, ?, ?, ?, ?, ?)",
         [problem_id, user_id, problem_id, channel, frequency, at.isoformat()],
     )
+    hotspots.advance(db, at)
     return not counted
 
 
@@ -148,27 +150,13 @@ def status_before_duplicate(db: Database, problem_id: int) -> ProblemStatus:
 
 def reporters_in_window(db: Database, since: datetime, until: datetime, limit: int,
                         platform: str | None = None) -> list[tuple[int, int]]:
-    """(problem id, distinct reporters in [since, until)) for problems that are not duplicates, most first;
-    only `platform`'s problems when it is given."""
-    only, params = (" AND p.platform = ?", [platform]) if platform else ("", [])
-    rows = db.execute(
-        f"""
-        WITH counts AS (
-            SELECT problem_id, count(DISTINCT user_id) AS n FROM problem_reports
-            WHERE created_at >= ? AND created_at < ? GROUP BY problem_id
-        )
-        SELECT c.problem_id, c.n FROM counts c JOIN problems p ON p.id = c.problem_id
-        WHERE p.status != 'duplicate'{only} ORDER BY c.n DESC, c.problem_id DESC LIMIT ?
-        """,
-        [since.isoformat(), until.isoformat(), *params, limit],
-    )
-    return [(r[0], r[1]) for r in rows]
+    """(problem id, people first reporting it in [since, until)) for problems that are not duplicates, most
+    first; only `platform`'s problems when it is given. From maintained counts (storage.hotspots)."""
+    return hotspots.ranked(db, since, until, limit, platform)
 
 
 def reporters_between(db: Database, problem_id: int, since: datetime, until: datetime) -> int:
-    row = db.execute("SELECT count(DISTINCT user_id) FROM problem_reports WHERE problem_id = ? "
-                     "AND created_at >= ? AND created_at < ?", [problem_id, since.isoformat(), until.isoformat()])
-    return row.fetchone()[0]
+    return hotspots.reporters_between(db, problem_id, since, until)
 
 
 def has_approved_idea(db: Database, problem_id: int) -> bool:

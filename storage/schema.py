@@ -1,5 +1,7 @@
 """The schema as ordered, named migrations. Never edit a released migration: add one."""
 
+from datetime import UTC, datetime, timedelta
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -507,3 +509,81 @@ def m017_dashboard_indexes(db: Database) -> None:
     db.execute("CREATE INDEX ideas_by_goal_status ON ideas (mission_goal, status)")
     db.execute("CREATE INDEX audit_by_idea_status ON audit (idea_id, to_status, at)")
     db.execute("CREATE INDEX audit_decided ON audit (to_status, at, from_status, idea_id, actor)")
+
+
+@migrations()
+HOT_WINDOWS = (7, 30, 90)  # days: the digest's week and `/hero hotspots 30d|90d` (any other window works too)
+_PAIR_FIRST_IN_WINDOW = """
+    CASE WHEN x.prev IS NULL THEN ({t} >= w.since)
+         WHEN {t} < x.prev THEN ({t} >= w.since) - (x.prev >= w.since)
+         ELSE 0 END"""
+_PAIR_LAST_GONE = """
+    CASE WHEN x.prev IS NULL THEN -(old.created_at >= w.since)
+         WHEN old.created_at < x.prev THEN (x.prev >= w.since) - (old.created_at >= w.since)
+         ELSE 0 END"""
+
+
+def _hot_update(problem: str, delta: str, pair_rows: str) -> str:
+    """Add `delta` (per window w, given x.prev: the pair's first report among `pair_rows`) to `problem`'s counts."""
+    return (f"UPDATE hot_counts SET n = n + (SELECT {delta} FROM hot_windows w, "
+            f"(SELECT min(created_at) AS prev FROM problem_reports WHERE {pair_rows}) x "
+            f"WHERE w.days = hot_counts.days) WHERE problem_id = {problem};")
+
+
+@migrations()
+def m014_hot_spot_counts(db: Database) -> None:
+    # Hot spots rank problems by the people who first reported them in a window. Counting them at
+    # every request reads every report of the window; instead, for each window length, `hot_counts`
+    # holds per problem the people whose first report of it is at or after the window's `since`,
+    # kept exact by the triggers below in the transaction of every report, merge and undo.
+    # `storage.hotspots` slides `since` forward as time passes and corrects for the little
+    # distance between the kept `since` and the one asked for. No person's id is kept here.
+    db.execute("CREATE TABLE hot_windows (days INTEGER PRIMARY KEY, since TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE hot_counts (
+            problem_id INTEGER NOT NULL,
+            days INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (problem_id, days)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX hot_counts_by_rank ON hot_counts (days, n, problem_id)")
+    now = datetime.now(UTC)
+    for days in HOT_WINDOWS:
+        since = (now - timedelta(days=days)).isoformat()
+        db.execute("INSERT INTO hot_windows (days, since) VALUES (?, ?)", [days, since])
+        db.execute(
+            """
+            INSERT INTO hot_counts (problem_id, days, n)
+            SELECT r.problem_id, ?, count(DISTINCT r.user_id) FROM problem_reports r
+            WHERE r.created_at >= ? AND r.created_at = (SELECT min(x.created_at) FROM problem_reports x
+                                                        WHERE x.problem_id = r.problem_id AND x.user_id = r.user_id)
+            GROUP BY r.problem_id
+            """,
+            [days, since],
+        )
+    new_pair = "problem_id = new.problem_id AND user_id = new.user_id AND origin_id != new.origin_id"
+    rows_for = "INSERT OR IGNORE INTO hot_counts (problem_id, days, n) SELECT {}.problem_id, days, 0 FROM hot_windows;"
+    rows_for_new, rows_for_old = rows_for.format("new"), rows_for.format("old")
+    inserted = _hot_update("new.problem_id", _PAIR_FIRST_IN_WINDOW.format(t="new.created_at"), new_pair)
+    db.execute(f"CREATE TRIGGER problem_reports_hot_ai AFTER INSERT ON problem_reports BEGIN {rows_for_new} {inserted} END")
+    old_pair = "problem_id = old.problem_id AND user_id = old.user_id"
+    deleted = _hot_update("old.problem_id", _PAIR_LAST_GONE, old_pair)
+    db.execute(f"CREATE TRIGGER problem_reports_hot_ad AFTER DELETE ON problem_reports BEGIN {rows_for_old} {deleted} END")
+    # An update is the old row leaving and the new one arriving (the new row is already in the table).
+    moved = _hot_update("old.problem_id", _PAIR_LAST_GONE, old_pair + " AND NOT (problem_id = new.problem_id AND "
+                        "user_id = new.user_id AND origin_id = new.origin_id)")
+    db.execute(f"CREATE TRIGGER problem_reports_hot_au AFTER UPDATE OF problem_id, user_id, created_at "
+               f"ON problem_reports BEGIN {rows_for_old} {moved} {rows_for_new} {inserted} END")
+
+
+@migrations()
+def m015_votes_and_comments_by_time(db: Database) -> None:
+    # The digest's participation reads the week's posts, votes and comments only, instead of every
+    # idea's, from covering indexes (the platform of a vote's idea from a narrow one, not the idea's row).
+    db.execute("CREATE INDEX votes_by_time ON votes (created_at, idea_id, user_id)")
+    db.execute("CREATE INDEX comments_by_time ON comments (created_at, idea_id, user_id)")
+    db.execute("CREATE INDEX ideas_posters_by_time ON ideas (created_at, platform, author_key, author_id)")
+    db.execute("CREATE INDEX ideas_platform_by_id ON ideas (id, platform)")

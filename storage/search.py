@@ -6,7 +6,9 @@ quoted, so `"`, `*`, `NEAR(`, `-` and friends are plain characters, never operat
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -70,30 +72,82 @@ def search(db: Database, text: str, limit: int = 10) -> list[Hit]:
     return sorted(hits, key=lambda h: h.rank)[:limit]
 
 
-def similar(db: Database, kind: str, text: str, limit: int = 3, candidates: int = 30,
+def similar(db: Database, kind: str, text: str, limit: int = 3, candidates: int = 60,
             min_share: float = 0.5) -> list[int]:
-    """Open items that look like `text`: bm25 over its key words, kept when they share at least
-    `min_share` of those words (and two of them, when the text has two or more)."""
+    """Open items that look like `text`: those sharing at least `min_share` of its key words (and two of
+    them, when the text has two or more), best first by how rare the shared words are.
+
+    Sublinear: each key word's document frequency is counted up to DF_CAP; only the rarest words'
+    matches, up to MATCH_BUDGET rows in all (both of the two rarest, when even those are common), are
+    read and scored by the rare words each item holds; the best `candidates` are then checked against
+    every key word. The long match lists of common words are never read or ranked."""
     terms = key_terms(text)
     if not terms:
         return []
     table = {"idea": "ideas", "problem": "problems"}[kind]
-    where = ("AND t.status NOT IN ('declined', 'implemented', 'duplicate')" if kind == "idea"
-             else "AND t.status = 'open'")
-    query = " OR ".join(_quoted(t) for t in terms)
-    found = _match(db, table, query, where, candidates)
+    closed = {"declined", "implemented", "duplicate"} if kind == "idea" else {"duplicate", "solved"}
+    frequency = {t: _frequency(db, table, t) for t in terms}
     needed = max(min(2, len(terms)), round(len(terms) * min_share))
     text_column = "title || ' ' || text" if kind == "idea" else "text"
-    result = []
-    for item_id, _ in found:
-        row = db.execute(f"SELECT {text_column} FROM {table} WHERE id = ?", [item_id]).fetchone()
-        stems = _stems(row[0])
+    found = []
+    for item_id in _candidates(db, table, terms, frequency, candidates):
+        text_of, status = db.execute(f"SELECT {text_column}, status FROM {table} WHERE id = ?", [item_id]).fetchone()
+        stems = _stems(text_of)
         shared = [t for t in terms if t in stems or t.rstrip("s") in stems]
-        if len(shared) >= needed:
-            result.append(item_id)
-            if len(result) == limit:
-                break
-    return result
+        if status not in closed and len(shared) >= needed:
+            found.append((sum(_rarity(frequency[t]) for t in shared), item_id))
+    return [item_id for _, item_id in sorted(found, key=lambda f: (-f[0], -f[1]))[:limit]]
+
+
+DF_CAP = 5_000
+MATCH_BUDGET = 4_000
+RARE_WORDS = 3
+
+
+def _candidates(db: Database, table: str, terms: list[str], frequency: dict[str, int], limit: int) -> list[int]:
+    """The `limit` items most likely to share many key words, read through the rare words only: per
+    rare word (fewer than DF_CAP items; the rarest, up to MATCH_BUDGET items in all, at most RARE_WORDS)
+    and each other key word, the items holding both (two shared words are needed to count), scored by
+    the rarity of the pairs they hold. When every word is common: bm25 over every key word among the
+    items holding two of the four longest."""
+    everything = " OR ".join(_quoted(t) for t in terms)
+    if not any(frequency.values()):
+        return []
+    if len(terms) == 1:
+        return [r[0] for r in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? "
+                                         f"ORDER BY rowid DESC LIMIT ?", [everything, limit])]
+    rare = sorted((t for t in terms if 0 < frequency[t] < DF_CAP), key=lambda t: (frequency[t], terms.index(t)))
+    chosen, total = [], 0
+    for term in rare[:RARE_WORDS]:
+        if chosen and total + frequency[term] > MATCH_BUDGET:
+            break
+        chosen.append(term)
+        total += frequency[term]
+    if not chosen:
+        longest = [t for t in terms if frequency[t]][:4]
+        pairs = " OR ".join(f"({_quoted(a)} AND {_quoted(b)})" for i, a in enumerate(longest) for b in longest[i + 1:])
+        return [r[0] for r in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? ORDER BY rank "
+                                         f"LIMIT ?", [f"({pairs}) AND ({everything})", limit])]
+    scores: Counter = Counter()
+    for a in chosen:
+        for b in terms:
+            if b == a or (b in chosen and terms.index(b) < terms.index(a)):
+                continue
+            weight = _rarity(frequency[a]) + _rarity(frequency[b])
+            for (item_id,) in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?",
+                                         [f"{_quoted(a)} AND {_quoted(b)}"]):
+                scores[item_id] += weight
+    return [item_id for item_id, _ in sorted(scores.items(), key=lambda s: (-s[1], -s[0]))[:limit]]
+
+
+def _frequency(db: Database, table: str, term: str) -> int:
+    """How many items hold the word, counted up to DF_CAP (beyond that a word says little anyway)."""
+    return db.execute(f"SELECT count(*) FROM (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? LIMIT ?)",
+                      [_quoted(term), DF_CAP]).fetchone()[0]
+
+
+def _rarity(frequency: int) -> float:
+    return math.log((DF_CAP + 1) / (frequency + 1)) + 0.1
 
 
 def _stems(text: str) -> set[str]:

@@ -104,7 +104,7 @@ class TeamsChat:
         conversation_id = await self.connector.create_conversation(service_url, tenant, base.bot_id, member)
         ref = refs.Reference(conversation_id, service_url, tenant, base.bot_id, "personal")
         if person:  # someone the bot never wrote down (an anonymous author) stays unwritten: no reference to them
-            with write(self.db) as db:
+            async with write(self.db) as db:
                 refs.remember_conversation(db, ref, self.clock())
                 refs.set_personal_conversation(db, user_id, conversation_id)
         return ref
