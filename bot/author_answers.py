@@ -68,7 +68,7 @@ async def answer(core: Core, actor: Actor, idea_id: int, text: str) -> Notice:
         raise FormInvalid({"answer": "Write your answer."})
     if len(text) > ANSWER_LIMIT:
         raise FormInvalid({"answer": f"Keep it under {ANSWER_LIMIT} characters ({len(text)} now)."})
-    with write(core.db) as db:
+    async with write(core.db) as db:
         idea = _answerable(core, db, actor, idea_id)
         back_in_review = idea.status == Status.NEEDS_INFO and transition(
             db, idea_id, ANONYMOUS_AUTHOR, "answered", Status.IN_REVIEW, core.now()) is not None

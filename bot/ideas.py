@@ -166,7 +166,7 @@ async def edit_in_thread(core: Core, actor: Actor, channel_id: str, thread_id: s
     """A reply in an idea's thread was edited: its comment follows. The idea's own message is no comment."""
     if not text.strip():
         return
-    with write(core.db) as db:
+    async with write(core.db) as db:
         if event_id and not store.claim_event(db, event_id, core.now()):
             return
         idea = store.idea_at_message(db, actor.platform, channel_id, thread_id)
@@ -178,7 +178,7 @@ async def delete_in_thread(core: Core, platform: str, channel_id: str, thread_id
                            event_id: str | None = None) -> None:
     """A reply in an idea's thread was deleted: its comment goes, and the card's count follows.
     Without `thread_id` (the platform did not say) the comment is found by its message id."""
-    with write(core.db) as db:
+    async with write(core.db) as db:
         if event_id and not store.claim_event(db, event_id, core.now()):
             return
         idea = (store.idea_at_message(db, platform, channel_id, thread_id) if thread_id

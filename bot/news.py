@@ -139,7 +139,7 @@ def due_news(core: Core) -> list[Send]:
 
 
 async def mute(core: Core, origin: Origin, args: list[str]) -> Notice:
-    with write(core.db) as db:
+    async with write(core.db) as db:
         changed = news_store.mute(db, origin.platform, origin.user_id, core.now())
     already = "" if changed else " (they were off already)"
     return Notice(f"You will no longer get messages about ideas you voted for{already}. "
@@ -147,7 +147,7 @@ async def mute(core: Core, origin: Origin, args: list[str]) -> Notice:
 
 
 async def unmute(core: Core, origin: Origin, args: list[str]) -> Notice:
-    with write(core.db) as db:
+    async with write(core.db) as db:
         changed = news_store.unmute(db, origin.platform, origin.user_id)
     already = "" if changed else " (they were on already)"
     return Notice(f"You will get a message when an idea you voted for is approved, piloted, implemented or "

@@ -43,7 +43,7 @@ def _item(core: Core, kind: str, item_id: int):
 async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
     """One attempt at posting the item, if one is due. The note for the poster on a first attempt."""
     now = core.now()
-    with write(core.db) as db:
+    async with write(core.db) as db:
         pending = store.take(db, kind, item_id, now, now + HOLD)
     if pending is None:
         return None
@@ -51,7 +51,7 @@ async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
     item, card, name = _item(core, kind, item_id)
     channel = pending.channel_id or channel_for(core, kind, pending.platform, pending.poster)
     if item is None or chat is None or channel is None:
-        with write(core.db) as db:  # nothing to post, or nowhere: keep it, try again later
+        async with write(core.db) as db:  # nothing to post, or nowhere: keep it, try again later
             store.failed(db, kind, item_id, "nowhere to post" if item else "gone", now + backoff(pending.attempts))
         log.warning("%s has nowhere to be posted on %s yet", name, pending.platform)
         return None
@@ -59,7 +59,7 @@ async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
         message_id = await _post_once(chat, channel, card, pending)
     except Exception as error:  # a platform or network error: back off, try again
         wait = backoff(pending.attempts, retry_after_of(error))
-        with write(core.db) as db:
+        async with write(core.db) as db:
             store.failed(db, kind, item_id, describe(error), core.now() + wait)
         log.warning("posting %s failed (%s); attempt %d, next in %ss", name, describe(error), pending.attempts,
                     int(wait.total_seconds()))
@@ -69,7 +69,7 @@ async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
             return Notice(f"{name} is saved, but it could not be posted to the {WHERE[kind][1]} yet. It will be "
                           "tried again, and you will be told here when it appears.")
         return None
-    with write(core.db) as db:
+    async with write(core.db) as db:
         _record(db, kind, item_id, channel, message_id)
         store.done(db, kind, item_id)
     link = await _link(chat, channel, message_id)

@@ -489,29 +489,6 @@ def m012_muted_voter_news(db: Database) -> None:
     )
 
 
-@migrations()
-def m016_dashboard_logins(db: Database) -> None:
-    # A dashboard sign-in link works once: its nonce is claimed here when it is opened. The link's
-    # signature and expiry are checked with a key that is not in this file.
-    db.execute("CREATE TABLE dashboard_logins (nonce TEXT PRIMARY KEY, used_at TEXT NOT NULL) WITHOUT ROWID")
-    db.execute("CREATE INDEX dashboard_logins_by_time ON dashboard_logins (used_at)")
-
-
-@migrations()
-def m017_dashboard_indexes(db: Database) -> None:
-    # The dashboard's figures read a window of recent rows from covering indexes: people who voted or
-    # commented per week, ideas per week and status, decisions and the review before each, what waits
-    # now (an idea's updated_at moves only with its status), ideas per mission goal.
-    db.execute("CREATE INDEX votes_by_time_user ON votes (created_at, user_id)")
-    db.execute("CREATE INDEX comments_by_time_user ON comments (created_at, user_id)")
-    db.execute("CREATE INDEX ideas_by_created_status ON ideas (created_at, status, author_key)")
-    db.execute("CREATE INDEX ideas_by_status_updated ON ideas (status, updated_at)")
-    db.execute("CREATE INDEX ideas_by_goal_status ON ideas (mission_goal, status)")
-    db.execute("CREATE INDEX audit_by_idea_status ON audit (idea_id, to_status, at)")
-    db.execute("CREATE INDEX audit_decided ON audit (to_status, at, from_status, idea_id, actor)")
-
-
-@migrations()
 HOT_WINDOWS = (7, 30, 90)  # days: the digest's week and `/hero hotspots 30d|90d` (any other window works too)
 _PAIR_FIRST_IN_WINDOW = """
     CASE WHEN x.prev IS NULL THEN ({t} >= w.since)
@@ -587,3 +564,23 @@ def m015_votes_and_comments_by_time(db: Database) -> None:
     db.execute("CREATE INDEX comments_by_time ON comments (created_at, idea_id, user_id)")
     db.execute("CREATE INDEX ideas_posters_by_time ON ideas (created_at, platform, author_key, author_id)")
     db.execute("CREATE INDEX ideas_platform_by_id ON ideas (id, platform)")
+
+
+@migrations()
+def m016_dashboard_logins(db: Database) -> None:
+    # A dashboard sign-in link works once: its nonce is claimed here when it is opened. The link's
+    # signature and expiry are checked with a key that is not in this file.
+    db.execute("CREATE TABLE dashboard_logins (nonce TEXT PRIMARY KEY, used_at TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE INDEX dashboard_logins_by_time ON dashboard_logins (used_at)")
+
+
+@migrations()
+def m017_dashboard_indexes(db: Database) -> None:
+    # The dashboard's figures read a window of recent rows from covering indexes: ideas per week and
+    # status, decisions and the review before each, what waits now (an idea's updated_at moves only with
+    # its status), ideas per mission goal. People who voted or commented per week use m015's indexes.
+    db.execute("CREATE INDEX ideas_by_created_status ON ideas (created_at, status, author_key)")
+    db.execute("CREATE INDEX ideas_by_status_updated ON ideas (status, updated_at)")
+    db.execute("CREATE INDEX ideas_by_goal_status ON ideas (mission_goal, status)")
+    db.execute("CREATE INDEX audit_by_idea_status ON audit (idea_id, to_status, at)")
+    db.execute("CREATE INDEX audit_decided ON audit (to_status, at, from_status, idea_id, actor)")
