@@ -11,7 +11,7 @@ from bot.config import ConfigError
 CHANNEL_KEYS = ("ideas_channel", "wins_channel", "problems_channel")
 KNOWN: dict[str, tuple[str, ...] | None] = {  # None: any key (a mission goal's name)
     "slack": CHANNEL_KEYS,
-    "teams": (*CHANNEL_KEYS, "vote_reactions"),
+    "teams": (*CHANNEL_KEYS, "vote_reactions", "tenants", "channels"),
     "roles": ("managers", "it_champions", "escalation"),
     "voting": ("reactions", "threshold"),
     "mission": ("goals",),
@@ -19,6 +19,9 @@ KNOWN: dict[str, tuple[str, ...] | None] = {  # None: any key (a mission goal's 
     "digest": ("day", "time", "timezone", "combined"),
     "nudges": ("remind_after_days", "escalate_after_days"),
     "problems": ("self_service_threshold", "hot_threshold"),
+    "storage": ("key_file",),
+    "web": ("base_url", "min_group"),
+    "limits": ("heavy_per_minute", "heavy_cache_seconds"),
 }
 
 

@@ -1,8 +1,12 @@
 """herobot.toml: defaults, the documented keys, and errors that name the key."""
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from bot.config import Config, ConfigError, Settings
+from bot.config_check import check_keys
 from bot.model import Idea, Status
 from bot.roles import managers_for
 from tests.conftest import CONFIG
@@ -45,3 +49,14 @@ def test_routing_sends_a_goal_to_its_own_managers():
 def test_settings_never_show_secrets():
     settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_SIGNING_SECRET": "shh"})
     assert "xoxb-very-secret" not in repr(settings) and "shh" not in repr(settings) and settings.slack_enabled
+
+
+def test_the_readmes_example_config_is_all_known_keys(tmp_path):
+    """Every key README documents is one the strict check knows (a branch's new key must reach both)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "herobot.toml"
+    path.write_text(example.replace("72f988bf-…", "72f988bf-0000"), encoding="utf-8")
+    config = Config.load(path)
+    check_keys(tomllib.loads(path.read_text(encoding="utf-8")))
+    assert config.heavy_per_minute == 10 and config.web_min_group == 3 and config.hot_threshold == 3
