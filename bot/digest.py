@@ -72,7 +72,9 @@ def scope(core: Core, platform: str | None) -> str | None:
 def _digest_figures(db: Database, threshold: int, start: datetime, end: datetime, platform: str | None) -> tuple:
     """Everything the digest reads, in one snapshot (on a read connection, off the event loop)."""
     count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
-    return (count, top, store.decided(db, start, end, platform), store.waiting_ideas(db, platform, MAX_WAITING),
+    decided = store.decided(db, start, end, platform)
+    facts = [store.facts_of(db, d) for d in decided[:MAX_DECISIONS]]  # only the decisions the digest shows
+    return (count, top, decided, facts, store.waiting_ideas(db, platform, MAX_WAITING),
             store.waiting_count(db, platform),
             hotspots_in(db, threshold, start, end, MAX_HOT, platform),
             store.participation(db, start, end, platform), store.participation(db, start - (end - start), start, platform))
@@ -84,7 +86,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     or every platform's when it is None."""
     weekly = Weekly.of(core.config)
     today = weekly.today(end)
-    count, top, decided, waiting, waiting_total, hot, now_people, before = await core.read(
+    count, top, decided, facts, waiting, waiting_total, hot, now_people, before = await core.read(
         _digest_figures, core.config.self_service_threshold, start, end, platform)
     wins = [d for d in decided if d.status == "implemented"]
 
@@ -98,7 +100,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     new_lines: list[Line] = [(f"{plural(count, 'new idea')} this week" + (", the most voted:" if top else "."),)]
     new_lines += [("• ", ref(i), f" — 👍 {i.votes}") for i in top]
 
-    decision_lines: list[Line] = [_decision(db, d, ref(d.idea)) for d in decided[:MAX_DECISIONS]]
+    decision_lines: list[Line] = [_decision(d, f, ref(d.idea)) for d, f in zip(decided, facts)]
     totals = ", ".join(f"{n} {DECISION_WORDS[s].split(' ', 1)[1]}" for s in DECISION_WORDS
                        if (n := sum(d.status == s for d in decided)))
     decision_lines.insert(0, (f"{plural(len(decided), 'decision')}: {totals}." if decided else
@@ -144,9 +146,8 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     return WeeklyDigest(title_for(weekly, start, end), sections)
 
 
-def _decision(db, d: store.Decided, ref: IdeaRef) -> Line:
+def _decision(d: store.Decided, facts, ref: IdeaRef) -> Line:
     """A decision with its decider and its reason or next step."""
-    facts = store.facts_of(db, d)
     parts = note_parts(facts, Person) if facts else ()
     return ("• ", ref, " — ", *(parts or (DECISION_WORDS[d.status],)))
 

@@ -8,9 +8,9 @@ from bot.author_answers import AnswerForm, AuthorQuestion, answer, open_answer_f
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.decision_replies import Person
-from bot.errors import Refused, SaveFailed
+from bot.errors import SaveFailed
 from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
-from handlers.teams.cards import Names, card, error_line, execute, message, render, runs, text_block
+from handlers.teams.cards import Names, card, error_line, execute, render, runs, text_block
 from handlers.teams.chat import TeamsChat, people_of
 
 COMMANDS: tuple[tuple[str, str], ...] = ()
