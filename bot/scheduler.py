@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -76,9 +75,8 @@ async def run_due(core: Core) -> list[SendKey]:
     await deliver_due(core)  # ideas and problems not posted yet (bot.outbox)
     async with write(core.db) as db:  # hot-spot windows keep up with the clock when no report comes in
         hotspots.advance(db, now)
-    # every waiting idea and pilot is read to find the nudges due: on a read connection, off the loop
-    nudges = await core.read(lambda db: due_nudges(replace(core, db=db), now))
-    return await deliver_all(core, [*due_digests(core, now), *nudges, *due_news(core)])
+    # on the loop: whether a manager is reachable asks the platform's Chat, whose connection is the loop's
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core)])
 
 
 def report_unfinished(core: Core) -> None:

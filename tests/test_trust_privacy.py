@@ -134,6 +134,8 @@ def test_database_wal_shm_backup_lock_and_key_file_are_created_0600(tmp_path):
     os.umask(0o022)  # a permissive umask, as a service manager may set it
     db_path = str(tmp_path / "herobot.db")
     env = {k: v for k, v in os.environ.items() if k != "HEROBOT_SECRET_KEY"}
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "herobot.toml").write_text("")  # the key file is created beside it
     env |= {"HEROBOT_DB": db_path, "HEROBOT_CONFIG": str(tmp_path / "conf" / "herobot.toml")}
     shell = run_cli("shell", "--as", "alice", env=env, input="/idea A private idea\n/quit\n")
     assert shell.returncode == 0, shell.stderr
