@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
+from bot import challenges
 from bot.chat import Chat
 from bot.core import Core
 from bot.model import Idea
@@ -122,6 +123,8 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
                 "`/hero hotspots`"),
         Section("Participation", (people,)),
     )
+    if challenge_lines := challenges.digest_lines(core, start, end, platform):
+        sections += (Section("Challenges", challenge_lines, "`/hero challenges`"),)
     return WeeklyDigest(title_for(weekly, start, end), sections)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.challenge_model import is_manager
 from bot.chat import Origin
 from bot.core import Core
 from bot.duplicates import link_idea, mark_duplicate, unmark_duplicate
@@ -50,7 +52,8 @@ async def _hotspots(core: Core, origin: Origin, args: list[str]) -> Reply:
     window = args[0].lower() if args else "30d"
     if window not in WINDOWS:
         raise Refused("Use `/hero hotspots 30d` or `/hero hotspots 90d`.")
-    return hotspots(core, WINDOWS[window])
+    found = hotspots(core, WINDOWS[window])
+    return replace(found, starts_challenges=is_manager(core.config, origin.user_id))
 
 
 def hotspots(core: Core, days: int) -> HotspotList:

@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core import Core
+from bot.challenges import due_challenges
 from bot.digest import due_digests
 from bot.nudges import due_nudges
 from bot.sending import deliver_all
@@ -67,7 +68,7 @@ class Scheduler:
 async def run_due(core: Core) -> list[SendKey]:
     """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
     now = core.now()
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_challenges(core, now)])
 
 
 def report_unfinished(core: Core) -> None:

@@ -389,3 +389,39 @@ def m007_sends_by_platform(db: Database) -> None:
     db.execute("DROP TABLE sends")
     db.execute("ALTER TABLE sends_by_platform RENAME TO sends")
     db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+
+
+@migrations()
+def m020_challenges(db: Database) -> None:
+    # A time-boxed drive for ideas on one question. Its ideas are ordinary ideas, linked in challenge_ideas
+    # (an idea belongs to at most one challenge); `advanced` marks those sent to review when it closed.
+    db.execute(
+        """
+        CREATE TABLE challenges (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            question TEXT NOT NULL,
+            problem_id INTEGER REFERENCES problems(id),
+            goal TEXT,
+            ends_on TEXT NOT NULL,
+            advance INTEGER NOT NULL CHECK (advance >= 1),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT,
+            channel_id TEXT,
+            message_id TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX challenges_by_status ON challenges (status, ends_on)")
+    db.execute(
+        """
+        CREATE TABLE challenge_ideas (
+            idea_id INTEGER PRIMARY KEY REFERENCES ideas(id),
+            challenge_id INTEGER NOT NULL REFERENCES challenges(id),
+            advanced INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX challenge_ideas_by_challenge ON challenge_ideas (challenge_id, idea_id)")
