@@ -56,7 +56,7 @@ def _(reply: ChallengeCard) -> dict:
     if challenge.is_open:
         blocks.append({"type": "actions", "block_id": f"challenge_{challenge.id}", "elements": [
             button(ADD_IDEA_ACTION, f"💡 {ADD_IDEA}", str(challenge.id), style="primary")]})
-    return {"text": f"Challenge {challenge.ref}: {challenge.display_question}", "blocks": blocks}
+    return {"text": f"Challenge {challenge.ref}: {escape(challenge.display_question)}", "blocks": blocks}
 
 
 @render.register
