@@ -93,6 +93,15 @@ class SlackChallenges(SlackDriver):
         await self.slack.command("/idea", f"challenge C1 {text}", user=user)
         await self.fake.wait_for("answer", where=lambda c: words in c.text())
 
+    async def listed(self, user: str, words) -> None:
+        await self.slack.command("/hero", "challenges", user=user)
+        valid_slack((await self.fake.wait_for("answer", where=lambda c: all(w in c.text() for w in words)))[-1])
+
+    async def thread_says(self, words) -> None:
+        call = (await self.fake.wait_for("chat.postMessage", where=lambda c: c.args.get("thread_ts") == self.challenge
+                                         and all(w in c.text() for w in words)))[-1]
+        valid_slack(call)
+
 
 class TeamsChallenges(TeamsDriver):
     async def start_from_hotspot(self, manager: str, values: dict) -> None:
@@ -152,6 +161,15 @@ class TeamsChallenges(TeamsDriver):
         await self.teams.message(f"idea challenge C1 {text}", user=user)
         await self.fake.wait_for("send", where=lambda c: words in c.text())
 
+    async def listed(self, user: str, words) -> None:
+        await self.teams.message("hero challenges", user=user, channel=None)
+        await self.fake.wait_for("send", where=lambda c: teams_steps.is_personal_chat_of(c.conversation, user)
+                                 and all(w in c.text() for w in words))
+
+    async def thread_says(self, words) -> None:
+        thread = f"{IDEAS_CHANNEL};messageid={self.challenge}"
+        await self.fake.wait_for("send", where=lambda c: c.conversation == thread and all(w in c.text() for w in words))
+
 
 @pytest.fixture(params=["slack", "teams"])
 def platform(request, slack, fake_slack, teams, fake_teams):
@@ -171,8 +189,13 @@ async def test_a_challenge_from_a_hot_spot_to_a_win(platform, core, db_path):
     for voter, idea in (("U3", 1), ("U4", 1), ("U5", 2)):
         await platform.vote_for(platform.user(voter), idea)
     await platform.challenge_shows(["2 ideas", "Most voted", "Text customers the locker code", "2 votes"])
+    await platform.listed("U5", ["Open challenges", "C1", "2 ideas", "left"])
 
-    core.clock = Clock(Weekly.of(core.config).on(date.fromisoformat(ENDS_ON)) + timedelta(minutes=1))
+    ends = Weekly.of(core.config).on(date.fromisoformat(ENDS_ON))
+    core.clock = Clock(ends - timedelta(hours=12))  # past halfway
+    await run_due(core)
+    await platform.thread_says(["Halfway through challenge C1", "2 ideas", "Text customers the locker code"])
+    core.clock = Clock(ends + timedelta(minutes=1))
     await run_due(core)
     await run_due(core)  # a second wake-up sends nothing again
     for manager in MANAGERS:
@@ -186,6 +209,8 @@ async def test_a_challenge_from_a_hot_spot_to_a_win(platform, core, db_path):
     await platform.challenge_shows(["Advanced to review", "approved"])
     await platform.decide("U0MGR2", "implemented", {"outcome": "Lockers text the code on arrival"})
     await platform.win_shows(["Lockers text the code on arrival", "born in challenge C1"])
+    await platform.challenge_shows(["Advanced to review", "implemented"])
+    await platform.listed("U5", ["Closed in the last 90 days", "C1", "implemented"])
 
     data = export_of(db_path)
     [challenge] = data["challenges"]

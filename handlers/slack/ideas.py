@@ -63,7 +63,8 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
             similar = await propose_idea(core, origin, draft)
         except (Refused, SaveFailed) as error:
             message = str(error) if isinstance(error, Refused) else SAVE_FAILED
-            return await ack(**field_errors(FieldErrors({"problem": message})))
+            field = "challenge_id" if isinstance(error, Refused) and draft.challenge_id else "problem"
+            return await ack(**field_errors(FieldErrors({field: message})))
         await ack()
         if similar is not None:
             tell_later(core, chat, origin, similar)
