@@ -330,7 +330,7 @@ def digest_lines(core: Core, start: datetime, end: datetime, platform: str | Non
     lines = []
     for challenge in store.open_challenges(core.db, platform):
         left = time_left_text(end, closes_at(core, challenge))
-        lines.append((f"🎯 {challenge.ref} {challenge.display_question} — {left}, "
+        lines.append((f"🚩 {challenge.ref} {challenge.display_question} — {left}, "
                       f"{challenge.ideas} idea{'s' if challenge.ideas != 1 else ''}",))
     for challenge in store.closed_between(core.db, start, end, platform):
         advanced = store.advanced_ids(core.db, challenge.id)

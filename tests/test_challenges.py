@@ -1,7 +1,7 @@
 """Challenges at the core, on the scheduler's clock: the form's checks, ideas joining, the card following
 the votes, the halfway reminder and the close exactly once (caught up after downtime), the export."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -172,3 +172,41 @@ async def test_a_close_missed_while_down_is_caught_up_once(settings, fake_slack,
 async def run_twice(core):
     from bot.scheduler import run_due
     return [*await run_due(core), *await run_due(core)]
+
+
+class MovingClock(Clock):
+    """Every read of the time is a second later than the one before."""
+
+    def __call__(self):
+        self.at += timedelta(seconds=1)
+        return self.at
+
+
+async def test_on_a_moving_clock_a_start_and_a_close_each_read_the_time_once(settings, fake_slack):
+    clock = MovingClock(utc(2026, 12, 1, 23, 59, 58))  # midnight passes while the challenge is being started
+    async with scheduled_core(settings, config_with(), clock) as core:
+        challenge = await started(core, ends_on="2026-12-02", advance="2")
+        assert challenge.created_at.date() == date(2026, 12, 1)  # the day the end date was checked against
+        await idea(core, "U1", "Text customers the locker code")
+        await idea(core, "U2", "Show parcels on a live map")
+        clock.set(utc(2026, 12, 2, 9, 0))
+        await run_twice(core)
+        data = export(core.db)
+        [closed] = data["challenges"]
+        assert {a["at"] for a in data["audit"]} == {closed["closed_at"]} and len(data["audit"]) == 2
+
+
+async def test_only_managers_see_start_a_challenge_on_hot_spots(settings, fake_slack, clock):
+    from bot import hero
+    from handlers.slack.blocks import render
+
+    async with scheduled_core(settings, config_with(), clock) as core:
+        await submit_problem(core, staff("U7"), ProblemDraft(text="Lockers refuse the code"))
+        for who, shown in ((MANAGER, True), (staff("U5"), False)):
+            spots = await hero.run(core, who, "hotspots")
+            assert spots.starts_challenges is shown
+            assert ("Start a challenge" in str(render(spots))) is shown
+        with pytest.raises(Refused, match="Only managers"):
+            await hero.run(core, staff("U5"), "challenge P1")
+        form = await hero.run(core, MANAGER, "challenge P1")
+        assert form.value("problem_id") == "1" and form.value("advance") == "3"

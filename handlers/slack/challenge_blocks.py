@@ -27,7 +27,7 @@ MAX_LISTED = 20
 
 
 def heading(card: ChallengeCard) -> str:
-    return f"*🎯 {card.challenge.ref} · {escape(card.challenge.display_question)}*"
+    return f"*🚩 {card.challenge.ref} · {escape(card.challenge.display_question)}*"
 
 
 def _ideas(title: str, ideas) -> str:

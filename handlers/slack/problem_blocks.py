@@ -87,7 +87,7 @@ def _(reply: HotspotList) -> dict:
             line += f"\n🛟 *self-service candidate* ({reply.threshold}+ reporters, no approved idea linked)"
         block = section(line)
         if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
-            block["accessory"] = button(START_CHALLENGE_ACTION, f"🎯 {START_CHALLENGE}", str(spot.problem.id))
+            block["accessory"] = button(START_CHALLENGE_ACTION, f"🚩 {START_CHALLENGE}", str(spot.problem.id))
         blocks.append(block)
     return {"text": reply.heading, "blocks": blocks}
 

@@ -29,7 +29,7 @@ MAX_LISTED = 20
 
 def title(reply: ChallengeCard, size: str | None = "Medium") -> dict:
     style = {"weight": "Bolder", **({"size": size} if size else {})}
-    return runs((f"🎯 {reply.challenge.ref} · {reply.challenge.display_question}", style))
+    return runs((f"🚩 {reply.challenge.ref} · {reply.challenge.display_question}", style))
 
 
 def _ideas(heading: str, ideas) -> list[dict]:

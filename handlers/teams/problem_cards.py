@@ -126,7 +126,7 @@ def _(reply: HotspotList, names: Names) -> dict:
                                       "linked)"), "spacing": "None"})
         if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
             body.append({"type": "ActionSet", "actions": [
-                execute(f"🎯 {START_CHALLENGE}", START_CHALLENGE_VERB, {"problem": spot.problem.id})]})
+                execute(f"🚩 {START_CHALLENGE}", START_CHALLENGE_VERB, {"problem": spot.problem.id})]})
     return message(card(body), reply.heading)
 
 
