@@ -202,6 +202,7 @@ async def test_only_managers_see_start_a_challenge_on_hot_spots(settings, fake_s
 
     async with scheduled_core(settings, config_with(), clock) as core:
         await submit_problem(core, staff("U7"), ProblemDraft(text="Lockers refuse the code"))
+        clock.advance(minutes=1)
         for who, shown in ((MANAGER, True), (staff("U5"), False)):
             spots = await hero.run(core, who, "hotspots")
             assert spots.starts_challenges is shown
