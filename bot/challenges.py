@@ -169,18 +169,37 @@ def challenge_for_idea(core: Core, challenge_id: int, platform: str) -> Challeng
     return challenge
 
 
+ANONYMOUS_WORDS = ("anon", "anonymous")
+
+
+def _words(text: str) -> list[str]:
+    return (text or "").split(maxsplit=3)
+
+
+def is_challenge_idea(text: str) -> bool:
+    """Whether `/idea <text>` is `/idea [anon] challenge C<n> …`: the word alone may begin an ordinary idea."""
+    words = _words(text)
+    if words and words[0].lower() in ANONYMOUS_WORDS:
+        words = words[1:]
+    return (len(words) >= 2 and words[0].lower() == "challenge" and len(words[1]) >= 2 and words[1][0] in "cC"
+            and words[1][1:].isdigit())
+
+
 def draft_for_challenge(text: str) -> Draft:
-    """`/idea challenge C1 <text>` (after `challenge`): `C1 <text>` or `C1 anon <text>`."""
-    ref, _, rest = (text or "").strip().partition(" ")
-    if not ref:
+    """`challenge C1 <text>`, `challenge C1 anon <text>` or `anon challenge C1 <text>` (what follows `/idea`)."""
+    words = (text or "").split()
+    anonymous = bool(words) and words[0].lower() in ANONYMOUS_WORDS
+    words = words[1:] if anonymous else words
+    if len(words) < 2 or words[0].lower() != "challenge":
         raise Refused(USAGE)
-    challenge_id = parse_challenge_ref(ref)
-    first, _, after = rest.strip().partition(" ")
-    anonymous = first.lower() in ("anon", "anonymous")
-    body = after.strip() if anonymous else rest.strip()
-    if not body:
+    challenge_id = parse_challenge_ref(words[1])
+    rest = text.strip().split(maxsplit=3 if anonymous else 2)[-1] if len(words) > 2 else ""
+    first, _, after = rest.partition(" ")
+    if not anonymous and first.lower() in ANONYMOUS_WORDS:
+        anonymous, rest = True, after
+    if not rest.strip():
         raise Refused(USAGE)
-    return Draft(text=body, anonymous=anonymous, challenge_id=challenge_id)
+    return Draft(text=rest.strip(), anonymous=anonymous, challenge_id=challenge_id)
 
 
 async def post_to_challenge(core: Core, origin: Origin, text: str, answer_within: float = 0.0) -> Reply | None:
@@ -188,13 +207,6 @@ async def post_to_challenge(core: Core, origin: Origin, text: str, answer_within
     draft = draft_for_challenge(text)
     challenge_for_idea(core, draft.challenge_id, origin.platform)
     return await propose_idea(core, origin, draft, answer_within=answer_within)
-
-
-def is_challenge_idea(text: str) -> bool:
-    """Whether `/idea <text>` is `/idea challenge C…`: the word alone is an ordinary idea's first word."""
-    first, _, rest = (text or "").strip().partition(" ")
-    ref = rest.strip().partition(" ")[0]
-    return first.lower() == "challenge" and len(ref) >= 2 and ref[0] in "cC" and ref[1:].isdigit()
 
 
 # --- /hero challenge, /hero challenges --------------------------------------------------------
@@ -224,12 +236,17 @@ HELP_LINES = """• `/hero challenges` open challenges and those closed lately; 
 def due_challenges(core: Core, now: datetime) -> list[Send]:
     """Halfway reminders and closes that are due; the close's summary and author notes follow it in order."""
     sends = []
+    weekly = Weekly.of(core.config)
+    daily = weekly.on(weekly.today(now))  # [digest] time today: open challenges' messages show the days left
     for challenge in store.open_challenges(core.db):
         ends = closes_at(core, challenge)
         if now >= ends:
             sends += closing_sends(core, challenge)
-        elif now >= halfway_at(core, challenge):
+            continue
+        if now >= halfway_at(core, challenge):
             sends.append(_send(challenge, "challenge_halfway", "halfway", _halfway(core, challenge.id)))
+        if now >= daily > challenge.created_at:
+            sends.append(_send(challenge, "challenge_card", daily.date().isoformat(), _update_card(core, challenge.id)))
     for challenge in store.closed_between(core.db, now - timedelta(days=1), now + timedelta(seconds=1)):
         sends += closing_sends(core, challenge)  # what an earlier run left unsent after the close (claims skip the rest)
     return sends
@@ -244,6 +261,16 @@ def closing_sends(core: Core, challenge: Challenge) -> list[Send]:
 
 def _send(challenge: Challenge, kind: str, period: str, deliver) -> Send:
     return Send(SendKey(kind, 0, challenge.ref, period, challenge.platform), challenge.platform, deliver)
+
+
+def _update_card(core: Core, challenge_id: int):
+    async def deliver(chat: Chat) -> tuple[str, str] | None:
+        challenge = store.get_challenge(core.db, challenge_id)
+        if not (challenge and challenge.channel_id and challenge.message_id):
+            return None
+        await chat.update(challenge.channel_id, challenge.message_id, card(core, challenge))
+        return challenge.channel_id, challenge.message_id
+    return deliver
 
 
 class NotClosedYet(Exception):

@@ -223,7 +223,7 @@ class Shell:
     async def _dispatch(self, command: str, rest: str) -> Reply | None:
         actor = Actor(PLATFORM, self.user)
         if command == "/idea" and is_challenge_idea(rest):
-            return await post_to_challenge(self.core, self.origin, rest.partition(" ")[2])
+            return await post_to_challenge(self.core, self.origin, rest)
         if command == "/idea":
             return await propose_idea(self.core, self.origin, self._draft(rest))
         if command == "/hero":

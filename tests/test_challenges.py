@@ -57,7 +57,7 @@ async def started(core, **changes):
 
 
 async def idea(core, user: str, text: str) -> int:
-    await post_to_challenge(core, staff(user), f"C1 {text}")
+    await post_to_challenge(core, staff(user), f"challenge C1 {text}")
     await drained(core)
     return max(i["id"] for i in export(core.db)["ideas"])
 
@@ -104,7 +104,7 @@ async def test_ideas_join_votes_move_the_card_and_closed_or_unknown_challenges_r
         assert_valid_slack(update.args)
         assert [i["challenge"] for i in export(core.db)["ideas"]] == ["C1", "C1"]
         with pytest.raises(Refused, match="no challenge C9"):
-            await post_to_challenge(core, staff("U1"), "C9 Something")
+            await post_to_challenge(core, staff("U1"), "challenge C9 Something")
         assert first == 1
 
 
@@ -114,7 +114,7 @@ async def test_halfway_and_close_happen_once_on_the_clock(settings, fake_slack, 
         await started(core, ends_on="2026-12-05", advance="2")  # closes Saturday 5 December 09:00 UTC
         texts = {1: "Text customers the locker code", 2: "Show parcels on a live map", 3: "Callback from the depot"}
         ideas = [await idea(core, f"U{n}", texts[n]) for n in (1, 2, 3)]
-        await post_to_challenge(core, staff("U4"), "C1 anon Anonymous idea")
+        await post_to_challenge(core, staff("U4"), "challenge C1 anon Anonymous idea")
         await drained(core)
         for voter, target in (("U8", ideas[2]), ("U9", ideas[2]), ("U8", ideas[1])):
             await toggle_vote(core, Actor("slack", voter), target)
@@ -122,7 +122,9 @@ async def test_halfway_and_close_happen_once_on_the_clock(settings, fake_slack, 
         clock.set(utc(2026, 12, 5, 8, 0))  # the clock jumps back over the close: nothing again
         sent += await tick_through(core, clock, utc(2026, 12, 5, 12, 0), timedelta(minutes=30))
         await drained(core)
-        kinds = [(at, key.kind) for at, key in sent if key.kind.startswith("challenge")]
+        kinds = [(at, key.kind) for at, key in sent if key.kind.startswith("challenge") and key.kind != "challenge_card"]
+        days = [at for at, key in sent if key.kind == "challenge_card"]  # the days left, brought up to date daily
+        assert days == [utc(2026, 12, d, 9) for d in (2, 3, 4)]
         halfway = utc(2026, 12, 3, 9, 30)  # halfway between Tuesday 10:00 and Saturday 09:00
         assert kinds == [(halfway, "challenge_halfway"),
                          (utc(2026, 12, 5, 9), "challenge_close"), (utc(2026, 12, 5, 9), "challenge_summary"),
@@ -148,7 +150,7 @@ async def test_halfway_and_close_happen_once_on_the_clock(settings, fake_slack, 
         assert any("most voted of challenge" in c.text() for c in posts_to(fake_slack, "U3"))
         assert not any("most voted of challenge" in c.text() for c in posts_to(fake_slack, "U1"))
         with pytest.raises(Refused, match="closed and takes no more ideas"):
-            await post_to_challenge(core, staff("U1"), "C1 Too late")
+            await post_to_challenge(core, staff("U1"), "anon challenge C1 Too late")
         assert len(export(core.db)["ideas"]) == 4
 
 
@@ -211,3 +213,26 @@ async def test_only_managers_see_start_a_challenge_on_hot_spots(settings, fake_s
             await hero.run(core, staff("U5"), "challenge P1")
         form = await hero.run(core, MANAGER, "challenge P1")
         assert form.value("problem_id") == "1" and form.value("advance") == "3"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("challenge C1 Text the code", ("Text the code", False, 1)),
+    ("challenge c12 anon Text the code", ("Text the code", True, 12)),
+    ("anon challenge C3  Text  the code", ("Text  the code", True, 3)),
+    ("anonymous challenge C3 anon", ("anon", True, 3)),
+])
+def test_the_idea_command_grammar(text, expected):
+    from bot.challenges import draft_for_challenge, is_challenge_idea
+
+    draft = draft_for_challenge(text)
+    assert is_challenge_idea(text) and (draft.text, draft.anonymous, draft.challenge_id) == expected
+
+
+@pytest.mark.parametrize("text", ["challenge accepted: callbacks", "challenge", "anon challenge", "challenge C1",
+                                  "challenge Cx idea", "challenge C1 anon", "challenges C1 idea"])
+def test_what_is_not_an_idea_for_a_challenge(text):
+    from bot.challenges import draft_for_challenge, is_challenge_idea
+
+    if is_challenge_idea(text):
+        with pytest.raises(Refused):
+            draft_for_challenge(text)

@@ -49,8 +49,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.command("/idea", matchers=[_is_challenge_idea])
     async def challenge_idea_command(ack, command):
         origin = parse.origin_of_command(command)
-        rest = command.get("text", "").strip().partition(" ")[2]
-        await answer_command(ack, post_to_challenge(core, origin, rest, answer_within=POST_WITHIN))
+        await answer_command(ack, post_to_challenge(core, origin, command.get("text", ""), answer_within=POST_WITHIN))
 
     @app.action(START_CHALLENGE_ACTION)
     async def start_clicked(ack, body, action):

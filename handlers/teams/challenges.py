@@ -35,7 +35,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.command("idea")
     async def idea_command(turn: Turn, rest: str) -> Reply | None:
         if is_challenge_idea(rest):
-            return await post_to_challenge(core, turn.origin, rest.partition(" ")[2])
+            return await post_to_challenge(core, turn.origin, rest)
         return await plain_idea(turn, rest)
 
     @bot.verb(START_CHALLENGE_VERB)
