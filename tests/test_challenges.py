@@ -236,3 +236,17 @@ def test_what_is_not_an_idea_for_a_challenge(text):
     if is_challenge_idea(text):
         with pytest.raises(Refused):
             draft_for_challenge(text)
+
+
+async def test_a_burst_of_votes_updates_the_challenge_message_paced_and_ends_on_the_last_count(settings, fake_slack, clock):
+    async with scheduled_core(settings, config_with(voting={"threshold": 100}), clock) as core:
+        await started(core)
+        card_ts = [c for c in posts_to(fake_slack, "C0IDEAS") if "Challenge C1" in c.args["text"]][0].answer["ts"]
+        first = await idea(core, "U1", "Text customers the locker code")
+        before = len(fake_slack.calls_to("chat.update"))
+        for n in range(12):
+            await toggle_vote(core, Actor("slack", f"U{100 + n}"), first)
+        await drained(core)
+        updates = [c for c in fake_slack.calls_to("chat.update")[before:] if c.args.get("ts") == card_ts]
+        assert 1 <= len(updates) <= 3  # at most one a second per message, not one per vote
+        assert "12 votes" in updates[-1].text()
