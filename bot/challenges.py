@@ -6,7 +6,6 @@ string, as both platforms send them) and render the neutral replies of bot/chall
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, timedelta
 
 from bot.challenge_cards import card, closes_at, halfway_at, refresh_challenge
@@ -29,8 +28,6 @@ from storage import problems as problem_store
 from storage.audit import transition
 from storage.db import write
 from storage.sends import SendKey
-
-log = logging.getLogger(__name__)
 
 CLOSED_SHOWN_DAYS = 90
 USAGE = "Use `/idea challenge <C-number> <your idea>`, e.g. `/idea challenge C1 Text customers the locker code`."
@@ -172,13 +169,9 @@ def challenge_for_idea(core: Core, challenge_id: int, platform: str) -> Challeng
 ANONYMOUS_WORDS = ("anon", "anonymous")
 
 
-def _words(text: str) -> list[str]:
-    return (text or "").split(maxsplit=3)
-
-
 def is_challenge_idea(text: str) -> bool:
     """Whether `/idea <text>` is `/idea [anon] challenge C<n> …`: the word alone may begin an ordinary idea."""
-    words = _words(text)
+    words = (text or "").split(maxsplit=3)
     if words and words[0].lower() in ANONYMOUS_WORDS:
         words = words[1:]
     return (len(words) >= 2 and words[0].lower() == "challenge" and len(words[1]) >= 2 and words[1][0] in "cC"
