@@ -74,7 +74,10 @@ def refresh_challenge(core: Core, challenge_id: int | None) -> None:
 
 def refresh_for_idea(core: Core, idea_id: int) -> None:
     """An idea changed (votes, status): the message of its challenge, if it has one, follows."""
-    refresh_challenge(core, store.challenge_of_idea(core.db, idea_id))
+    found = store.posted_challenge_of_idea(core.db, idea_id)
+    refresher = core.refreshers.get(found[1]) if found else None
+    if refresher:
+        refresher.request(("challenge", found[0]))
 
 
 def challenge_credit(core: Core, idea_id: int) -> str | None:

@@ -71,6 +71,13 @@ def challenge_of_idea(db: Database, idea_id: int) -> int | None:
     return row[0] if row else None
 
 
+def posted_challenge_of_idea(db: Database, idea_id: int) -> tuple[int, str] | None:
+    """(challenge id, platform) of the idea's challenge when its message is posted: one look-up on the vote path."""
+    row = db.execute("SELECT c.id, c.platform FROM challenge_ideas ci JOIN challenges c ON c.id = ci.challenge_id "
+                     "WHERE ci.idea_id = ? AND c.message_id IS NOT NULL", [idea_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def idea_ids(db: Database, challenge_id: int) -> list[int]:
     rows = db.execute("SELECT idea_id FROM challenge_ideas WHERE challenge_id = ? ORDER BY idea_id", [challenge_id])
     return [r[0] for r in rows]
