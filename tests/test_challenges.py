@@ -250,3 +250,18 @@ async def test_a_burst_of_votes_updates_the_challenge_message_paced_and_ends_on_
         updates = [c for c in fake_slack.calls_to("chat.update")[before:] if c.args.get("ts") == card_ts]
         assert 1 <= len(updates) <= 3  # at most one a second per message, not one per vote
         assert "12 votes" in updates[-1].text()
+
+
+async def test_the_digest_lists_open_challenges_and_forgetting_their_manager_leaves_no_trace(settings, fake_slack, clock):
+    from storage import privacy
+
+    async with scheduled_core(settings, config_with(), clock) as core:
+        await started(core, question="How might we help U0MGR1's customers?")
+        await idea(core, "U1", "Text customers the locker code")
+        digest = await build_digest(core, START - timedelta(days=7), START + timedelta(hours=1), platform="slack")
+        [section] = [s for s in digest.sections if s.heading == "Challenges"]
+        assert "C1" in str(section.lines) and "3 days left, 1 idea" in str(section.lines)
+        with write(core.db) as db:
+            privacy.forget(db, "U0MGR1")
+        [challenge] = export(core.db)["challenges"]
+        assert challenge["created_by"] == "forgotten" and "U0MGR1" not in str(export(core.db))
