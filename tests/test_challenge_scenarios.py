@@ -229,3 +229,38 @@ async def test_bad_form_answers_show_under_their_fields_and_store_nothing(platfo
     text = str(errors)
     assert "tomorrow or later" in text and "At least one idea" in text
     assert export_of(db_path)["challenges"] == []
+
+
+async def test_an_idea_form_for_a_challenge_closed_meanwhile_says_so_under_challenge(platform, core, db_path):
+    from bot.challenges import close
+
+    await platform.hello("U0MGR1")
+    await platform.hello("U1")
+    await platform.log_problem("Where is my parcel: customers call again and again", user="U7")
+    await platform.start_from_hotspot("U0MGR1", {"question": QUESTION, "ends_on": ENDS_ON, "advance": "1"})
+    await platform.challenge_posted(["C1", "Add an idea"])
+    close(core, 1)
+    errors = await platform.submit_idea_form("U1", {"problem": "Customers call about parcels",
+                                                    "solution": "Text the code", "impact": "Fewer calls",
+                                                    "challenge_id": "1"})
+    assert "closed and takes no more ideas" in errors["challenge_id"]
+    assert export_of(db_path)["ideas"] == []
+
+
+async def _slack_submit_idea_form(self, user: str, values: dict) -> dict:
+    await self.slack.command("/idea", "", user=user)
+    view = (await self.fake.wait_for("views.open", where=lambda c: c.args.get("view", {}).get("callback_id")
+                                     == "idea_form"))[-1].args["view"]
+    state = {**values, "challenge_id": {"type": "static_select", "selected_option": {"value": values["challenge_id"]}}}
+    response = await self.slack.submit_view(view, state, user=user)
+    return (await response.json())["errors"]
+
+
+async def _teams_submit_idea_form(self, user: str, values: dict) -> dict:
+    _, answer = await self.teams.click("idea_form", values, user=user, conversation=teams_steps.personal(user))
+    errors = [b["text"] for b in answer["value"]["body"] if b.get("color") == "Attention"]
+    return {"challenge_id": " ".join(errors)}
+
+
+SlackChallenges.submit_idea_form = _slack_submit_idea_form
+TeamsChallenges.submit_idea_form = _teams_submit_idea_form

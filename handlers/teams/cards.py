@@ -199,7 +199,8 @@ def idea_form(form: IdeaForm, values: Mapping[str, str] | None = None, errors: M
             field["value"] = values["problem_id"]
         body += [field] + error_line(errors.get("problem_id"))
     if form.challenges:  # the open challenge the idea answers (optional; chosen already from Add an idea)
-        body += challenge_select(form, values.get("challenge_id")) + error_line(errors.get("challenge_id"))
+        body += challenge_select(form, values.get("challenge_id"))
+    body += error_line(errors.get("challenge_id"))  # also when the chosen challenge has closed meanwhile
     anon = values.get("anonymous", "true" if anonymous else "false")
     body.append({"type": "Input.Toggle", "id": "anonymous", "label": "Anonymity", "title": "Post anonymously",
                  "valueOn": "true", "valueOff": "false", "value": "true" if anon == "true" else "false"})
