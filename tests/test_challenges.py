@@ -71,7 +71,8 @@ async def test_bad_input_gets_a_field_error_and_stores_nothing(settings, fake_sl
                  (valid(ends_on="soon"), "ends_on"), (valid(problem_id="P99"), "problem_id"),
                  (valid(problem_id=str(problem.id)), "problem_id"), (valid(advance="0"), "advance"),
                  (valid(advance="-2"), "advance"), (valid(question="  "), "question"),
-                 (valid(goal="Not a goal"), "goal")]
+                 (valid(goal="Not a goal"), "goal"), (valid(question="“q” 🎉 " * 500), "question"),
+                 (valid(advance="21"), "advance"), (valid(advance="three"), "advance")]
         for values, field in cases:
             challenge, errors = await submit_challenge(core, MANAGER, values)
             assert challenge is None and field in errors, (values, errors)
