@@ -96,6 +96,7 @@ class WinStory:
     decider: str | None = None
     champion: str | None = None
     experiment: Experiment | None = None
+    challenge: str | None = None  # "C1 · How might we …" when the idea came from a challenge
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot import decision_forms as forms
+from bot.challenge_cards import challenge_credit
 from bot.core import Core
 from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
 from bot.errors import Refused
@@ -255,5 +256,6 @@ async def announce_win(core: Core, idea: Idea, marked_by: str) -> None:
         idea=idea, outcome=extras["outcome"] or "", supporters=idea.votes,
         author=None if idea.anonymous else idea.author_id, decider=decider.by_user if decider else marked_by,
         champion=extras["champion"], experiment=decided.experiment_of(core.db, idea.id),
+        challenge=challenge_credit(core, idea.id),
     )
     await _safe(chat.post(channel, win))

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from bot import challenges
 from bot.chat import Chat
 from bot.core import Core
 from bot.decision_notes import note_parts
@@ -143,6 +144,8 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
                 "`/hero hotspots`"),
         Section("Participation", (people,)),
     )
+    if challenge_lines := challenges.digest_lines(core, start, end, platform):
+        sections += (Section("Challenges", challenge_lines, "`/hero challenges`"),)
     return WeeklyDigest(title_for(weekly, start, end), sections)
 
 

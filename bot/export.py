@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from bot.challenge_model import Challenge
 from bot.model import Idea, Problem
+from storage import challenges as challenge_store
 from storage import decisions as decided
 from storage import ideas as store
 from storage import problems as problem_store
@@ -22,6 +24,7 @@ def export(db: Database) -> dict:
         "ideas": [idea_record(db, idea) for idea in store.all_ideas(db)],
         "problems": [problem_record(db, problem) for problem in problem_store.all_problems(db)],
         "audit": [{**row, "at": _utc(row["at"])} for row in audit_trail(db)],
+        "challenges": [challenge_record(db, challenge) for challenge in challenge_store.all_challenges(db)],
     }
 
 
@@ -44,6 +47,7 @@ def idea_record(db: Database, idea: Idea) -> dict:
         **decision_fields(db, idea),
         "duplicate_of": idea.duplicate_of,
         "problem_ids": problem_store.problems_for_idea(db, idea.id),
+        "challenge": _challenge_ref(challenge_store.challenge_of_idea(db, idea.id)),
     }
 
 
@@ -95,3 +99,24 @@ def _message_block(idea: Idea | Problem, platform: str, channel_key: str, messag
     if idea.platform != platform or not idea.message_id:
         return None
     return {channel_key: idea.channel_id, message_key: idea.message_id}
+
+
+def _challenge_ref(challenge_id: int | None) -> str | None:
+    return f"C{challenge_id}" if challenge_id else None
+
+
+def challenge_record(db: Database, challenge: Challenge) -> dict:
+    return {
+        "id": challenge.ref,
+        "question": challenge.question,
+        "problem": f"P{challenge.problem_id}" if challenge.problem_id else None,
+        "goal": challenge.goal,
+        "ends_on": challenge.ends_on.isoformat(),
+        "advance": challenge.advance,
+        "status": challenge.status,
+        "ideas": challenge_store.idea_ids(db, challenge.id),
+        "advanced": challenge_store.advanced_ids(db, challenge.id),
+        "created_by": challenge.created_by,
+        "created_at": _utc(challenge.created_at.isoformat()),
+        "closed_at": _utc(challenge.closed_at.isoformat()) if challenge.closed_at else None,
+    }

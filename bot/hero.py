@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Awaitable, Callable
 
-from bot import digest, news, problem_commands, typed_decisions
+from bot import challenges, digest, news, problem_commands, typed_decisions
 from bot.chat import Origin
 from bot.core import Core
 from bot.dashboard_auth import login_link
@@ -16,6 +16,7 @@ from bot.overview import waiting_for, wins
 from bot.periods import parse_period
 from bot.replies import IdeaDetail, IdeaList, Notice, Reply
 from bot.review import pull_into_review
+from bot.roles import is_manager
 from storage import ideas as store
 
 HELP = """*herobot* — share ideas that fix things for customers.
@@ -32,7 +33,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero whoami` your id, as herobot's config (`[roles]`) names you
 • `/hero help` this text
-""" + problem_commands.HELP_LINES
+""" + problem_commands.HELP_LINES + "\n" + challenges.HELP_LINES
 
 HEAVY = {"hotspots", "search", "digest"}
 
@@ -49,7 +50,7 @@ async def run(core: Core, origin: Origin, text: str) -> Reply:
     args = words[1:]
     if not _heavy(name, args):
         return await handler(core, origin, args)
-    key = (name, tuple(args), origin.platform)
+    key = (name, tuple(args), origin.platform, is_manager(core.config, origin.user_id))  # managers see more
     return await core.heavy.run((origin.platform, origin.user_id), core.db, key, lambda: handler(core, origin, args))
 
 
@@ -139,3 +140,4 @@ SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine,
 SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
 SUBCOMMANDS.update(news.SUBCOMMANDS)
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)
+SUBCOMMANDS.update(challenges.SUBCOMMANDS)

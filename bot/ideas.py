@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 from bot.chat import Origin
+from bot.challenge_cards import join as join_challenge
+from bot.challenge_cards import refresh_challenge, refresh_for_idea
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import MAX_TEXT, Actor, Draft, Idea
@@ -59,7 +61,10 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
                          origin, core.now())  # posted until it lands (bot.outbox)
         if draft.problem_id is not None:
             problem_store.link(db, idea_id, draft.problem_id, core.now())
+        if draft.challenge_id is not None:
+            join_challenge(db, idea_id, draft.challenge_id, origin.platform)
     idea = store.get_idea(core.db, idea_id)
+    refresh_challenge(core, draft.challenge_id)
     if draft.problem_id is not None:
         refresh_problem(core, problem_store.get_problem(core.db, draft.problem_id))
     note = await publish(core, origin, publish_idea(core, idea, origin), f"publish idea {idea_id}", answer_within)
@@ -82,6 +87,7 @@ def _refresh(core: Core, idea: Idea) -> None:
     refresher = core.refreshers.get(idea.platform)
     if refresher and idea.message_id:
         refresher.request(idea.id)
+    refresh_for_idea(core, idea.id)
 
 
 def _closed_note(idea: Idea) -> str:

@@ -52,6 +52,7 @@ class Draft:
     mission_goal: str | None = None
     anonymous: bool = False
     problem_id: int | None = None  # the customer problem it addresses (the /idea form's select)
+    challenge_id: int | None = None  # the challenge it answers (`/idea challenge C1 …`, the form's Challenge)
 
     @property
     def framed(self) -> bool:

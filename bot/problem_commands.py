@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from bot.roles import is_manager
 from bot.chat import Origin
 from bot.config import Config
 from bot.core import Core
@@ -51,7 +53,8 @@ async def _link(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 async def _hotspots(core: Core, origin: Origin, args: list[str]) -> Reply:
-    return await core.read(hotspot_list, core.config, core.now(), parse_period(args, "30d", "hotspots"))
+    found = await core.read(hotspot_list, core.config, core.now(), parse_period(args, "30d", "hotspots"))
+    return replace(found, starts_challenges=is_manager(core.config, origin.user_id))
 
 
 def hotspots(core: Core, period: Period | int) -> HotspotList:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.challenge_model import Challenge
 from bot.model import CONTACT_CHANNELS, Comment, Idea, Problem, ProblemStatus, Status
 from bot.words import plural
 
@@ -45,6 +46,8 @@ class IdeaForm:
 
     goals: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()  # open problems an idea can say it solves
+    challenges: tuple[Challenge, ...] = ()  # open challenges it can answer (the form's Challenge field)
+    challenge_id: int | None = None  # chosen already (a challenge's Add an idea button)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class HotspotList:
     hotspots: list[Hotspot]
     threshold: int
     empty: str = "No problems were reported in that period."
+    starts_challenges: bool = False  # the viewer is a manager: each hot spot offers Start a challenge
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.challenge_cards import refresh_for_idea
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_replies import Person, ReviewRequest, Story, Strong, story
@@ -115,6 +116,7 @@ def refresh(core: Core, idea: Idea) -> None:
     refresher = core.refreshers.get(idea.platform)
     if refresher and idea.message_id:
         refresher.request(idea.id)
+    refresh_for_idea(core, idea.id)  # a challenge's message follows its ideas' fate
 
 
 async def update_review_messages(core: Core, idea: Idea) -> None:

@@ -14,3 +14,8 @@ def managers_for(config: Config, idea: Idea) -> tuple[str, ...]:
 
 def is_manager_of(config: Config, idea: Idea, user_id: str) -> bool:
     return user_id in managers_for(config, idea)
+
+
+def is_manager(config: Config, user_id: str) -> bool:
+    """A manager of anything: `[roles] managers`, or a manager of any mission goal in `[routing]`."""
+    return user_id in config.managers or any(user_id in people for people in config.routing.values())

@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core import Core
+from bot.challenges import due_challenges
 from bot.digest import due_digests
 from bot.news import due_news
 from bot.nudges import due_nudges
@@ -76,7 +77,8 @@ async def run_due(core: Core) -> list[SendKey]:
     async with write(core.db) as db:  # hot-spot windows keep up with the clock when no report comes in
         hotspots.advance(db, now)
     # on the loop: whether a manager is reachable asks the platform's Chat, whose connection is the loop's
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core)])
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core),
+                                    *due_challenges(core, now)])
 
 
 def report_unfinished(core: Core) -> None:

@@ -15,6 +15,8 @@ from functools import singledispatch
 from typing import TextIO
 
 from bot import hero
+from bot.challenge_replies import ChallengeCard, ChallengeForm
+from bot.challenges import is_challenge_idea, post_to_challenge
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_replies import (
@@ -29,6 +31,8 @@ from bot.model import Actor, Draft, Idea, ProblemDraft
 from bot.notices import WeeklyDigest
 from bot.words import plural
 from bot.problems import me_too
+from bot.scheduler import run_due
+from handlers import shell_challenges
 from bot.replies import (
     FieldErrors,
     HotspotList,
@@ -49,6 +53,7 @@ CHANNEL = "shell"
 SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N|whoami
           /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else: NAME is the id for [roles]) · /quit
           /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)
+          /idea challenge C1 <text> · /hero challenge (managers) · /hero challenges · /due (send what the scheduler would now)
           managers: /hero approve N [low|medium|high] [mitigation] · /hero pilot N (asks each field)
                     /hero decline N <reason> · /hero ask N <question> · /hero done N <what changed>"""
 
@@ -163,6 +168,9 @@ def _(reply: SearchResults) -> str:
     return "\n".join(lines if reply.items else [lines[0], "  Nothing found."])
 
 
+shell_challenges.register(as_text)
+
+
 class ShellChat:
     platform = PLATFORM
 
@@ -179,6 +187,8 @@ class ShellChat:
             self.out.write(f"[{channel_id}] (updated) {summary(reply.idea)}\n")
         elif isinstance(reply, ProblemCard):
             self.out.write(f"[{channel_id}] (updated) {problem_summary(reply.problem)}\n")
+        elif isinstance(reply, ChallengeCard):
+            self.out.write(f"[{channel_id}] (updated) {as_text(reply).splitlines()[0]}\n")
 
     async def send_direct(self, user_id: str, reply: Reply) -> tuple[str, str]:
         self.out.write(f"(direct to {user_id}) {as_text(reply)}\n")
@@ -230,10 +240,18 @@ class Shell:
 
     async def _dispatch(self, command: str, rest: str) -> Reply | None:
         actor = Actor(PLATFORM, self.user)
+        if command == "/idea" and is_challenge_idea(rest):
+            return await post_to_challenge(self.core, self.origin, rest)
         if command == "/idea":
             return await propose_idea(self.core, self.origin, self._draft(rest))
         if command == "/hero":
-            return await hero.run(self.core, self.origin, rest)
+            reply = await hero.run(self.core, self.origin, rest)
+            if isinstance(reply, ChallengeForm):
+                return await shell_challenges.fill_in(self.core, self.origin, reply, self.ask, self.out)
+            return reply
+        if command == "/due":
+            sent = await run_due(self.core)
+            return Notice(f"Sent what was due: {len(sent)} message{'s' if len(sent) != 1 else ''}.")
         if command == "/problem":
             return await propose_problem(self.core, self.origin, ProblemDraft(text=rest))
         if command == "/metoo":
@@ -353,7 +371,9 @@ def _(reply: DecisionForm) -> str:
 @as_text.register
 def _(reply: WinStory) -> str:
     author = reply.author or "an anonymous colleague"
-    return f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, {plural(reply.supporters, 'supporter')})"
+    challenge = f", born in challenge {reply.challenge}" if reply.challenge else ""
+    return (f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, "
+            f"{plural(reply.supporters, 'supporter')}{challenge})")
 
 
 @as_text.register

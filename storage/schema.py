@@ -584,3 +584,39 @@ def m017_dashboard_indexes(db: Database) -> None:
     db.execute("CREATE INDEX ideas_by_goal_status ON ideas (mission_goal, status)")
     db.execute("CREATE INDEX audit_by_idea_status ON audit (idea_id, to_status, at)")
     db.execute("CREATE INDEX audit_decided ON audit (to_status, at, from_status, idea_id, actor)")
+
+
+@migrations()
+def m020_challenges(db: Database) -> None:
+    # A time-boxed drive for ideas on one question. Its ideas are ordinary ideas, linked in challenge_ideas
+    # (an idea belongs to at most one challenge); `advanced` marks those sent to review when it closed.
+    db.execute(
+        """
+        CREATE TABLE challenges (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            question TEXT NOT NULL,
+            problem_id INTEGER REFERENCES problems(id),
+            goal TEXT,
+            ends_on TEXT NOT NULL,
+            advance INTEGER NOT NULL CHECK (advance >= 1),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT,
+            channel_id TEXT,
+            message_id TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX challenges_by_status ON challenges (status, ends_on)")
+    db.execute(
+        """
+        CREATE TABLE challenge_ideas (
+            idea_id INTEGER PRIMARY KEY REFERENCES ideas(id),
+            challenge_id INTEGER NOT NULL REFERENCES challenges(id),
+            advanced INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX challenge_ideas_by_challenge ON challenge_ideas (challenge_id, idea_id)")

@@ -155,3 +155,28 @@ def test_shell_offers_similar_ideas_before_posting(tmp_path):
     result = run_cli("shell", "--as", "alice", env={**os.environ, "HEROBOT_DB": db}, input=script)
     assert "Similar items are already open" in result.stdout and "/anyway" in result.stdout
     assert len(export_of(db)["ideas"]) == 1
+
+
+def test_shell_starts_a_challenge_and_takes_ideas_for_it(tmp_path):
+    from datetime import date, timedelta
+
+    db = str(tmp_path / "shell.db")
+    (tmp_path / "herobot.toml").write_text('[roles]\nmanagers = ["alice"]\n')
+    env = {**os.environ, "HEROBOT_DB": db, "HEROBOT_CONFIG": str(tmp_path / "herobot.toml")}
+    ends_on = (date.today() + timedelta(days=5)).isoformat()
+    script = "\n".join([
+        "/problem Parcel lockers refuse the pickup code",
+        "/hero challenge", "How might we stop the locker calls?", "P1", "", date.today().isoformat(), "",
+        "", "", "", ends_on, "2",  # the date was refused: the other answers are kept, Enter keeps them
+        "/idea challenge C1 Text customers the locker code", "/as bob", "/vote 1",
+        "/idea challenge C9 Nothing here", "/hero challenge", "/hero challenges", "/quit",
+    ]) + "\n"
+    result = run_cli("shell", "--as", "alice", env=env, input=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Ends on: The end date must be tomorrow or later." in out and "Challenge C1 is started" in out
+    assert "There is no challenge C9" in out and "Only managers start challenges" in out
+    assert "C1 How might we stop the locker calls?" in out and "1 idea" in out
+    data = export_of(db, env)
+    assert data["challenges"][0]["ends_on"] == ends_on and data["challenges"][0]["advance"] == 2
+    assert data["challenges"][0]["problem"] == "P1" and data["ideas"][0]["challenge"] == "C1"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import singledispatch
 
+from bot.challenge_replies import CHALLENGE_LABEL
 from bot.decision_replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, Person, Story, Strong, choices_for
 from bot.model import Idea, shorten
 from bot.replies import STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, counts
@@ -149,6 +150,8 @@ def idea_modal(form: IdeaForm, metadata: dict, anonymous: bool = False) -> dict:
         })
     if form.problems:
         blocks.append(problem_select(form.problems))
+    if form.challenges:
+        blocks.append(challenge_select(form))
     anon_option = {"text": {"type": "plain_text", "text": "Post anonymously"}, "value": "anonymous"}
     checkbox = {"type": "checkboxes", "action_id": "value", "options": [anon_option]}
     if anonymous:
@@ -174,6 +177,19 @@ def problem_select(problems: tuple) -> dict:
             "label": {"type": "plain_text", "text": "Customer problem it solves"},
             "element": {"type": "static_select", "action_id": "value", "options": options,
                         "placeholder": {"type": "plain_text", "text": "Pick a logged problem"}}}
+
+
+def challenge_select(form: IdeaForm) -> dict:
+    """The /idea form's optional Challenge field: the open challenge the idea answers."""
+    options = [{"text": {"type": "plain_text", "text": shorten(f"{c.ref} · {c.display_question}", 75)},
+                "value": str(c.id)} for c in form.challenges[:100]]
+    element = {"type": "static_select", "action_id": "value", "options": options,
+               "placeholder": {"type": "plain_text", "text": "Pick an open challenge"}}
+    chosen = [o for o in options if o["value"] == str(form.challenge_id)]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return {"type": "input", "block_id": "challenge_id", "optional": True,
+            "label": {"type": "plain_text", "text": CHALLENGE_LABEL}, "element": element}
 
 
 def field_errors(reply: FieldErrors) -> dict:

@@ -71,6 +71,8 @@ def _(reply: WinStory) -> dict:
     if reply.champion:
         people.append(f"🛠️ IT champion <@{reply.champion}>")
     lines = [f"🏆 *A win!* #{idea.id} · {escape(idea.display_title)}", escape(shorten(reply.outcome, 1500))]
+    if reply.challenge:
+        lines.append(f"🚩 born in challenge {escape(reply.challenge)}")
     experiment = reply.experiment
     if experiment and experiment.result is not None:
         baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""

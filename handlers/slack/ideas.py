@@ -15,13 +15,13 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused, SaveFailed
 from bot.duplicates import propose_idea
+from bot.challenges import idea_form_for
 from bot.ideas import comment_in_thread, delete_in_thread, draft_errors, edit_in_thread, react, toggle_vote
-from bot.replies import FieldErrors, IdeaForm, Notice, Reply
+from bot.replies import FieldErrors, Notice, Reply
 from handlers.slack import parse
 from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_action, answer_command, tell_later
 from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, field_errors, idea_modal
 from handlers.slack.chat import SlackChat
-from storage import problems as problem_store
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
         if not draft.text:
             await ack()
             metadata = {"channel": origin.channel_id, "response_url": origin.handle}
-            form = IdeaForm(core.config.mission_goals, tuple(problem_store.open_problems(core.db)))
+            form = idea_form_for(core, origin.platform)
             view = idea_modal(form, metadata, anonymous=draft.anonymous)
             core.background.spawn(chat.client.views_open(trigger_id=command["trigger_id"], view=view), name="open form")
             return
@@ -63,7 +63,8 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
             similar = await propose_idea(core, origin, draft)
         except (Refused, SaveFailed) as error:
             message = str(error) if isinstance(error, Refused) else SAVE_FAILED
-            return await ack(**field_errors(FieldErrors({"problem": message})))
+            field = "challenge_id" if isinstance(error, Refused) and draft.challenge_id else "problem"
+            return await ack(**field_errors(FieldErrors({field: message})))
         await ack()
         if similar is not None:
             tell_later(core, chat, origin, similar)

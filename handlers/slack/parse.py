@@ -72,10 +72,12 @@ def draft_from_view(view: dict) -> Draft:
     chosen = element("anonymous").get("selected_options")
     anonymous = isinstance(chosen, list) and any(_dict(o).get("value") == "anonymous" for o in chosen)
     problem = selected(values, "problem_id")
+    challenge = selected(values, "challenge_id")
     return Draft(
         problem=text("problem"), root_cause=text("root_cause"), solution=text("solution"), impact=text("impact"),
         mission_goal=goal if isinstance(goal, str) else None, anonymous=anonymous,
         problem_id=int(problem) if problem and problem.isdigit() else None,
+        challenge_id=int(challenge) if challenge and challenge.isdigit() and len(challenge) <= 12 else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.challenge_replies import START_CHALLENGE
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten
 from bot.replies import (
     PROBLEM_BADGES, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound, channel_mix_text, reporters_text,
@@ -18,6 +19,7 @@ POST_ANYWAY_ACTION = "post_anyway"
 MARK_DUPLICATE_ACTION = "mark_duplicate"
 PROBLEM_FORM = "problem_form"
 DUPLICATE_FORM = "duplicate_form"
+START_CHALLENGE_ACTION = "start_challenge"  # answered by handlers/slack/challenges.py
 
 
 def problem_heading(problem: Problem) -> str:
@@ -83,7 +85,10 @@ def _(reply: HotspotList) -> dict:
                 f" · {channel_mix_text(spot.channel_mix)}")
         if spot.self_service:
             line += f"\n🛟 *self-service candidate* ({reply.threshold}+ reporters, no approved idea linked)"
-        blocks.append(section(line))
+        block = section(line)
+        if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
+            block["accessory"] = button(START_CHALLENGE_ACTION, f"🚩 {START_CHALLENGE}", str(spot.problem.id))
+        blocks.append(block)
     return {"text": escape(reply.heading), "blocks": blocks}
 
 

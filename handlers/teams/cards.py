@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from functools import singledispatch
 
+from bot.challenge_replies import CHALLENGE_LABEL
 from bot.decision_replies import Person, Strong
 from bot.model import Idea, shorten
 from bot.replies import (
@@ -216,12 +217,25 @@ def idea_form(form: IdeaForm, values: Mapping[str, str] | None = None, errors: M
         if values.get("problem_id"):
             field["value"] = values["problem_id"]
         body += [field] + error_line(errors.get("problem_id"))
+    if form.challenges:  # the open challenge the idea answers (optional; chosen already from Add an idea)
+        body += challenge_select(form, values.get("challenge_id"))
+    body += error_line(errors.get("challenge_id"))  # also when the chosen challenge has closed meanwhile
     anon = values.get("anonymous", "true" if anonymous else "false")
     body.append({"type": "Input.Toggle", "id": "anonymous", "label": "Anonymity", "title": "Post anonymously",
                  "valueOn": "true", "valueOff": "false", "value": "true" if anon == "true" else "false"})
-    for key in errors.keys() - {f[0] for f in FORM_FIELDS} - {"mission_goal", "problem_id"}:
+    for key in errors.keys() - {f[0] for f in FORM_FIELDS} - {"mission_goal", "problem_id", "challenge_id"}:
         body += error_line(errors[key])
     return card(body, [execute("Post idea", IDEA_FORM_VERB, style="positive")])
+
+
+def challenge_select(form: IdeaForm, value: str | None) -> list[dict]:
+    choices = [{"title": shorten(f"{c.ref} · {c.display_question}", 75), "value": str(c.id)} for c in form.challenges[:100]]
+    field = {"type": "Input.ChoiceSet", "id": "challenge_id", "label": CHALLENGE_LABEL, "style": "compact",
+             "placeholder": "Pick an open challenge", "choices": choices}
+    chosen = value or (str(form.challenge_id) if form.challenge_id else None)
+    if chosen:
+        field["value"] = chosen
+    return [field]
 
 
 def error_line(error: str | None) -> list[dict]:

@@ -118,6 +118,8 @@ def _(reply: WinStory, names: Names) -> dict:
         people.append(f"🛠️ IT champion {name_of(reply.champion, names)}")
     body = [runs((f"🏆 A win! #{idea.id} · {idea.display_title}", {"weight": "Bolder", "size": "Medium"})),
             runs(shorten(reply.outcome, 1500))]
+    if reply.challenge:
+        body.append(runs(f"🚩 born in challenge {reply.challenge}"))
     experiment = reply.experiment
     if experiment and experiment.result is not None:
         baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""

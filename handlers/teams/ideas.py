@@ -10,6 +10,7 @@ from bot import hero
 from bot.core import Core
 from bot.duplicates import propose_idea
 from bot.errors import Refused, SaveFailed
+from bot.challenges import idea_form_for
 from bot.ideas import comment_in_thread, delete_in_thread, draft_errors, edit_in_thread, react, toggle_vote
 from bot.replies import IdeaForm, Notice, Reply
 from handlers.teams import parse
@@ -26,7 +27,6 @@ from handlers.teams.cards import (
 from handlers.teams.chat import TeamsChat
 from handlers.teams.problem_cards import similar_card
 from storage import ideas as store
-from storage import problems as problem_store
 from storage import teams as refs
 
 COMMANDS = (
@@ -56,7 +56,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
         return await propose_idea(core, turn.origin, draft)  # similar open ideas: the choice, else posted
 
     def the_form() -> IdeaForm:
-        return IdeaForm(core.config.mission_goals, tuple(problem_store.open_problems(core.db)))
+        return idea_form_for(core, "teams")
 
     @bot.command("hero")
     async def hero_command(turn: Turn, rest: str) -> Reply | None:
@@ -75,7 +75,8 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
             try:
                 similar = await propose_idea(core, turn.origin, draft)
             except Refused as refusal:
-                errors = {"problem_id" if draft.problem_id else "problem": str(refusal)}  # the draft passed: the link failed
+                field = "challenge_id" if draft.challenge_id else "problem_id" if draft.problem_id else "problem"
+                errors = {field: str(refusal)}  # the draft passed: the link (or the challenge) refused it
             except SaveFailed:
                 errors = {"problem": SAVE_FAILED}
             else:

@@ -157,10 +157,12 @@ def draft_from_form(data: dict) -> Draft:
         return value if isinstance(value, str) else ""
 
     problem_id = text("problem_id")
+    challenge_id = text("challenge_id")
     return Draft(problem=text("problem"), root_cause=text("root_cause"), solution=text("solution"),
                  impact=text("impact"), mission_goal=text("mission_goal") or None,
                  anonymous=text("anonymous").lower() == "true",
-                 problem_id=int(problem_id) if problem_id.isdigit() and len(problem_id) <= 12 else None)
+                 problem_id=int(problem_id) if problem_id.isdigit() and len(problem_id) <= 12 else None,
+                 challenge_id=int(challenge_id) if challenge_id.isdigit() and len(challenge_id) <= 12 else None)
 
 
 def action_of(activity: Activity) -> tuple[str, dict]:

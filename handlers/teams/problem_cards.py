@@ -15,6 +15,7 @@ from bot.model import (
     ProblemStatus,
     shorten,
 )
+from bot.challenge_replies import START_CHALLENGE
 from bot.replies import (
     PROBLEM_BADGES,
     STATUS_BADGES,
@@ -48,6 +49,7 @@ SIMILAR_ME_TOO_VERB = "similar_me_too"
 POST_ANYWAY_VERB = "post_anyway"
 PROBLEM_FORM_VERB = "problem_form"
 DUPLICATE_FORM_VERB = "duplicate_form"
+START_CHALLENGE_VERB = "start_challenge"  # answered by handlers/teams/challenges.py
 MAX_LISTED = 45
 
 
@@ -122,6 +124,9 @@ def _(reply: HotspotList, names: Names) -> dict:
         if spot.self_service:
             body.append({**text_block(f"🛟 **self-service candidate** ({reply.threshold}+ reporters, no approved idea "
                                       "linked)"), "spacing": "None"})
+        if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
+            body.append({"type": "ActionSet", "actions": [
+                execute(f"🚩 {START_CHALLENGE}", START_CHALLENGE_VERB, {"problem": spot.problem.id})]})
     return message(card(body), reply.heading)
 
 

@@ -1,0 +1,91 @@
+"""Bolt listeners for challenges: `/hero challenge` (the form), `/idea challenge C1 …`, Add an idea,
+Start a challenge (on hot spots) and the form's submission. Registered before handlers.slack.ideas,
+whose general `/idea` and `/hero` listeners answer everything else."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.challenges import idea_form_for, is_challenge_idea, open_form, post_to_challenge, submit_challenge
+from bot.core import Core
+from bot.errors import Refused, SaveFailed
+from bot.replies import FieldErrors, Notice
+from handlers.slack import parse
+from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_command, tell_later
+from handlers.slack.blocks import field_errors, idea_modal, render
+from handlers.slack.challenge_blocks import ADD_IDEA_ACTION, CHALLENGE_FORM, START_CHALLENGE_ACTION, challenge_modal
+from handlers.slack.chat import SlackChat
+from handlers.slack.decisions import form_values
+
+COMMANDS: tuple[str, ...] = ()  # `/idea` and `/hero` are listed by handlers.slack.ideas
+EVENTS: tuple[str, ...] = ()
+
+
+async def _is_challenge_form_command(body: dict) -> bool:
+    words = (body.get("text") or "").split()
+    return bool(words) and words[0].lower() == "challenge"
+
+
+async def _is_challenge_idea(body: dict) -> bool:
+    return is_challenge_idea(body.get("text") or "")
+
+
+def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
+    def open_view(trigger_id: str, view: dict, name: str) -> None:
+        core.background.spawn(chat.client.views_open(trigger_id=trigger_id, view=view), name=name)
+
+    @app.command("/hero", matchers=[_is_challenge_form_command])
+    async def challenge_command(ack, command):
+        origin = parse.origin_of_command(command)
+        args = command.get("text", "").split()[1:]
+        try:
+            form = open_form(core, parse.actor(origin.user_id), args[0] if args else None)
+        except Refused as refusal:
+            return await ack(response_type="ephemeral", **render(Notice(str(refusal))))
+        await ack()
+        open_view(command["trigger_id"], challenge_modal(form, {"channel": origin.channel_id,
+                                                                "response_url": origin.handle}), "open challenge form")
+
+    @app.command("/idea", matchers=[_is_challenge_idea])
+    async def challenge_idea_command(ack, command):
+        origin = parse.origin_of_command(command)
+        await answer_command(ack, post_to_challenge(core, origin, command.get("text", ""), answer_within=POST_WITHIN))
+
+    @app.action(START_CHALLENGE_ACTION)
+    async def start_clicked(ack, body, action):
+        origin = parse.origin_of_action(body)
+        try:
+            form = open_form(core, parse.actor(origin.user_id), action.get("value", ""))
+        except Refused as refusal:
+            await ack()
+            return tell_later(core, chat, origin, Notice(str(refusal)))
+        await ack()
+        metadata = {"channel": origin.channel_id, "response_url": origin.handle}
+        open_view(body["trigger_id"], challenge_modal(form, metadata), "open challenge form")
+
+    @app.action(ADD_IDEA_ACTION)
+    async def add_idea_clicked(ack, body, action):
+        origin = parse.origin_of_action(body)
+        value = action.get("value", "")
+        try:
+            form = idea_form_for(core, origin.platform, int(value) if value.isdigit() and len(value) <= 12 else 0)
+        except Refused as refusal:
+            await ack()
+            return tell_later(core, chat, origin, Notice(str(refusal)))
+        await ack()
+        metadata = {"channel": origin.channel_id, "response_url": origin.handle}
+        open_view(body["trigger_id"], idea_modal(form, metadata), "open idea form")
+
+    @app.view(CHALLENGE_FORM)
+    async def challenge_form_submitted(ack, body, view):
+        origin = parse.origin_of_view(body)
+        values = {k: v for k, v in form_values(view).items() if isinstance(v, str)}
+        try:
+            _, errors = await submit_challenge(core, origin, values)
+        except (Refused, SaveFailed) as error:
+            errors = {"question": str(error) if isinstance(error, Refused) else SAVE_FAILED}
+        if errors:
+            return await ack(**field_errors(FieldErrors(errors)))
+        await ack()
+
+
