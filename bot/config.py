@@ -86,6 +86,7 @@ class Config:
     escalate_after_days: int = 7
     escalation: str | None = None  # `[roles] escalation`: who hears about ideas stuck too long
     self_service_threshold: int = 5  # reporters in the hot-spots window that flag a self-service candidate
+    box_follow_up_days: int = 7  # `[box] follow_up_days`: working days after a use of the box before "Did it work?"
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -130,6 +131,7 @@ class Config:
             escalation=reader.text("roles", "escalation"),
             self_service_threshold=reader.positive_int("problems", "self_service_threshold")
             or default.self_service_threshold,
+            box_follow_up_days=reader.positive_int("box", "follow_up_days") or default.box_follow_up_days,
             raw=data,
         )
 

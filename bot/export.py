@@ -15,6 +15,7 @@ from storage import decisions as decided
 from storage import ideas as store
 from storage import problems as problem_store
 from storage.audit import audit_trail
+from storage import box as box_store
 
 
 def export(db: Database) -> dict:
@@ -22,6 +23,7 @@ def export(db: Database) -> dict:
         "ideas": [idea_record(db, idea) for idea in store.all_ideas(db)],
         "problems": [problem_record(db, problem) for problem in problem_store.all_problems(db)],
         "audit": [{**row, "at": _utc(row["at"])} for row in audit_trail(db)],
+        "box": box_records(db),
     }
 
 
@@ -95,3 +97,24 @@ def _message_block(idea: Idea | Problem, platform: str, channel_key: str, messag
     if idea.platform != platform or not idea.message_id:
         return None
     return {channel_key: idea.channel_id, message_key: idea.message_id}
+
+
+def box_records(db: Database) -> list[dict]:
+    """The empowerment box: each action with its earlier texts and its uses."""
+    return [box_record(db, action) for action in box_store.actions(db, status=None, limit=-1)]
+
+
+def box_record(db: Database, action) -> dict:
+    return {
+        "id": action.ref, "action": action.action, "customers": action.customers, "limit": action.limit,
+        "unit": action.unit, "steps": action.steps, "expected_outcome": action.expected_outcome,
+        "owner": action.owner, "status": action.status,
+        "versions": [{**v, "at": _utc(v["at"])} for v in box_store.versions(db, action.id)],
+        "created_at": _utc(action.created_at.isoformat()),
+        "uses": [use_record(use) for use in box_store.uses_of_action(db, action.id)],
+    }
+
+
+def use_record(use) -> dict:
+    return {"user": use.user_id, "amount": use.amount, "note": use.note, "story": use.story, "outcome": use.outcome,
+            "exception": use.exception, "created_at": _utc(use.created_at.isoformat())}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot import digest, problem_commands
+from bot import box_commands, digest, problem_commands
 from bot.chat import Origin
 from bot.core import Core
 from bot.decisions import open_form
@@ -26,7 +26,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review · `/hero done <number>` mark an approved idea or a pilot implemented
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero help` this text
-""" + problem_commands.HELP_LINES
+""" + problem_commands.HELP_LINES + box_commands.HELP_LINES
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
@@ -107,3 +107,4 @@ SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine,
                                       "review": _review, "done": _done, "queue": _queue, "wins": _wins,
                                       "digest": _digest}
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)
+SUBCOMMANDS.update(box_commands.SUBCOMMANDS)

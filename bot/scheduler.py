@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.box_followups import due_follow_ups
 from bot.core import Core
 from bot.digest import due_digests
 from bot.nudges import due_nudges
@@ -67,7 +68,7 @@ class Scheduler:
 async def run_due(core: Core) -> list[SendKey]:
     """The scheduler's job: send every digest, reminder, escalation and check-in that is due now."""
     now = core.now()
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now)])
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_follow_ups(core, now)])
 
 
 def report_unfinished(core: Core) -> None:

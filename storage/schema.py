@@ -389,3 +389,87 @@ def m007_sends_by_platform(db: Database) -> None:
     db.execute("DROP TABLE sends")
     db.execute("ALTER TABLE sends_by_platform RENAME TO sends")
     db.execute("CREATE INDEX sends_unfinished ON sends (sent_at, retry_at)")
+
+
+@migrations()
+def m018_empowerment_box(db: Database) -> None:
+    # The box: actions staff may take on their own (B1, B2, …), their earlier texts, and their uses.
+    db.execute(
+        """
+        CREATE TABLE box_actions (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            action TEXT NOT NULL,
+            customers TEXT NOT NULL,
+            limit_amount REAL,
+            unit TEXT NOT NULL DEFAULT '',
+            steps TEXT NOT NULL,
+            expected_outcome TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+            idea_id INTEGER REFERENCES ideas(id),
+            created_at TEXT NOT NULL,
+            CHECK (limit_amount IS NULL OR (limit_amount >= 0 AND unit <> ''))
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE box_versions (
+            id INTEGER PRIMARY KEY,
+            action_id INTEGER NOT NULL REFERENCES box_actions(id),
+            change TEXT NOT NULL CHECK (change IN ('edit', 'retire')),
+            action TEXT NOT NULL,
+            customers TEXT NOT NULL,
+            limit_amount REAL,
+            unit TEXT NOT NULL,
+            steps TEXT NOT NULL,
+            expected_outcome TEXT NOT NULL,
+            changed_by TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX box_versions_by_action ON box_versions (action_id, id)")
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER box_versions_no_{verb.lower()} BEFORE {verb} ON box_versions "
+            f"BEGIN SELECT RAISE(ABORT, 'audit rows are never changed or removed'); END"
+        )
+    # state: 'used' (counts), 'over_limit' (refused, kept only so its person can ask for an exception),
+    # 'asked' (waiting for the owner), 'allowed' (counts), 'declined'. counted_at: when it began to count.
+    db.execute(
+        """
+        CREATE TABLE box_uses (
+            id INTEGER PRIMARY KEY,
+            action_id INTEGER NOT NULL REFERENCES box_actions(id),
+            platform TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            amount REAL,
+            note TEXT NOT NULL DEFAULT '',
+            customer_key TEXT,
+            story INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL CHECK (state IN ('used', 'over_limit', 'asked', 'allowed', 'declined')),
+            outcome TEXT CHECK (outcome IN ('worked', 'did_not_work', 'too_early')),
+            answered_at TEXT,
+            story_posted_at TEXT,
+            created_at TEXT NOT NULL,
+            counted_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX box_uses_by_action ON box_uses (action_id, counted_at, outcome)")
+    db.execute("CREATE INDEX box_uses_by_time ON box_uses (counted_at, action_id, outcome, state)")
+    db.execute("CREATE INDEX box_uses_by_user ON box_uses (user_id)")
+    db.execute("CREATE INDEX box_uses_by_customer ON box_uses (action_id, customer_key, counted_at) "
+               "WHERE customer_key IS NOT NULL")
+    db.execute("CREATE INDEX box_uses_to_follow_up ON box_uses (counted_at) "
+               "WHERE counted_at IS NOT NULL AND (outcome IS NULL OR outcome = 'too_early')")
+    db.execute("CREATE INDEX box_uses_asked ON box_uses (created_at, state) WHERE state IN ('asked', 'allowed', 'declined')")
+    _full_text_index(db, "box_actions", ("action", "customers", "steps"))
+
+
+@migrations()
+def m019_box_follow_ups_by_use(db: Database) -> None:
+    # The box's follow-ups find which of their uses were already asked (claims of kind 'box_follow_up').
+    db.execute("CREATE INDEX sends_by_kind_item ON sends (kind, idea_id, period)")
