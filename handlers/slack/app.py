@@ -15,15 +15,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
-from handlers.slack import decisions, home, ideas, nudges, problems
+from handlers.slack import box, decisions, home, ideas, nudges, problems
 from handlers.slack.chat import SlackChat
 from handlers.slack.matching import match_on_body
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
 # Each feature's listeners live in their own module with `register`, `COMMANDS` and `EVENTS`.
-# `decisions` comes before `ideas`: its `/hero done` listener must match before the general `/hero` one.
-FEATURES = (decisions, home, ideas, nudges, problems)
+# `decisions` and `box` come before `ideas`: their `/hero done` and `/hero box add|edit` listeners must match
+# before the general `/hero` one.
+FEATURES = (decisions, box, home, ideas, nudges, problems)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 EVENTS = tuple(dict.fromkeys(event for feature in FEATURES for event in feature.EVENTS))
 
