@@ -14,6 +14,7 @@ from functools import singledispatch
 from typing import TextIO
 
 from bot import hero
+from handlers import shell_box
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_replies import (
@@ -43,7 +44,8 @@ PLATFORM = "shell"
 CHANNEL = "shell"
 SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N
           /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else) · /quit
-          /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)"""
+          /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)
+""" + shell_box.HELP
 
 
 @singledispatch
@@ -215,7 +217,9 @@ class Shell:
         if command == "/idea":
             return await propose_idea(self.core, self.origin, self._draft(rest))
         if command == "/hero":
-            return await hero.run(self.core, self.origin, rest)
+            return await shell_box.fill(self, await hero.run(self.core, self.origin, rest))
+        if command in shell_box.COMMANDS:
+            return await shell_box.run(self, command, rest)
         if command == "/problem":
             return await propose_problem(self.core, self.origin, ProblemDraft(text=rest))
         if command == "/metoo":
@@ -306,3 +310,6 @@ def _(reply: WinList) -> str:
 def _(reply: WaitingList) -> str:
     lines = [reply.heading] + [f"  {summary(i)}, waiting {age_text(age)}" for i, age in reply.items]
     return "\n".join(lines if reply.items else [reply.heading, f"  {reply.empty}"])
+
+
+shell_box.register(as_text)  # the empowerment box's replies as text
