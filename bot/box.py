@@ -133,8 +133,9 @@ def open_from_pilot(core: Core, actor: Actor, idea_id: int) -> BoxForm:
     expected = ""
     if experiment is not None:
         expected = f"{experiment.metric}: {number_text(experiment.target)} or better"
-    draft = BoxDraft(action=idea.title, customers=idea.problem or "", limit="",
-                     steps="\n".join(p for p in (idea.solution or idea.text, outcome) if p)[:MAX_FIELD],
+    fields = idea.fields or {}
+    draft = BoxDraft(action=idea.title[:MAX_FIELD], customers=(fields.get("problem") or "")[:MAX_FIELD], limit="",
+                     steps="\n".join(p for p in (fields.get("solution") or idea.text, outcome) if p)[:MAX_FIELD],
                      expected_outcome=expected)
     return BoxForm(draft, idea_id=idea_id)
 
@@ -392,10 +393,11 @@ async def ask_exception(core: Core, actor: Actor, use_id: int):
 
 
 def _chat_reaching(core: Core, platform: str, user_id: str) -> Chat | None:
+    """The chat that reaches `user_id` (`[roles]` mixes Slack and Teams ids), else `platform`'s own."""
     first = core.chat(platform)
     if first is not None and first.reaches(user_id):
         return first
-    return next((c for c in core.chats.values() if c.reaches(user_id)), None)
+    return next((c for c in core.chats.values() if c.reaches(user_id)), first)
 
 
 async def _send_direct(chat: Chat, user_id: str, reply) -> None:

@@ -45,8 +45,8 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.verb(box_cards.BOX_FORM_VERB)
     async def box_form_submitted(turn: Turn, data: dict) -> dict:
         values = {k: v for k, v in data.items() if isinstance(v, str)}
-        action_id, idea_id = _number(data, "action") if _text(data, "action") else 0, \
-            _number(data, "idea") if _text(data, "idea") else 0
+        action_id = _number(data, "ref") if _text(data, "ref") else 0
+        idea_id = _number(data, "idea") if _text(data, "idea") else 0
         form = box.open_edit(core, turn.actor, f"B{action_id}") if action_id else BoxForm(idea_id=idea_id or None)
         try:
             added = await box.submit_form(core, turn.origin, values, action_id or None, idea_id or None)

@@ -87,7 +87,7 @@ def box_form(form: BoxForm, values: Mapping[str, str] | None = None, errors: Map
         if values.get(key):
             field["value"] = values[key]
         body += [field] + error_line(errors.get(key))
-    data = {"action": form.action.id if form.action else 0, "idea": form.idea_id or 0}
+    data = {"ref": form.action.id if form.action else 0, "idea": form.idea_id or 0}  # "action" is a field
     return card(body, [execute("Save" if form.action else "Add", BOX_FORM_VERB, data, style="positive")])
 
 
@@ -118,7 +118,7 @@ def use_form(form: UseForm, values: Mapping[str, str] | None = None, errors: Map
         text_input("customer", USE_FIELDS["customer"], "e.g. the account number", False, True, 100)
     text_input("situation", USE_FIELDS["situation"], "What happened to the customer?", True, False, 3000)
     text_input("did", USE_FIELDS["did"], "What did you do for them?", True, True, 3000)
-    body.append({"type": "Input.Toggle", "id": "story", "title": SHARE_STORY, "valueOn": "story", "valueOff": "",
+    body.append({"type": "Input.Toggle", "id": "story", "label": "Story", "title": SHARE_STORY, "valueOn": "story", "valueOff": "",
                  "value": "story" if values.get("story") == "story" else ""})
     for key in errors.keys() - {"amount", "customer", "situation", "did"}:
         body += error_line(errors[key])
