@@ -432,12 +432,13 @@ async def decide_exception(core: Core, actor: Actor, use_id: int, allow: bool) -
 async def answer_follow_up(core: Core, actor: Actor, use_id: int, outcome: str) -> FollowUp:
     if outcome not in ANSWERS:
         raise Refused("That answer is not one of the buttons.")
+    now = core.now()
     with write(core.db) as db:
         use = _own_use(core, actor, use_id, db)
         if use.state not in ("used", "allowed"):
             raise Refused("That use was not logged.")
-        store.set_outcome(db, use_id, outcome, core.now())
-        post = store.claim_story_post(db, use_id, core.now())
+        store.set_outcome(db, use_id, outcome, now)
+        post = store.claim_story_post(db, use_id, now)
     if post:
         _post_story(core, use_id)
     use = store.get_use(core.db, use_id)

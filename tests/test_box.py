@@ -230,3 +230,43 @@ async def test_pilot_met_target_offers_add_to_the_box_prefilled(core):
     with pytest.raises(Refused, match="Only managers"):
         box.open_from_pilot(core, Actor("slack", STAFF), 1)
     assert form is None
+
+
+async def test_forgetting_the_owner_keeps_the_action_and_its_versions_without_them(core):
+    await add(core)
+    await box.submit_form(core, origin(MANAGER), {**FEE, "steps": "New steps"}, action_id=1)
+    await hero.run(core, origin(), "used B1 5 waived")
+    forget(core.db, MANAGER)
+    record = export(core.db)["box"][0]
+    assert record["owner"] == "forgotten" and record["versions"][0]["changed_by"] == "forgotten"
+    assert [u["user"] for u in record["uses"]] == [STAFF]
+
+
+class MovingClock:
+    """Every read of the clock is an hour later than the one before."""
+
+    def __init__(self, start):
+        self.at = start
+
+    def __call__(self):
+        self.at += timedelta(hours=1)
+        return self.at
+
+
+async def test_on_a_moving_clock_limits_follow_ups_and_stories_hold(tmp_path, chat):
+    config = Config.from_dict({"slack": {"wins_channel": "CWINS"}, "roles": {"managers": [MANAGER]},
+                               "box": {"follow_up_days": 1}})
+    core = Core(open_database(tmp_path / "moving.db"), config, clock=MovingClock(datetime(2026, 3, 2, 8, tzinfo=UTC)))
+    core.chats["slack"] = chat
+    await add(core, {"limit": "1 per customer per month"})
+    used = await hero.run(core, origin(), "used B1 ACC-9 rebooked")
+    assert isinstance(used, UseLogged) and used.use.counted_at is not None
+    assert isinstance(await hero.run(core, origin(), "used B1 ACC-9 again"), OverLimit)
+    await box.share_story(core, Actor("slack", STAFF), used.use.id)
+    sent = []
+    for _ in range(80):  # about three days of hourly ticks, each reading the clock
+        sent += await deliver_all(core, due_follow_ups(core, core.now()))
+    assert [k.period for k in sent] == ["1", "2"]
+    await box.answer_follow_up(core, Actor("slack", STAFF), used.use.id, "worked")
+    await core.background.drain()
+    assert [c for c, r in chat.posts if isinstance(r, BoxStory)] == ["CWINS"]

@@ -180,6 +180,7 @@ VERBS = {
     "box_worked": lambda v: ("box_answer", {"use": v, "answer": "worked"}),
     "box_too_early": lambda v: ("box_answer", {"use": v, "answer": "too_early"}),
     "box_post_idea": lambda v: ("box_post_idea", {"words": v}),
+    "box_used": lambda v: ("box_used", {"action": v}),
 }
 
 
@@ -273,4 +274,28 @@ async def test_a_proven_pilot_goes_into_the_box(box_platform, db_path):
     assert "Self-service refunds under 20 EUR" in announced
     box = export_of(db_path)["box"]
     assert [(b["id"], b["limit"], b["unit"], b["owner"]) for b in box] == [("B1", 20, "EUR", p.user("U0MGR1"))]
+    p.check()
+
+
+async def test_bad_use_form_input_is_a_field_error_and_a_retired_action_is_refused(box_platform, db_path):
+    p = box_platform
+    await p.hello("U0MGR1")
+    await p.add("U0MGR1", FEE)
+    if p.platform == "slack":
+        await p.slack.click("box_used", "1", user="U1", channel="C0GENERAL")
+        view = (await p.fake.wait_for("views.open", count=2))[-1].args["view"]
+        for amount, words in (("ten", "not a number"), ("-3", "negative")):
+            response = await slack_steps.submit(p.slack, view, {"amount": amount, "did": "waived"}, user="U1")
+            assert words in (await response.json())["errors"]["amount"]
+    else:
+        for amount, words in (("ten", "not a number"), ("-3", "negative")):
+            _, answer = await p.teams.click("box_use_form", {"action": 1, "amount": amount, "did": "waived"},
+                                            user="U1", conversation=teams_steps.personal("U1"))
+            assert words in json.dumps(answer["value"]) and "waived" in json.dumps(answer["value"])
+    assert export_of(db_path)["box"][0]["uses"] == []
+    retired = await p.hero("U0MGR1", "box retire B1")
+    assert "Retired from the empowerment box" in retired
+    assert "retired" in await p.click("U1", "box_used", 1)
+    assert "retired" in await p.hero("U1", "used B1 5 waived")
+    assert export_of(db_path)["box"][0]["status"] == "retired"
     p.check()
