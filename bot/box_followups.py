@@ -67,6 +67,14 @@ def champions(core: Core, period: str) -> ChampionList:
     return ChampionList(f"Empowerment champions of the last {period}", tuple(found))
 
 
+def empowerment_part(core: Core, start: datetime, end: datetime, platform: str | None) -> tuple[Section, ...]:
+    """The digest's Empowerment part; none while the box is empty and unused (a team that has no box)."""
+    section = empowerment_section(core, start, end, platform)
+    if len(section.lines) == 1 and store.count_actions(core.db) == 0:
+        return ()
+    return (section,)
+
+
 def empowerment_section(core: Core, start: datetime, end: datetime, platform: str | None) -> Section:
     """Uses per action, the outcome rate against the expectation, exceptions asked and allowed, the stories."""
     by_action = store.stats_between(core.db, start, end, platform)

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
-from bot.box_followups import empowerment_section
+from bot.box_followups import empowerment_part
 from bot.chat import Chat
 from bot.core import Core
 from bot.model import Idea
@@ -122,7 +122,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
         Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),
                 "`/hero hotspots`"),
         Section("Participation", (people,)),
-        empowerment_section(core, start, end, platform),
+        *empowerment_part(core, start, end, platform),
     )
     return WeeklyDigest(title_for(weekly, start, end), sections)
 
