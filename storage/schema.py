@@ -470,6 +470,42 @@ def m018_empowerment_box(db: Database) -> None:
 
 
 @migrations()
-def m019_box_follow_ups_by_use(db: Database) -> None:
+def m019_box_figures(db: Database) -> None:
     # The box's follow-ups find which of their uses were already asked (claims of kind 'box_follow_up').
     db.execute("CREATE INDEX sends_by_kind_item ON sends (kind, idea_id, period)")
+    db.execute("CREATE INDEX box_uses_stories ON box_uses (answered_at) WHERE story = 1 AND outcome = 'worked'")
+    # Counted uses by UTC day, action and platform, kept by triggers in the write's own transaction:
+    # the digest's Empowerment part reads a week of these instead of a week of uses.
+    db.execute(
+        """
+        CREATE TABLE box_use_days (
+            day TEXT NOT NULL,
+            action_id INTEGER NOT NULL,
+            platform TEXT NOT NULL,
+            uses INTEGER NOT NULL DEFAULT 0,
+            worked INTEGER NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, action_id, platform)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        "INSERT INTO box_use_days SELECT substr(counted_at, 1, 10), action_id, platform, count(*), "
+        "total(outcome = 'worked'), total(outcome IN ('worked', 'did_not_work')) FROM box_uses "
+        "WHERE counted_at IS NOT NULL GROUP BY 1, 2, 3"
+    )
+    add = ("INSERT INTO box_use_days (day, action_id, platform, uses, worked, answered) "
+           "VALUES (substr(new.counted_at, 1, 10), new.action_id, new.platform, 1, coalesce(new.outcome, '') = 'worked', "
+           "coalesce(new.outcome, '') IN ('worked', 'did_not_work')) ON CONFLICT (day, action_id, platform) DO UPDATE SET "
+           "uses = uses + 1, worked = worked + excluded.worked, answered = answered + excluded.answered;")
+    remove = ("UPDATE box_use_days SET uses = uses - 1, worked = worked - (coalesce(old.outcome, '') = 'worked'), "
+              "answered = answered - (coalesce(old.outcome, '') IN ('worked', 'did_not_work')) "
+              "WHERE day = substr(old.counted_at, 1, 10) AND action_id = old.action_id AND platform = old.platform;")
+    db.execute(f"CREATE TRIGGER box_use_days_ai AFTER INSERT ON box_uses WHEN new.counted_at IS NOT NULL "
+               f"BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER box_use_days_ad AFTER DELETE ON box_uses WHEN old.counted_at IS NOT NULL "
+               f"BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER box_use_days_au_old AFTER UPDATE OF counted_at, outcome, action_id, platform "
+               f"ON box_uses WHEN old.counted_at IS NOT NULL BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER box_use_days_au_new AFTER UPDATE OF counted_at, outcome, action_id, platform "
+               f"ON box_uses WHEN new.counted_at IS NOT NULL BEGIN {add} END")

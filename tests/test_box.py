@@ -209,7 +209,9 @@ async def test_use_over_limit_exception_follow_up_story_champions_digest(core, c
     assert [(u["amount"], u["exception"], u["outcome"], u["story"]) for u in uses] == [
         (12.5, None, "worked", True), (40, "allowed", "too_early", False)]
     assert export_user(core.db, STAFF)["box_uses"][0]["note"].startswith("<!channel>")
+    assert daily_figures(core) == raw_figures(core) == (2, 1, 1)
     forget(core.db, STAFF)
+    assert daily_figures(core) == raw_figures(core) == (0, 0, 0)
     assert export(core.db)["box"][0]["uses"] == [] and export_user(core.db, STAFF)["box_uses"] == []
 
 
@@ -270,3 +272,13 @@ async def test_on_a_moving_clock_limits_follow_ups_and_stories_hold(tmp_path, ch
     await box.answer_follow_up(core, Actor("slack", STAFF), used.use.id, "worked")
     await core.background.drain()
     assert [c for c, r in chat.posts if isinstance(r, BoxStory)] == ["CWINS"]
+
+
+def daily_figures(core):
+    """What the triggers keep in box_use_days, summed."""
+    return tuple(core.db.execute("SELECT total(uses), total(worked), total(answered) FROM box_use_days").fetchone())
+
+
+def raw_figures(core):
+    return tuple(core.db.execute("SELECT count(*), total(outcome = 'worked'), total(outcome IN ('worked', 'did_not_work')) "
+                                 "FROM box_uses WHERE counted_at IS NOT NULL").fetchone())
