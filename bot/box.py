@@ -275,7 +275,7 @@ async def submit_use(core: Core, origin: Origin, ref: str | int, values: dict) -
     if errors:
         raise FormInvalid(errors)
     amount, _ = _amount(action, _text(values, "amount"))
-    story = values.get("story") in (True, "true", "story", ["story"]) or values.get("story") == ["story"]
+    story = values.get("story") in (True, "true", "story")
     return await _log(core, origin, action.id, amount, _note(values), _text(values, "customer") or None, story)
 
 
@@ -287,7 +287,7 @@ async def used_command(core: Core, origin: Origin, args: list[str]) -> UseLogged
     _usable(action)
     rest = args[1:]
     raw_amount = ""
-    if rest and (action.needs_amount or _looks_numeric(rest[0])):
+    if rest and (action.needs_amount or (_looks_numeric(rest[0]) and not action.per_customer_period)):
         raw_amount, rest = rest[0], rest[1:]
     amount, error = _amount(action, raw_amount)
     if error:

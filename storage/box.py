@@ -153,9 +153,10 @@ def stats(db: Database, action_id: int, since: datetime) -> ActionStats:
 
 def stats_between(db: Database, since: datetime, until: datetime, platform: str | None = None) -> dict[int, ActionStats]:
     """Counted uses by action on the UTC days from `since`'s to `until`'s (excluded), most used first:
-    from the daily figures the triggers keep (box_use_days), a few thousand rows for a week."""
+    from the daily figures the triggers keep (box_use_days), one index range per action, no sorting of rows."""
     rows = db.execute(
-        "SELECT action_id, sum(uses), sum(worked), sum(answered) FROM box_use_days WHERE day >= ? AND day < ? "
+        "SELECT action_id, sum(uses), sum(worked), sum(answered) FROM box_use_days "
+        "WHERE action_id IN (SELECT id FROM box_actions) AND day >= ? AND day < ? "
         + ("AND platform = ? " if platform else "") + "GROUP BY action_id HAVING sum(uses) > 0 ORDER BY 2 DESC, 1",
         [_day(since), _day(until), *([platform] if platform else [])])
     return {r[0]: ActionStats(r[1], r[2], r[3]) for r in rows}

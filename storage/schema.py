@@ -485,18 +485,19 @@ def m019_box_figures(db: Database) -> None:
             uses INTEGER NOT NULL DEFAULT 0,
             worked INTEGER NOT NULL DEFAULT 0,
             answered INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (day, action_id, platform)
+            PRIMARY KEY (action_id, day, platform)
         ) WITHOUT ROWID
         """
     )
     db.execute(
-        "INSERT INTO box_use_days SELECT substr(counted_at, 1, 10), action_id, platform, count(*), "
+        "INSERT INTO box_use_days (day, action_id, platform, uses, worked, answered) "
+        "SELECT substr(counted_at, 1, 10), action_id, platform, count(*), "
         "total(outcome = 'worked'), total(outcome IN ('worked', 'did_not_work')) FROM box_uses "
         "WHERE counted_at IS NOT NULL GROUP BY 1, 2, 3"
     )
     add = ("INSERT INTO box_use_days (day, action_id, platform, uses, worked, answered) "
            "VALUES (substr(new.counted_at, 1, 10), new.action_id, new.platform, 1, coalesce(new.outcome, '') = 'worked', "
-           "coalesce(new.outcome, '') IN ('worked', 'did_not_work')) ON CONFLICT (day, action_id, platform) DO UPDATE SET "
+           "coalesce(new.outcome, '') IN ('worked', 'did_not_work')) ON CONFLICT (action_id, day, platform) DO UPDATE SET "
            "uses = uses + 1, worked = worked + excluded.worked, answered = answered + excluded.answered;")
     remove = ("UPDATE box_use_days SET uses = uses - 1, worked = worked - (coalesce(old.outcome, '') = 'worked'), "
               "answered = answered - (coalesce(old.outcome, '') IN ('worked', 'did_not_work')) "
