@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot import box
+from bot import box, box_actions
 from bot.box_followups import champions
 from bot.chat import Origin
 from bot.core import Core
@@ -27,11 +27,11 @@ async def _box(core: Core, origin: Origin, args: list[str]) -> Reply:
     if not verb:
         return box.box_list(core)
     if verb == "add" and len(args) == 1:
-        return box.open_add(core, _actor(origin))
+        return box_actions.open_add(core, _actor(origin))
     if verb == "edit" and len(args) == 2:
-        return box.open_edit(core, _actor(origin), args[1])
+        return box_actions.open_edit(core, _actor(origin), args[1])
     if verb == "retire" and len(args) == 2:
-        return await box.retire(core, _actor(origin), args[1])
+        return await box_actions.retire(core, _actor(origin), args[1])
     raise Refused("Use `/hero box`, `/hero box add`, `/hero box edit <ref>` or `/hero box retire <ref>`, "
                   "e.g. `/hero box edit B1`.")
 

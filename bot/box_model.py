@@ -17,7 +17,7 @@ class BoxDraft:
 
     action: str = ""
     customers: str = ""
-    limit: str = ""  # as typed: a number then its unit, e.g. "25 GBP"; checked by bot.box.draft_errors
+    limit: str = ""  # as typed: a number then its unit, e.g. "25 GBP"; checked by bot.box_actions.draft_errors
     steps: str = ""
     expected_outcome: str = ""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import box
+from bot import box, box_actions
 from bot.box_model import limit_text, number_text
 from bot.box_replies import (
     ANSWERS, BOX_FIELDS, USE_FIELDS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChampionList,
@@ -100,7 +100,7 @@ async def fill(shell, reply):
     if isinstance(reply, BoxForm):
         values = {key: _ask(shell, label, getattr(reply.draft, key)) for key, label, *_ in BOX_FIELDS}
         try:
-            return await box.submit_form(shell.core, shell.origin, values, reply.action.id if reply.action else None,
+            return await box_actions.submit_form(shell.core, shell.origin, values, reply.action.id if reply.action else None,
                                          reply.idea_id)
         except FormInvalid as invalid:
             return FieldErrors(invalid.errors)
@@ -144,5 +144,5 @@ async def run(shell, command: str, rest: str):
     if command in ("/allow", "/decline"):
         return await box.decide_exception(shell.core, actor, number, command == "/allow")
     if command == "/addtobox":
-        return await fill(shell, box.open_from_pilot(shell.core, actor, number))
+        return await fill(shell, box_actions.open_from_pilot(shell.core, actor, number))
     return await box.answer_follow_up(shell.core, actor, number, ANSWER_COMMANDS[command])

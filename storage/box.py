@@ -146,8 +146,8 @@ def claim_story_post(db: Database, use_id: int, now: datetime) -> bool:
 
 def stats(db: Database, action_id: int, since: datetime) -> ActionStats:
     row = db.execute(
-        f"SELECT count(*), coalesce(sum(outcome = 'worked'), 0), coalesce(sum(outcome IN ('worked', 'did_not_work')), 0) "
-        f"FROM box_uses WHERE action_id = ? AND counted_at >= ?", [action_id, utc_text(since)]).fetchone()
+        "SELECT count(*), coalesce(sum(outcome = 'worked'), 0), coalesce(sum(outcome IN ('worked', 'did_not_work')), 0) "
+        "FROM box_uses WHERE action_id = ? AND counted_at >= ?", [action_id, utc_text(since)]).fetchone()
     return ActionStats(*row)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import box, hero
+from bot import box, box_actions, hero
 from bot.box_followups import due_follow_ups
 from bot.box_replies import (
     BoxActionCard, BoxForm, BoxList, BoxStory, ChampionList, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseLogged,
@@ -80,7 +80,7 @@ def origin(user=STAFF):
 
 
 async def add(core, values=None, user=MANAGER) -> BoxActionCard:
-    return await box.submit_form(core, origin(user), {**FEE, **(values or {})})
+    return await box_actions.submit_form(core, origin(user), {**FEE, **(values or {})})
 
 
 async def test_a_manager_fills_the_box_and_it_is_announced(core, chat):
@@ -121,7 +121,7 @@ async def test_edit_keeps_the_old_version_and_retire_stops_uses(core):
     await add(core)
     form = await hero.run(core, origin(MANAGER), "box edit B1")
     assert form.draft.limit == "25 GBP"
-    await box.submit_form(core, origin(MANAGER), {**FEE, "limit": "30 GBP"}, action_id=1)
+    await box_actions.submit_form(core, origin(MANAGER), {**FEE, "limit": "30 GBP"}, action_id=1)
     await hero.run(core, origin(MANAGER), "box retire b1")
     record = export(core.db)["box"][0]
     assert record["limit"] == 30 and record["status"] == "retired"
@@ -229,15 +229,15 @@ async def test_per_customer_limit_counts_uses_of_one_customer(core):
 async def test_pilot_met_target_offers_add_to_the_box_prefilled(core):
     form = None
     with pytest.raises(Refused, match="no idea"):
-        box.open_from_pilot(core, Actor("slack", MANAGER), 1)
+        box_actions.open_from_pilot(core, Actor("slack", MANAGER), 1)
     with pytest.raises(Refused, match="Only managers"):
-        box.open_from_pilot(core, Actor("slack", STAFF), 1)
+        box_actions.open_from_pilot(core, Actor("slack", STAFF), 1)
     assert form is None
 
 
 async def test_forgetting_the_owner_keeps_the_action_and_its_versions_without_them(core):
     await add(core)
-    await box.submit_form(core, origin(MANAGER), {**FEE, "steps": "New steps"}, action_id=1)
+    await box_actions.submit_form(core, origin(MANAGER), {**FEE, "steps": "New steps"}, action_id=1)
     await hero.run(core, origin(), "used B1 5 waived")
     forget(core.db, MANAGER)
     record = export(core.db)["box"][0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import box, hero
+from bot import box, box_actions, hero
 from bot.box_replies import BoxForm
 from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea
@@ -62,7 +62,7 @@ def register(app: AsyncApp, core, chat: SlackChat) -> None:
         meta = parse.view_metadata(body)
         action_id, idea_id = meta.get("action"), meta.get("idea")
         try:
-            card = await box.submit_form(core, origin, form_values(view), action_id if isinstance(action_id, int) else None,
+            card = await box_actions.submit_form(core, origin, form_values(view), action_id if isinstance(action_id, int) else None,
                                          idea_id if isinstance(idea_id, int) else None)
         except FormInvalid as invalid:
             return await ack(response_action="errors", errors=invalid.errors)
@@ -123,7 +123,7 @@ def register(app: AsyncApp, core, chat: SlackChat) -> None:
     async def add_from_pilot_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
         try:
-            form = box.open_from_pilot(core, parse.actor(origin.user_id), _number(action.get("value", "")))
+            form = box_actions.open_from_pilot(core, parse.actor(origin.user_id), _number(action.get("value", "")))
         except Refused as refusal:
             await ack()
             return tell_later(core, chat, origin, Notice(str(refusal)))

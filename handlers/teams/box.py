@@ -4,7 +4,7 @@ the card that replaces the clicked one."""
 
 from __future__ import annotations
 
-from bot import box
+from bot import box, box_actions
 from bot.box_replies import BoxForm, BoxOffer, UseForm
 from bot.core import Core
 from bot.decision_forms import FormInvalid
@@ -47,9 +47,9 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
         values = {k: v for k, v in data.items() if isinstance(v, str)}
         action_id = _number(data, "ref") if _text(data, "ref") else 0
         idea_id = _number(data, "idea") if _text(data, "idea") else 0
-        form = box.open_edit(core, turn.actor, f"B{action_id}") if action_id else BoxForm(idea_id=idea_id or None)
+        form = box_actions.open_edit(core, turn.actor, f"B{action_id}") if action_id else BoxForm(idea_id=idea_id or None)
         try:
-            added = await box.submit_form(core, turn.origin, values, action_id or None, idea_id or None)
+            added = await box_actions.submit_form(core, turn.origin, values, action_id or None, idea_id or None)
         except FormInvalid as invalid:
             return box_cards.box_form(form, values, invalid.errors)
         except SaveFailed:
@@ -94,7 +94,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
 
     @bot.verb(box_cards.ADD_FROM_PILOT_VERB)
     async def add_from_pilot_clicked(turn: Turn, data: dict) -> dict:
-        return box_cards.box_form(box.open_from_pilot(core, turn.actor, _number(data, "idea")))
+        return box_cards.box_form(box_actions.open_from_pilot(core, turn.actor, _number(data, "idea")))
 
     @bot.verb(box_cards.POST_IDEA_VERB)
     async def post_idea_clicked(turn: Turn, data: dict) -> dict:

@@ -177,7 +177,7 @@ def _(reply: ExceptionRequest) -> set[str]:
 def _(reply: FollowUp, names: Names) -> dict:
     use, action = reply.use, reply.action
     ask = "Did it work? (asking once more)" if reply.again else "Did it work?"
-    body = [text_block(ask, bold=True), runs(f"You used ", title(action), f" on {use.created_at:%d %b}:"), _note(use),
+    body = [text_block(ask, bold=True), runs("You used ", title(action), f" on {use.created_at:%d %b}:"), _note(use),
             runs(f"expected: {shorten(action.expected_outcome, 300)}", subtle=True)]
     actions = []
     if reply.answered:
