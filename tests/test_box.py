@@ -283,3 +283,25 @@ def daily_figures(core):
 def raw_figures(core):
     return tuple(core.db.execute("SELECT count(*), total(outcome = 'worked'), total(outcome IN ('worked', 'did_not_work')) "
                                  "FROM box_uses WHERE counted_at IS NOT NULL").fetchone())
+
+
+def test_the_shell_offers_the_box(tmp_path):
+    import os
+
+    from tests.conftest import run_cli
+
+    (tmp_path / "herobot.toml").write_text('[roles]\nmanagers = ["mgr"]\n')
+    env = {**os.environ, "HEROBOT_DB": str(tmp_path / "shell.db"), "HEROBOT_CONFIG": str(tmp_path / "herobot.toml")}
+    script = "\n".join([
+        "/hero box add", FEE["action"], FEE["customers"], "25", FEE["steps"], FEE["expected_outcome"],  # no unit
+        "/hero box add", FEE["action"], FEE["customers"], "25 GBP", FEE["steps"], FEE["expected_outcome"],
+        "/as bob", "/hero can waive a late fee", "/iused B1", "12", "late again", "waived it", "y",
+        "/hero used B1 40 big one", "/exception 2", "/as mgr", "/allow 2", "/hero box", "/quit", ""])
+    result = run_cli("shell", "--as", "mgr", env=env, input=script)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Say the limit's unit" in out and "New in the empowerment box: B1 Waive a late-payment fee" in out
+    assert "→ /iused B1" in out and "Logged: you used B1" in out and "/story" not in out.split("Logged")[1][:200]
+    assert "above B1's limit of 25 GBP" in out and "→ /exception 2" in out
+    assert "(direct to mgr) bob asks for an exception to B1" in out and "[allowed]" in out
+    assert "2 uses this month" in out
