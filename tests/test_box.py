@@ -305,3 +305,26 @@ def test_the_shell_offers_the_box(tmp_path):
     assert "above B1's limit of 25 GBP" in out and "→ /exception 2" in out
     assert "(direct to mgr) bob asks for an exception to B1" in out and "[allowed]" in out
     assert "2 uses this month" in out
+
+
+async def test_the_digest_counts_exactly_its_window_from_daily_figures_and_edges(core):
+    from storage import box as store
+
+    await add(core)
+    await add(core, {"action": "Send a replacement part", "limit": ""})
+    start = core.now()
+    for hour in range(0, 24 * 10, 7):  # uses every 7 hours over ten days, alternating actions
+        core.clock.set(start + timedelta(hours=hour))
+        used = await hero.run(core, origin(), f"used B{1 + hour % 2} 5 waived")
+        if hour % 3 == 0:
+            await box.answer_follow_up(core, Actor("slack", STAFF), used.use.id, "worked")
+    for since_h, until_h in ((0, 240), (9, 177), (30, 40), (-5, 300), (13, 14)):
+        since, until = start + timedelta(hours=since_h), start + timedelta(hours=until_h)
+        raw = {}
+        for action_id, outcome in core.db.execute("SELECT action_id, outcome FROM box_uses WHERE counted_at >= ? "
+                                                  "AND counted_at < ?", [since.isoformat(), until.isoformat()]):
+            figures = raw.setdefault(action_id, [0, 0])
+            figures[0] += 1
+            figures[1] += outcome == "worked"
+        got = {a: [s.uses, s.worked] for a, s in store.stats_between(core.db, since, until).items()}
+        assert got == raw, (since_h, until_h)
