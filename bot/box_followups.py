@@ -21,6 +21,7 @@ CHAMPION_PERIODS = {"month": 30, "quarter": 91}
 MAX_CHAMPIONS = 10
 MAX_ACTIONS = 10
 MAX_STORIES = 5
+DAY = timedelta(days=1)
 
 
 def due_follow_ups(core: Core, now: datetime) -> list[Send]:
@@ -76,8 +77,10 @@ def empowerment_part(core: Core, start: datetime, end: datetime, platform: str |
 
 
 def empowerment_section(core: Core, start: datetime, end: datetime, platform: str | None) -> Section:
-    """Uses per action, the outcome rate against the expectation, exceptions asked and allowed, the stories."""
-    by_action = store.stats_between(core.db, start, end, platform)
+    """Uses per action on the days the digest's title names (whole days, as the daily figures are kept in UTC),
+    the outcome rate against the expectation, exceptions asked and allowed, the stories told in [start, end)."""
+    first = Weekly.of(core.config).today(start)
+    by_action = store.stats_of_days(core.db, first, first + timedelta(days=max(1, round((end - start) / DAY))), platform)
     asked, allowed = store.exceptions_between(core.db, start, end, platform)
     lines: list[Line] = []
     total = sum(s.uses for s in by_action.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -151,45 +151,15 @@ def stats(db: Database, action_id: int, since: datetime) -> ActionStats:
     return ActionStats(*row)
 
 
-def stats_between(db: Database, since: datetime, until: datetime, platform: str | None = None) -> dict[int, ActionStats]:
-    """Counted uses by action in [since, until), most used first. Whole UTC days come from the daily figures the
-    triggers keep (box_use_days: one index range per action, no sort of rows); the partial days at either end
-    from the uses themselves."""
-    first_day = datetime.combine((since.astimezone(UTC) - timedelta(microseconds=1)).date() + timedelta(days=1),
-                                 time(), UTC)
-    last_day = datetime.combine(until.astimezone(UTC).date(), time(), UTC)
-    found: dict[int, list[int]] = {}
-    if first_day < last_day:
-        rows = db.execute(
-            "SELECT action_id, sum(uses), sum(worked), sum(answered) FROM box_use_days "
-            "WHERE action_id IN (SELECT id FROM box_actions) AND day >= ? AND day < ? "
-            + ("AND platform = ? " if platform else "") + "GROUP BY action_id",
-            [_day(first_day), _day(last_day), *([platform] if platform else [])])
-        _add(found, rows)
-        edges = [(since, first_day), (last_day, until)]
-    else:
-        edges = [(since, until)]
-    for start, end in edges:
-        if start < end:
-            _add(found, db.execute(
-                "SELECT action_id, count(*), total(outcome = 'worked'), total(outcome IN ('worked', 'did_not_work')) "
-                "FROM box_uses INDEXED BY box_uses_by_time WHERE counted_at >= ? AND counted_at < ? "
-                + ("AND platform = ? " if platform else "") + "GROUP BY action_id",
-                [utc_text(start), utc_text(end), *([platform] if platform else [])]))
-    ranked = sorted(((a, f) for a, f in found.items() if f[0] > 0), key=lambda item: (-item[1][0], item[0]))
-    return {a: ActionStats(int(f[0]), int(f[1]), int(f[2])) for a, f in ranked}
-
-
-def _add(found: dict[int, list[int]], rows) -> None:
-    for action_id, uses, worked, answered in rows:
-        figures = found.setdefault(action_id, [0, 0, 0])
-        figures[0] += uses
-        figures[1] += worked
-        figures[2] += answered
-
-
-def _day(at: datetime) -> str:
-    return utc_text(at)[:10]
+def stats_of_days(db: Database, first: date, end: date, platform: str | None = None) -> dict[int, ActionStats]:
+    """Counted uses by action on the UTC days [first, end), most used first: from the daily figures the triggers
+    keep (box_use_days), one index range per action and no sort of rows."""
+    rows = db.execute(
+        "SELECT action_id, sum(uses), sum(worked), sum(answered) FROM box_use_days "
+        "WHERE action_id IN (SELECT id FROM box_actions) AND day >= ? AND day < ? "
+        + ("AND platform = ? " if platform else "") + "GROUP BY action_id HAVING sum(uses) > 0 ORDER BY 2 DESC, 1",
+        [first.isoformat(), end.isoformat(), *([platform] if platform else [])])
+    return {r[0]: ActionStats(r[1], r[2], r[3]) for r in rows}
 
 
 def exceptions_between(db: Database, since: datetime, until: datetime, platform: str | None = None) -> tuple[int, int]:

@@ -3,7 +3,7 @@ with a recording chat as the platform."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -307,24 +307,25 @@ def test_the_shell_offers_the_box(tmp_path):
     assert "2 uses this month" in out
 
 
-async def test_the_digest_counts_exactly_its_window_from_daily_figures_and_edges(core):
-    from storage import box as store
+async def test_the_digest_counts_the_uses_of_the_days_its_title_names(core):
+    from bot.box_followups import empowerment_section
+    from bot.digest import title_for
 
     await add(core)
     await add(core, {"action": "Send a replacement part", "limit": ""})
-    start = core.now()
+    start = core.now().replace(hour=0)  # Monday 2 March, midnight UTC
     for hour in range(0, 24 * 10, 7):  # uses every 7 hours over ten days, alternating actions
         core.clock.set(start + timedelta(hours=hour))
         used = await hero.run(core, origin(), f"used B{1 + hour % 2} 5 waived")
         if hour % 3 == 0:
             await box.answer_follow_up(core, Actor("slack", STAFF), used.use.id, "worked")
-    for since_h, until_h in ((0, 240), (9, 177), (30, 40), (-5, 300), (13, 14)):
-        since, until = start + timedelta(hours=since_h), start + timedelta(hours=until_h)
-        raw = {}
-        for action_id, outcome in core.db.execute("SELECT action_id, outcome FROM box_uses WHERE counted_at >= ? "
-                                                  "AND counted_at < ?", [since.isoformat(), until.isoformat()]):
-            figures = raw.setdefault(action_id, [0, 0])
-            figures[0] += 1
-            figures[1] += outcome == "worked"
-        got = {a: [s.uses, s.worked] for a, s in store.stats_between(core.db, since, until).items()}
-        assert got == raw, (since_h, until_h)
+    weekly = Weekly.of(core.config)
+    fire = weekly.on(date(2026, 3, 10))  # a Tuesday 09:00: the week of 3 to 9 March
+    since = fire - timedelta(days=7)
+    assert title_for(weekly, since, fire) == "Weekly digest: 3 Mar – 9 Mar 2026"
+    raw = core.db.execute("SELECT count(*), total(outcome = 'worked') FROM box_uses WHERE counted_at >= ? "
+                          "AND counted_at < ?", ["2026-03-03", "2026-03-10"]).fetchone()
+    first_line = empowerment_section(core, since, fire, None).lines[0][0]
+    assert first_line.startswith(f"{raw[0]} uses of the box this week")
+    per_action = [line[0] for line in empowerment_section(core, since, fire, None).lines[1:3]]
+    assert sum(int(line.split(" — ")[1].split(" ")[0]) for line in per_action) == raw[0]
