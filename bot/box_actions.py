@@ -3,6 +3,8 @@ outcome) and its checks, add, edit (the earlier text kept), retire, and the form
 
 from __future__ import annotations
 
+import re
+
 from bot.box import MAX_FIELD, announce, get_action, manager_only, number
 from bot.box_model import BoxDraft, number_text
 from bot.box_replies import BOX_FIELDS, BoxActionCard, BoxForm
@@ -16,13 +18,16 @@ from storage import decisions as decided
 from storage import ideas as idea_store
 from storage.db import write
 
+_LIMIT = re.compile(r"^([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)$", re.DOTALL)  # "25 GBP", "25GBP", "1,000 points"
+
 
 def parse_limit(text: str) -> tuple[float | None, str, str | None]:
     """(number, unit, error) from "25 GBP" or "1 per customer per year"; empty text is no limit."""
     text = (text or "").strip()
     if not text:
         return None, "", None
-    first, _, unit = text.partition(" ")
+    found = _LIMIT.match(text)
+    first, unit = (found.group(1), found.group(2)) if found else (text, "")
     value = number(first)
     if value is None:
         return None, "", "Start the limit with a number, e.g. 25 GBP, or leave it empty."

@@ -108,6 +108,13 @@ async def test_bad_form_input_is_a_field_error_and_stores_nothing(core, values, 
     assert export(core.db)["box"] == []
 
 
+@pytest.mark.parametrize("typed, limit, unit", [("25GBP", 25, "GBP"), ("1,000  points", 1000, "points"),
+                                                ("1 per customer per year", 1, "per customer per year"), ("", None, "")])
+async def test_a_limit_is_a_number_then_its_unit(core, typed, limit, unit):
+    action = (await add(core, {"limit": typed})).action
+    assert (action.limit, action.unit) == (limit, unit)
+
+
 async def test_only_managers_add_edit_and_retire(core):
     await add(core)
     for words in ("box add", "box edit B1", "box retire B1"):
