@@ -336,3 +336,24 @@ async def test_the_digest_counts_the_uses_of_the_days_its_title_names(core):
     assert first_line.startswith(f"{raw[0]} uses of the box this week")
     per_action = [line[0] for line in empowerment_section(core, since, fire, None).lines[1:3]]
     assert sum(int(line.split(" — ")[1].split(" ")[0]) for line in per_action) == raw[0]
+
+
+async def test_a_declined_exception_is_told_and_never_counts(core, chat):
+    await add(core)
+    over = await hero.run(core, origin(), "used B1 99 refund everything")
+    with pytest.raises(Refused, match="not yours"):
+        await box.ask_exception(core, Actor("slack", "UOTHER"), over.use_id)
+    await box.ask_exception(core, Actor("slack", STAFF), over.use_id)
+    with pytest.raises(Refused, match="already asked"):
+        await box.ask_exception(core, Actor("slack", STAFF), over.use_id)
+    answered = await box.decide_exception(core, Actor("slack", MANAGER), over.use_id, False)
+    assert answered.answered == "declined"
+    with pytest.raises(Refused, match="already answered"):
+        await box.decide_exception(core, Actor("slack", MANAGER), over.use_id, True)
+    await core.background.drain()
+    assert chat.directs[-1][0] == STAFF and "declined" in chat.directs[-1][1].text
+    with pytest.raises(Refused, match="not logged"):
+        await box.answer_follow_up(core, Actor("slack", STAFF), over.use_id, "worked")
+    assert [(u["exception"], u["amount"]) for u in export(core.db)["box"][0]["uses"]] == [("declined", 99)]
+    assert box.box_list(core).entries[0].stats.uses == 0
+    assert daily_figures(core) == (0, 0, 0)
