@@ -357,3 +357,46 @@ async def test_a_declined_exception_is_told_and_never_counts(core, chat):
     assert [(u["exception"], u["amount"]) for u in export(core.db)["box"][0]["uses"]] == [("declined", 99)]
     assert box.box_list(core).entries[0].stats.uses == 0
     assert daily_figures(core) == (0, 0, 0)
+
+
+async def test_long_and_wild_text_renders_within_both_platforms_limits(core):
+    """3,000 characters of mentions, markup, quotes and emoji in every field, through Block Kit's models and the
+    Adaptive Card checks."""
+    import json as json_module
+
+    from slack_sdk.models.blocks import Block
+    from slack_sdk.models.views import View
+
+    from bot.box_followups import champions
+    from bot.box_replies import BoxOffer, UseForm
+    from handlers.slack.blocks import render as slack_render
+    from handlers.slack.box_blocks import box_modal, use_modal
+    from handlers.teams import box_cards  # noqa: F401  (registers the renderings)
+    from handlers.teams.cards import render as teams_render
+    from tests.teams_cards import shape_errors
+
+    wild = ('<!channel> <@U1> *bold* & "quotes" 🎉 ' * 80)[:2990]
+    await add(core, {key: wild for key in ("action", "customers", "steps", "expected_outcome")} | {"limit": "9 " + wild[:150]})
+    logged = await hero.run(core, origin(), f"used B1 5 {wild}")
+    await box.share_story(core, Actor("slack", STAFF), logged.use.id)
+    await box.answer_follow_up(core, Actor("slack", STAFF), logged.use.id, "worked")
+    over = await hero.run(core, origin(), f"used B1 50 {wild}")
+    await box.ask_exception(core, Actor("slack", STAFF), over.use_id)
+    action = box.get_action(core, 1)
+    use = logged.use
+    replies = [box.box_list(core), await hero.run(core, origin(), f"can {wild}"), logged, over,
+               ExceptionRequest(action, use), FollowUp(action, use), BoxStory(action, use), champions(core, "month"),
+               BoxOffer(wild, idea_id=1), BoxActionCard(action, "New in the empowerment box"),
+               await hero.run(core, origin(), "can zzzz " + wild[:200])]
+    for reply in replies:
+        message = slack_render(reply)
+        assert "<!channel>" not in json_module.dumps(message)
+        for block in message["blocks"]:
+            Block.parse(block).validate_json()
+        activity = teams_render(reply, {})
+        for attachment in activity.get("attachments", []):
+            assert shape_errors(attachment["content"]) == []
+            assert len(json_module.dumps(attachment["content"]).encode()) < 80_000
+    form = box_actions.open_edit(core, Actor("slack", MANAGER), "B1")
+    for view in (box_modal(form, {"channel": "C1"}), use_modal(UseForm(action), {"channel": "C1"})):
+        View(**view).validate_json()
