@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from bot.model import Idea, Problem
+from storage import box as box_store
 from storage import decisions as decided
 from storage import ideas as store
 from storage import problems as problem_store
 from storage.audit import audit_trail
-from storage import box as box_store
 
 
 def export(db: Database) -> dict:
