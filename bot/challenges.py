@@ -126,7 +126,7 @@ async def submit_challenge(core: Core, origin: Origin, values: dict[str, str]) -
     draft, errors = read_form(core, values, Weekly.of(core.config).today(now))
     if draft is None:
         return None, errors
-    with write(core.db) as db:
+    async with write(core.db) as db:
         problem = problem_store.get_problem(db, draft.problem_id) if draft.problem_id else None
         if draft.problem_id and (problem is None or problem.status != ProblemStatus.OPEN):
             return None, {"problem_id": "That problem was closed meanwhile; pick an open problem."}

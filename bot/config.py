@@ -104,6 +104,7 @@ class Config:
     web_min_group: int = 3  # `[web] min_group`: counts of fewer people are not broken down on the dashboard
     heavy_per_minute: int = 10  # `[limits]`: hot spots, search, digest, top all per person a minute (0: no limit)
     heavy_cache_seconds: int = 30  # how long such an answer is reused while nothing is written (0: never)
+    box_follow_up_days: int = 7  # `[box] follow_up_days`: working days after a use of the box before "Did it work?"
     raw: Mapping = field(default_factory=dict, repr=False)
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
@@ -168,6 +169,7 @@ class Config:
             web_min_group=reader.positive_int("web", "min_group") or default.web_min_group,
             heavy_per_minute=reader.whole_number("limits", "heavy_per_minute", default.heavy_per_minute),
             heavy_cache_seconds=reader.whole_number("limits", "heavy_cache_seconds", default.heavy_cache_seconds),
+            box_follow_up_days=reader.positive_int("box", "follow_up_days") or default.box_follow_up_days,
             raw=data,
         )
 

@@ -22,6 +22,7 @@ KNOWN: dict[str, tuple[str, ...] | None] = {  # None: any key (a mission goal's 
     "storage": ("key_file",),
     "web": ("base_url", "min_group"),
     "limits": ("heavy_per_minute", "heavy_cache_seconds"),
+    "box": ("follow_up_days",),
 }
 
 

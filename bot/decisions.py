@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot import decision_forms as forms
+from bot.box import offer_after_outcome
 from bot.challenge_cards import challenge_credit
 from bot.core import Core
 from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
@@ -99,7 +100,7 @@ async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict
         else:
             note, news = _decide(core, db, idea, actor, kind, values, at)
     core.background.spawn(_announce(core, idea_id, news), name=f"announce {kind} {idea_id}")
-    return Notice(note)
+    return offer_after_outcome(core, actor, idea_id, note, news)
 
 
 def _move(db, idea: Idea, actor: Actor, action: str, target: Status, at) -> None:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlite_utils import Database
 
 from bot import challenges
+from bot.box_followups import empowerment_part
 from bot.chat import Chat
 from bot.core import Core
 from bot.decision_notes import note_parts
@@ -143,6 +144,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
         Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),
                 "`/hero hotspots`"),
         Section("Participation", (people,)),
+        *empowerment_part(core, start, end, platform),
     )
     if challenge_lines := challenges.digest_lines(core, start, end, platform):
         sections += (Section("Challenges", challenge_lines, "`/hero challenges`"),)

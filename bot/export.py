@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from bot.challenge_model import Challenge
 from bot.model import Idea, Problem
+from storage import box as box_store
 from storage import challenges as challenge_store
 from storage import decisions as decided
 from storage import ideas as store
@@ -25,6 +26,7 @@ def export(db: Database) -> dict:
         "problems": [problem_record(db, problem) for problem in problem_store.all_problems(db)],
         "audit": [{**row, "at": _utc(row["at"])} for row in audit_trail(db)],
         "challenges": [challenge_record(db, challenge) for challenge in challenge_store.all_challenges(db)],
+        "box": box_records(db),
     }
 
 
@@ -120,3 +122,24 @@ def challenge_record(db: Database, challenge: Challenge) -> dict:
         "created_at": _utc(challenge.created_at.isoformat()),
         "closed_at": _utc(challenge.closed_at.isoformat()) if challenge.closed_at else None,
     }
+
+
+def box_records(db: Database) -> list[dict]:
+    """The empowerment box: each action with its earlier texts and its uses."""
+    return [box_record(db, action) for action in box_store.actions(db, status=None, limit=-1)]
+
+
+def box_record(db: Database, action) -> dict:
+    return {
+        "id": action.ref, "action": action.action, "customers": action.customers, "limit": action.limit,
+        "unit": action.unit, "steps": action.steps, "expected_outcome": action.expected_outcome,
+        "owner": action.owner, "status": action.status,
+        "versions": [{**v, "at": _utc(v["at"])} for v in box_store.versions(db, action.id)],
+        "created_at": _utc(action.created_at.isoformat()),
+        "uses": [use_record(use) for use in box_store.uses_of_action(db, action.id)],
+    }
+
+
+def use_record(use) -> dict:
+    return {"user": use.user_id, "amount": use.amount, "note": use.note, "story": use.story, "outcome": use.outcome,
+            "exception": use.exception, "created_at": _utc(use.created_at.isoformat())}

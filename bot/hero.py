@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Awaitable, Callable
 
-from bot import challenges, digest, news, problem_commands, typed_decisions
+from bot import box_commands, challenges, digest, news, problem_commands, typed_decisions
 from bot.chat import Origin
 from bot.core import Core
 from bot.dashboard_auth import login_link
@@ -33,7 +33,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • `/hero digest` a preview of the weekly digest (the last seven days), only for you
 • `/hero whoami` your id, as herobot's config (`[roles]`) names you
 • `/hero help` this text
-""" + problem_commands.HELP_LINES + "\n" + challenges.HELP_LINES
+""" + problem_commands.HELP_LINES + "\n" + challenges.HELP_LINES + box_commands.HELP_LINES
 
 HEAVY = {"hotspots", "search", "digest"}
 
@@ -141,3 +141,4 @@ SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
 SUBCOMMANDS.update(news.SUBCOMMANDS)
 SUBCOMMANDS.update(problem_commands.SUBCOMMANDS)
 SUBCOMMANDS.update(challenges.SUBCOMMANDS)
+SUBCOMMANDS.update(box_commands.SUBCOMMANDS)

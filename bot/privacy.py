@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from bot.export import idea_record
+from bot.export import idea_record, use_record
+from storage import box as box_store
 from storage import ideas as store
 from storage import privacy
 from storage.db import write
@@ -25,7 +26,9 @@ def export_user(db: Database, user_id: str) -> dict:
         record["author"] = user_id  # their own idea; anonymous ones are recognised by author_key
         record.pop("voters")  # other people's ids are not theirs to have; the count stays
         ideas.append(record)
-    return {"user": user_id, "ideas": ideas, **found}
+    found.get("other", {}).pop("box_uses", None)  # listed as box_uses
+    uses = [{"action": f"B{u.action_id}", **use_record(u)} for u in box_store.uses_of_user(db, user_id)]
+    return {"user": user_id, "ideas": ideas, **found, "box_uses": uses}
 
 
 def forget(db: Database, user_id: str) -> dict:
@@ -33,7 +36,8 @@ def forget(db: Database, user_id: str) -> dict:
     if not user_id.strip() or user_id == privacy.PSEUDONYM:
         raise ValueError("give the user id to forget, e.g. U0123ABCD")
     with write(db):
-        changed = privacy.forget(db, user_id)
+        uses = box_store.forget_uses(db, user_id)
+        changed = {**privacy.forget(db, user_id), "box_uses": uses}
     changed["file_scrubbed"] = privacy.scrub(db)
     return changed
 

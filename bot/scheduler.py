@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.box_followups import due_follow_ups
 from bot.core import Core
 from bot.challenges import due_challenges
 from bot.digest import due_digests
@@ -78,7 +79,7 @@ async def run_due(core: Core) -> list[SendKey]:
         hotspots.advance(db, now)
     # on the loop: whether a manager is reachable asks the platform's Chat, whose connection is the loop's
     return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core),
-                                    *due_challenges(core, now)])
+                                    *due_challenges(core, now), *due_follow_ups(core, now)])
 
 
 def report_unfinished(core: Core) -> None:

@@ -17,6 +17,7 @@ from typing import TextIO
 from bot import hero
 from bot.challenge_replies import ChallengeCard, ChallengeForm
 from bot.challenges import is_challenge_idea, post_to_challenge
+from handlers import shell_box
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_replies import (
@@ -55,7 +56,8 @@ SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for e
           /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)
           /idea challenge C1 <text> · /hero challenge (managers) · /hero challenges · /due (send what the scheduler would now)
           managers: /hero approve N [low|medium|high] [mitigation] · /hero pilot N (asks each field)
-                    /hero decline N <reason> · /hero ask N <question> · /hero done N <what changed>"""
+                    /hero decline N <reason> · /hero ask N <question> · /hero done N <what changed>
+""" + shell_box.HELP
 
 
 @singledispatch
@@ -248,10 +250,12 @@ class Shell:
             reply = await hero.run(self.core, self.origin, rest)
             if isinstance(reply, ChallengeForm):
                 return await shell_challenges.fill_in(self.core, self.origin, reply, self.ask, self.out)
-            return reply
+            return await shell_box.fill(self, reply)
         if command == "/due":
             sent = await run_due(self.core)
-            return Notice(f"Sent what was due: {len(sent)} message{'s' if len(sent) != 1 else ''}.")
+            return Notice(f"Sent what was due: {plural(len(sent), 'message')}.")
+        if command in shell_box.COMMANDS:
+            return await shell_box.run(self, command, rest)
         if command == "/problem":
             return await propose_problem(self.core, self.origin, ProblemDraft(text=rest))
         if command == "/metoo":
@@ -386,3 +390,6 @@ def _(reply: WinList) -> str:
 def _(reply: WaitingList) -> str:
     lines = [reply.heading] + [f"  {summary(i)}, waiting {age_text(age)}" for i, age in reply.items]
     return "\n".join(lines if reply.items else [reply.heading, f"  {reply.empty}"])
+
+
+shell_box.register(as_text)  # the empowerment box's replies as text

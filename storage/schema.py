@@ -587,6 +587,127 @@ def m017_dashboard_indexes(db: Database) -> None:
 
 
 @migrations()
+def m018_empowerment_box(db: Database) -> None:
+    # The box: actions staff may take on their own (B1, B2, …), their earlier texts, and their uses.
+    db.execute(
+        """
+        CREATE TABLE box_actions (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            action TEXT NOT NULL,
+            customers TEXT NOT NULL,
+            limit_amount REAL,
+            unit TEXT NOT NULL DEFAULT '',
+            steps TEXT NOT NULL,
+            expected_outcome TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+            idea_id INTEGER REFERENCES ideas(id),
+            created_at TEXT NOT NULL,
+            CHECK (limit_amount IS NULL OR (limit_amount >= 0 AND unit <> ''))
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE box_versions (
+            id INTEGER PRIMARY KEY,
+            action_id INTEGER NOT NULL REFERENCES box_actions(id),
+            change TEXT NOT NULL CHECK (change IN ('edit', 'retire')),
+            action TEXT NOT NULL,
+            customers TEXT NOT NULL,
+            limit_amount REAL,
+            unit TEXT NOT NULL,
+            steps TEXT NOT NULL,
+            expected_outcome TEXT NOT NULL,
+            changed_by TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX box_versions_by_action ON box_versions (action_id, id)")
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER box_versions_no_{verb.lower()} BEFORE {verb} ON box_versions "
+            f"BEGIN SELECT RAISE(ABORT, 'audit rows are never changed or removed'); END"
+        )
+    # state: 'used' (counts), 'over_limit' (refused, kept only so its person can ask for an exception),
+    # 'asked' (waiting for the owner), 'allowed' (counts), 'declined'. counted_at: when it began to count.
+    db.execute(
+        """
+        CREATE TABLE box_uses (
+            id INTEGER PRIMARY KEY,
+            action_id INTEGER NOT NULL REFERENCES box_actions(id),
+            platform TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            amount REAL,
+            note TEXT NOT NULL DEFAULT '',
+            customer_key TEXT,
+            story INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL CHECK (state IN ('used', 'over_limit', 'asked', 'allowed', 'declined')),
+            outcome TEXT CHECK (outcome IN ('worked', 'did_not_work', 'too_early')),
+            answered_at TEXT,
+            story_posted_at TEXT,
+            created_at TEXT NOT NULL,
+            counted_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX box_uses_by_action ON box_uses (action_id, counted_at, outcome)")
+    db.execute("CREATE INDEX box_uses_by_time ON box_uses (counted_at, action_id, outcome, state)")
+    db.execute("CREATE INDEX box_uses_by_user ON box_uses (user_id)")
+    db.execute("CREATE INDEX box_uses_by_customer ON box_uses (action_id, customer_key, counted_at) "
+               "WHERE customer_key IS NOT NULL")
+    db.execute("CREATE INDEX box_uses_to_follow_up ON box_uses (counted_at) "
+               "WHERE counted_at IS NOT NULL AND (outcome IS NULL OR outcome = 'too_early')")
+    db.execute("CREATE INDEX box_uses_asked ON box_uses (created_at, state) WHERE state IN ('asked', 'allowed', 'declined')")
+    _full_text_index(db, "box_actions", ("action", "customers", "steps"))
+
+
+@migrations()
+def m019_box_figures(db: Database) -> None:
+    # The box's follow-ups find which of their uses were already asked (claims of kind 'box_follow_up').
+    db.execute("CREATE INDEX sends_by_kind_item ON sends (kind, idea_id, period)")
+    db.execute("CREATE INDEX box_uses_stories ON box_uses (answered_at) WHERE story = 1 AND outcome = 'worked'")
+    # Counted uses by UTC day, action and platform, kept by triggers in the write's own transaction:
+    # the digest's Empowerment part reads a week of these instead of a week of uses.
+    db.execute(
+        """
+        CREATE TABLE box_use_days (
+            day TEXT NOT NULL,
+            action_id INTEGER NOT NULL,
+            platform TEXT NOT NULL,
+            uses INTEGER NOT NULL DEFAULT 0,
+            worked INTEGER NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (action_id, day, platform)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        "INSERT INTO box_use_days (day, action_id, platform, uses, worked, answered) "
+        "SELECT substr(counted_at, 1, 10), action_id, platform, count(*), "
+        "total(outcome = 'worked'), total(outcome IN ('worked', 'did_not_work')) FROM box_uses "
+        "WHERE counted_at IS NOT NULL GROUP BY 1, 2, 3"
+    )
+    add = ("INSERT INTO box_use_days (day, action_id, platform, uses, worked, answered) "
+           "VALUES (substr(new.counted_at, 1, 10), new.action_id, new.platform, 1, coalesce(new.outcome, '') = 'worked', "
+           "coalesce(new.outcome, '') IN ('worked', 'did_not_work')) ON CONFLICT (action_id, day, platform) DO UPDATE SET "
+           "uses = uses + 1, worked = worked + excluded.worked, answered = answered + excluded.answered;")
+    remove = ("UPDATE box_use_days SET uses = uses - 1, worked = worked - (coalesce(old.outcome, '') = 'worked'), "
+              "answered = answered - (coalesce(old.outcome, '') IN ('worked', 'did_not_work')) "
+              "WHERE day = substr(old.counted_at, 1, 10) AND action_id = old.action_id AND platform = old.platform;")
+    db.execute(f"CREATE TRIGGER box_use_days_ai AFTER INSERT ON box_uses WHEN new.counted_at IS NOT NULL "
+               f"BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER box_use_days_ad AFTER DELETE ON box_uses WHEN old.counted_at IS NOT NULL "
+               f"BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER box_use_days_au_old AFTER UPDATE OF counted_at, outcome, action_id, platform "
+               f"ON box_uses WHEN old.counted_at IS NOT NULL BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER box_use_days_au_new AFTER UPDATE OF counted_at, outcome, action_id, platform "
+               f"ON box_uses WHEN new.counted_at IS NOT NULL BEGIN {add} END")
+
+
+@migrations()
 def m020_challenges(db: Database) -> None:
     # A time-boxed drive for ideas on one question. Its ideas are ordinary ideas, linked in challenge_ideas
     # (an idea belongs to at most one challenge); `advanced` marks those sent to review when it closed.

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
-from handlers.slack import author_answers, challenges, decisions, home, ideas, nudges, problems
+from handlers.slack import author_answers, box, challenges, decisions, home, ideas, nudges, problems
 from handlers.slack.chat import SlackChat
 from handlers.slack.matching import match_on_body
 
@@ -33,9 +33,9 @@ def quiet_sdk_logs() -> None:
             logger.setLevel(logging.INFO)
 
 # Each feature's listeners live in their own module with `register`, `COMMANDS` and `EVENTS`.
-# `decisions` and `challenges` come before `ideas`: their `/hero done`, `/hero challenge` and `/idea challenge C1`
-# listeners must match before the general `/hero` and `/idea` ones.
-FEATURES = (decisions, challenges, home, ideas, nudges, problems, author_answers)
+# `decisions`, `challenges` and `box` come before `ideas`: their `/hero done`, `/hero challenge`, `/idea challenge C1`
+# and `/hero box add|edit` listeners must match before the general `/hero` and `/idea` ones.
+FEATURES = (decisions, challenges, box, home, ideas, nudges, problems, author_answers)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 EVENTS = tuple(dict.fromkeys(event for feature in FEATURES for event in feature.EVENTS))
 

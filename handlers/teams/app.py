@@ -13,13 +13,13 @@ from sqlite_utils import Database
 from bot.config import Settings
 from bot.core import Core
 from bot.refresh import TokenBucket
-from handlers.teams import author_answers, challenges, decisions, ideas, nudges, problems
+from handlers.teams import author_answers, box, challenges, decisions, ideas, nudges, problems
 from handlers.teams.bot import TeamsBot
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
 from handlers.teams.tokens import TokenProvider, Tokens, token_provider
 
-FEATURES = (ideas, decisions, problems, nudges, author_answers, challenges)  # challenges wraps the `idea` word of ideas
+FEATURES = (ideas, decisions, problems, nudges, author_answers, challenges, box)  # challenges wraps the `idea` word of ideas
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 
 

@@ -17,6 +17,7 @@ from bot.decisions import KINDS, may_see_review, open_form, submit
 from bot.errors import Refused, SaveFailed
 from bot.model import Idea
 from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
+from handlers.teams.box import offer_after_decision
 from handlers.teams.chat import TeamsChat, people_in
 from handlers.teams.decision_cards import (
     DECIDE_VERB,
@@ -84,6 +85,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
         except Refused as refusal:  # the idea moved on meanwhile: show where it is now, and why nothing changed
             idea = may_see_review(core, turn.actor, idea_id)  # someone who may not decide gets the refusal alone
             return await current_review_card(idea, str(refusal))
+        offer_after_decision(bot, turn, note)
         return await current_review_card(store.get_idea(core.db, idea_id), note.text)
 
     @bot.verb(REVIEW_VERB)
