@@ -1,16 +1,19 @@
 """Publishing a new item in the background and telling the poster: shared by ideas and problems (the
-posting itself, retried until it lands, is bot.outbox)."""
+posting itself, retried until it lands, is bot.outbox), and posting a challenge's card once."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
+
+from sqlite_utils import Database
 
 from bot.chat import Origin
 from bot.core import Core
-from bot.replies import Notice
+from bot.replies import Notice, Reply
+from storage.db import write
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +41,22 @@ async def _tell_when_posted(core: Core, origin: Origin, posting: asyncio.Task) -
     chat = core.chat(origin.platform)
     if note is not None and chat is not None:
         await chat.tell(origin, note)
+
+
+async def post_card(core: Core, platform: str, channel: str | None, card: Reply, name: str, where: str,
+                    record: Callable[[Database, str], None]) -> tuple[bool, Notice | None]:
+    """Post a card once and record its message. Whether it was posted, and the note for the poster:
+    a link to the post, or that it is saved but could not be posted (None when there is nowhere to post)."""
+    chat = core.chat(platform)
+    if chat is None or channel is None:
+        log.warning("%s has nowhere to be posted on %s", name, platform)
+        return False, None
+    try:
+        message_id = await chat.post(channel, card)
+    except Exception:
+        log.exception("posting %s failed", name)
+        return False, Notice(f"{name} is saved, but it could not be posted to the {where}. "
+                             "Ask an admin to check that herobot is in that channel.")
+    async with write(core.db) as db:
+        record(db, message_id)
+    return True, Notice(f"{name} is posted.", link=await chat.link(channel, message_id))
