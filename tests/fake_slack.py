@@ -129,8 +129,12 @@ class FakeSlack:
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
         if method == "conversations.history":
             everything = str(args.get("include_all_metadata")).lower() in ("1", "true")
-            messages = self.history.get(str(args.get("channel")), [])[:int(args.get("limit") or 100)]
-            return {"ok": True, "messages": [m if everything else {"ts": m["ts"]} for m in messages]}
+            start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+            messages = self.history.get(str(args.get("channel")), [])
+            page = [m if everything else {"ts": m["ts"]} for m in messages[start:start + limit]]
+            more = start + limit < len(messages)
+            return {"ok": True, "messages": page, "has_more": more,
+                    "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":

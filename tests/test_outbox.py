@@ -118,3 +118,16 @@ async def test_teams_a_card_the_connector_refuses_is_posted_later(teams, fake_te
     await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL and "Text customers" in c.text())
     assert outbox.waiting(core.db) == []
     await fake_teams.wait_for("send", where=lambda c: "is posted now" in c.text())
+
+
+async def test_a_landed_post_is_found_behind_hundreds_of_newer_messages(settings, fake_slack):
+    clock = Clock(utc(2026, 12, 1, 10, 0))
+    fake_slack.fail("chat.postMessage", status=500, error="internal_error", landed=True)
+    async with scheduled_core(settings, config_with(), clock) as core:
+        idea, _ = await submit_idea(core, ALICE, Draft(text="Print labels at the counter"), answer_within=5)
+        landed = fake_slack.history["C0IDEAS"][0]["ts"]
+        fake_slack.history["C0IDEAS"][:0] = [{"ts": f"1800000000.{n:06d}"} for n in range(450)]  # a busy channel
+        clock.advance(minutes=2)
+        await run_due(core)
+        assert store.get_idea(core.db, idea.id).message_id == landed
+    assert len(posts_to(fake_slack, "C0IDEAS")) == 1 and len(fake_slack.calls_to("conversations.history")) == 3
