@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -19,7 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.core import Core
 from bot.digest import due_digests
-from bot.nudges import due_nudges
+from bot.nudges import due_nudges, waits
 from bot.sending import deliver_all
 from storage import hotspots
 from storage import sends as sends_store
@@ -72,9 +71,8 @@ async def run_due(core: Core) -> list[SendKey]:
     now = core.now()
     async with write(core.db) as db:  # hot-spot windows keep up with the clock when no report comes in
         hotspots.advance(db, now)
-    # every waiting idea and pilot is read to find the nudges due: on a read connection, off the loop
-    nudges = await core.read(lambda db: due_nudges(replace(core, db=db), now))
-    return await deliver_all(core, [*due_digests(core, now), *nudges])
+    found = await core.read(waits)  # every waiting idea and pilot: on a read connection, off the loop
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now, found)])
 
 
 def report_unfinished(core: Core) -> None:
