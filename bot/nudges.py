@@ -33,14 +33,20 @@ log = logging.getLogger(__name__)
 WAITING = (Status.IN_REVIEW, Status.NEEDS_INFO)
 
 
-def due_nudges(core: Core, now: datetime) -> list[Send]:
+def waits(db) -> tuple[list[store.Waiting], list[store.Pilot]]:
+    """What `due_nudges` looks through: every waiting idea and pilot (read off the loop by the scheduler)."""
+    return store.waiting_ideas(db), store.pilots(db)
+
+
+def due_nudges(core: Core, now: datetime, found: tuple | None = None) -> list[Send]:
     weekly = Weekly.of(core.config)
     sends: list[Send] = []
-    for waiting in store.waiting_ideas(core.db):
+    waiting_ideas, pilots = found or waits(core.db)
+    for waiting in waiting_ideas:
         idea = waiting.idea
         sends += _spell(core, weekly, now, idea, waiting.since, weekly.today(waiting.since),
                         managers_for(core.config, idea), "reminder", "escalation", None)
-    for pilot in store.pilots(core.db):
+    for pilot in pilots:
         if pilot.result is not None:
             continue
         idea = pilot.idea

@@ -21,7 +21,7 @@ from bot.core import Core
 from bot.challenges import due_challenges
 from bot.digest import due_digests
 from bot.news import due_news
-from bot.nudges import due_nudges
+from bot.nudges import due_nudges, waits
 from bot.outbox import deliver_due
 from bot.sending import deliver_all
 from storage import hotspots
@@ -77,8 +77,8 @@ async def run_due(core: Core) -> list[SendKey]:
     await deliver_due(core)  # ideas and problems not posted yet (bot.outbox)
     async with write(core.db) as db:  # hot-spot windows keep up with the clock when no report comes in
         hotspots.advance(db, now)
-    # on the loop: whether a manager is reachable asks the platform's Chat, whose connection is the loop's
-    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now), *due_news(core),
+    found = await core.read(waits)  # every waiting idea and pilot: on a read connection, off the loop
+    return await deliver_all(core, [*due_digests(core, now), *due_nudges(core, now, found), *due_news(core),
                                     *due_challenges(core, now), *due_follow_ups(core, now)])
 
 
