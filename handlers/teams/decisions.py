@@ -30,12 +30,10 @@ from storage import decisions as decided
 from storage import ideas as store
 from storage import teams as refs
 
-COMMANDS = (  # listed in teams/manifest.json; all answered by the `hero` command
-    ("hero queue", "Managers: the ideas waiting for your decision, oldest first"),
-    ("hero review", "Managers: hero review <number> sends an open idea to its managers"),
-    ("hero approve", "Managers: hero approve <number> [low|medium|high] [mitigation]; hero pilot <number> opens the form"),
-    ("hero decline", "Managers: hero decline <number> <reason>; hero ask <number> <question> asks the author"),
-    ("hero done", "Managers: hero done <number> [what changed] records the outcome of an approved idea or a pilot"),
+COMMANDS = (  # listed in teams/manifest.json (at most 12 there, so the typed decisions share one line)
+    ("hero queue", "Managers: the ideas waiting for your decision; hero review <number> sends an open idea to review"),
+    ("hero approve", "Managers decide: hero approve|pilot|decline|ask|done <number> [text]; "
+                     "a command without its text opens the form"),
     ("hero wins", "hero wins [week|month|quarter|all|30d]: celebrated wins"),
 )
 

@@ -31,8 +31,8 @@ from storage import teams as refs
 
 COMMANDS = (
     ("idea", "Post an idea: idea <text>, idea anon <text>, or idea alone for a form"),
-    ("hero", "hero help | top [week|month|quarter|all|30d] | mine | show <number> | search <words> | hotspots [period] | "
-             "link <idea> <problem> | duplicate <id> <original> | unduplicate <id> | digest"),
+    ("hero", "hero help | top [period] | mine | show <number> | search <words> | hotspots [period] | "
+             "link <idea> <problem> | duplicate <id> <original> | unduplicate <id> | digest | dashboard"),
     ("hero whoami", "hero whoami: your id, for [roles] in herobot.toml; hero mute | unmute: news of ideas you voted for"),
 )
 
