@@ -133,7 +133,7 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
             sections += (Section("Hot problems", tuple(hot_lines), "`/hero hotspots`"),)
         if now_people.people:
             sections += (Section("Participation", (people,)),)
-        return WeeklyDigest(title_for(weekly, start, end), sections)
+        return WeeklyDigest(title_for(weekly, start, end), sections + _other_parts(core, start, end, platform))
     sections = (
         Section("New ideas", tuple(new_lines), "`/hero top week`", max(0, count - len(top))),
         Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, len(decided) - MAX_DECISIONS)),
@@ -144,11 +144,16 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
         Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),
                 "`/hero hotspots`"),
         Section("Participation", (people,)),
-        *empowerment_part(core, start, end, platform),
-    )
-    if challenge_lines := challenges.digest_lines(core, start, end, platform):
-        sections += (Section("Challenges", challenge_lines, "`/hero challenges`"),)
+    ) + _other_parts(core, start, end, platform)
     return WeeklyDigest(title_for(weekly, start, end), sections)
+
+
+def _other_parts(core: Core, start: datetime, end: datetime, platform: str | None) -> tuple[Section, ...]:
+    """The empowerment box's and the challenges' parts, each only when it has something to say."""
+    parts = tuple(empowerment_part(core, start, end, platform))
+    if challenge_lines := challenges.digest_lines(core, start, end, platform):
+        parts += (Section("Challenges", challenge_lines, "`/hero challenges`"),)
+    return parts
 
 
 def _decision(d: store.Decided, facts, ref: IdeaRef) -> Line:

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from bot.box_model import ActionStats, BoxAction, BoxDraft, BoxUse
 from bot.schedule import utc_text
+from storage import keys
 from storage.search import key_terms
 
 _ACTION_COLUMNS = ("id, platform, action, customers, limit_amount, unit, steps, expected_outcome, owner, status, "
@@ -98,10 +99,10 @@ def matching(db: Database, words: str, limit: int = 5) -> list[BoxAction]:
 # --- uses ----------------------------------------------------------------------------------
 
 def customer_key(db: Database, action_id: int, reference: str) -> str:
-    """A keyed hash of the customer's reference: the database alone cannot say who the customer was."""
-    secret = db.execute("SELECT value FROM meta WHERE key = 'author_key_secret'").fetchone()[0]
+    """A keyed hash of the customer's reference: the database alone cannot say who the customer was (the key
+    is derived from the server's secret, which is not in the file: storage.keys)."""
     text = f"{action_id}:{reference.strip().lower()}".encode()
-    return hmac.new(secret.encode(), text, hashlib.sha256).hexdigest()
+    return hmac.new(keys.derived_key(db, b"herobot box customers"), text, hashlib.sha256).hexdigest()
 
 
 def insert_use(db: Database, action_id: int, platform: str, user_id: str, amount: float | None, note: str,

@@ -49,7 +49,7 @@ from bot.errors import Refused
 from bot.ideas import comment_on_idea, react, submit_idea, toggle_vote
 from bot.model import TRANSITIONS, Actor, Draft, Status
 from bot.refresh import TokenBucket
-from bot.review import ANONYMOUS_AUTHOR, SYSTEM
+from bot.review import SYSTEM
 from storage import ideas as store
 from storage.db import open_database
 from suites.common import Report, suite_main
@@ -281,8 +281,10 @@ def make_machine(stats: Stats):
                                      f"c{next(self.messages)}"))
             self.comments[idea] += 1
             author, anonymous = self.author[idea]
-            if person == author and self.status[idea] == S.NEEDS_INFO:  # the author's answer: back to review
-                self.move(idea, ANONYMOUS_AUTHOR if anonymous else person, "answered", S.IN_REVIEW)
+            # a named author's reply answers: back to review (an anonymous author answers only through the
+            # private Answer form, so their thread reply is an ordinary comment)
+            if person == author and not anonymous and self.status[idea] == S.NEEDS_INFO:
+                self.move(idea, person, "answered", S.IN_REVIEW)
                 self.hit("author answered")
                 return
             self.hit("comment")

@@ -328,7 +328,7 @@ async def test_the_digest_counts_the_uses_of_the_days_its_title_names(core):
             await box.answer_follow_up(core, Actor("slack", STAFF), used.use.id, "worked")
     weekly = Weekly.of(core.config)
     fire = weekly.on(date(2026, 3, 10))  # a Tuesday 09:00: the week of 3 to 9 March
-    since = fire - timedelta(days=7)
+    since, fire = weekly.covered(fire)  # the seven whole days before the send
     assert title_for(weekly, since, fire) == "Weekly digest: 3 Mar – 9 Mar 2026"
     raw = core.db.execute("SELECT count(*), total(outcome = 'worked') FROM box_uses WHERE counted_at >= ? "
                           "AND counted_at < ?", ["2026-03-03", "2026-03-10"]).fetchone()
