@@ -26,12 +26,17 @@ PATHS = {
     "implemented": ("in_review", "approved", "implemented"),
     "declined": ("in_review", "declined"),
 }
+BOX_ACTIONS = (("Waive a late-payment fee", "no repeat contact about the bill within 7 days"),
+               ("Rebook a missed engineer visit", "visit completed at the rebooked slot"),
+               ("Credit a day of service", "no complaint escalated about the outage"))
+BOX_STATES = {"used": 80, "asked": 4, "allowed": 10, "declined": 6}
+BOX_OUTCOMES = {None: 30, "worked": 45, "did_not_work": 15, "too_early": 10}
 WEIGHTS = {"open": 40, "in_review": 12, "needs_info": 3, "approved": 10, "piloting": 8, "implemented": 12,
            "declined": 15}
 
 
 def seed(db: Database, now: datetime, ideas: int = 300, votes: int = 3000, people: int = 60, weeks: int = 16,
-         problems: int = 12, seed_value: int = 7) -> None:
+         problems: int = 12, box_uses: int = 200, seed_value: int = 7) -> None:
     """Fill an empty, migrated database. Times fall in the `weeks` before `now`."""
     rng = random.Random(seed_value)
     users = [f"U{n:06d}" for n in range(people)]
@@ -83,6 +88,7 @@ def seed(db: Database, now: datetime, ideas: int = 300, votes: int = 3000, peopl
     _votes(db, rng, created, users, votes, now)
     _comments(db, rng, created, users, now)
     _problems(db, rng, users, problems, now, span)
+    _box(db, rng, users, box_uses, now, span)
 
 
 def _votes(db: Database, rng: random.Random, created: list[datetime], users: list[str], count: int, now: datetime) -> None:
@@ -135,3 +141,23 @@ def _problems(db: Database, rng: random.Random, users: list[str], count: int, no
                 db.conn.execute("INSERT OR IGNORE INTO problem_reports (problem_id, user_id, origin_id, contact_channel, "
                                 "frequency, created_at) VALUES (?, ?, ?, ?, 'weekly', ?)",
                                 [pid, user, pid, rng.choice(CHANNELS), when.isoformat()])
+
+
+def _box(db: Database, rng: random.Random, users: list[str], count: int, now: datetime, span: float) -> None:
+    """The empowerment box's actions and their uses, exceptions among them (no box when `count` is 0)."""
+    if not count:
+        return
+    states, outcomes = list(BOX_STATES), list(BOX_OUTCOMES)
+    with write(db):
+        for action_id, (action, expected) in enumerate(BOX_ACTIONS, start=1):
+            db.conn.execute("INSERT INTO box_actions (id, platform, action, customers, steps, expected_outcome, owner, "
+                            "created_at) VALUES (?, 'slack', ?, 'any customer', 'follow the steps', ?, ?, ?)",
+                            [action_id, action, expected, MANAGERS[0], (now - timedelta(seconds=span)).isoformat()])
+        for _ in range(count):
+            at = now - timedelta(seconds=rng.uniform(60, span))
+            state = rng.choices(states, weights=list(BOX_STATES.values()))[0]
+            counted = at.isoformat() if state in ("used", "allowed") else None
+            outcome = rng.choices(outcomes, weights=list(BOX_OUTCOMES.values()))[0] if counted else None
+            db.conn.execute("INSERT INTO box_uses (action_id, platform, user_id, state, outcome, created_at, counted_at) "
+                            "VALUES (?, 'slack', ?, ?, ?, ?, ?)", [rng.randint(1, len(BOX_ACTIONS)), rng.choice(users),
+                                                                   state, outcome, at.isoformat(), counted])

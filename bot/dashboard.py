@@ -29,6 +29,7 @@ MONTHS = 6
 TOP_PROBLEMS = 5
 PILOTS_SHOWN = 50
 WAITING_SHOWN = 50
+BOX_ACTIONS_SHOWN = 12
 CLOSED_PERIOD_LIFE = 3600.0  # seconds a past week's or month's figures are reused before being read again
 PAGE_LIFE = 60.0  # seconds a built page is shown again before its figures are read again (it says "as of")
 FLOW_STATUSES = ("open", "in_review", "needs_info", "approved", "piloting", "implemented", "declined")
@@ -51,9 +52,10 @@ def viewer_of(config: Config, platform: str, user_id: str) -> Viewer:
     return Viewer(platform, user_id, user_id in managers)
 
 
-async def page(core: Core, viewer: Viewer, section: str | None) -> Page:
-    """The overview (section None) or one section, read in a worker thread on its own read connection. The
-    organisation's figures are read at most once a minute per role and shared; a member's own items every time."""
+async def page(core: Core, viewer: Viewer, section: str | None) -> Page | None:
+    """The overview (section None) or one section, read in a worker thread on its own read connection; None for a
+    section not shown (Empowerment while the box has no action). The organisation's figures are read at most once a
+    minute per role and shared; a member's own items every time."""
     now = core.now()
     viewer = replace(viewer, author_key=idea_store.author_key(core.db, Actor(viewer.platform, viewer.user_id)))
     path = store.database_file(core.db.conn)
@@ -65,6 +67,8 @@ async def page(core: Core, viewer: Viewer, section: str | None) -> Page:
     if shared and not timedelta(0) <= now - shared.as_of < timedelta(seconds=PAGE_LIFE):
         shared = None
     shared_page, own = await asyncio.to_thread(_read, path, core.config, viewer, section, now, shared)
+    if shared_page is None:
+        return None
     with _pages_lock:
         for old in [k for k, p in _pages.items() if not timedelta(0) <= now - p.as_of < timedelta(seconds=PAGE_LIFE)]:
             del _pages[old]
@@ -77,25 +81,35 @@ _pages_lock = threading.Lock()
 
 
 def _read(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime,
-          shared: Page | None) -> tuple[Page, tuple[Table, ...]]:
+          shared: Page | None) -> tuple[Page | None, tuple[Table, ...]]:
     conn = store.open_reader(path)
     try:
         ctx = _Context(conn, config, viewer, now, path)
-        return shared or _shared(ctx, section), _own(ctx, section)
+        shared = shared or _shared(ctx, section)
+        return shared, _own(ctx, section) if shared else ()
     finally:
         conn.close()
 
 
 def build(conn: sqlite3.Connection, config: Config, viewer: Viewer, section: str | None, now: datetime,
-          path: str | None = None) -> Page:
-    """One page as `viewer` sees it: the organisation's figures for their role, then their own items."""
+          path: str | None = None) -> Page | None:
+    """One page as `viewer` sees it: the organisation's figures for their role, then their own items; None for a
+    section not shown."""
     ctx = _Context(conn, config, viewer, now, path)
     shared = _shared(ctx, section)
-    return replace(shared, tables=shared.tables + _own(ctx, section))
+    return replace(shared, tables=shared.tables + _own(ctx, section)) if shared else None
 
 
-def _shared(ctx: _Context, section: str | None) -> Page:
-    return replace(BUILDERS[section or "overview"](ctx), as_of=ctx.now)
+def sections_shown(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The sections in the navigation: all of them, but Empowerment only once the box has an action."""
+    return tuple(s for s in SECTIONS if s != "empowerment" or store.box_has_actions(conn))
+
+
+def _shared(ctx: _Context, section: str | None) -> Page | None:
+    shown = sections_shown(ctx.conn)
+    if section is not None and section not in shown:
+        return None
+    return replace(BUILDERS[section or "overview"](ctx), as_of=ctx.now, sections=shown)
 
 
 def _own(ctx: _Context, section: str | None) -> tuple[Table, ...]:
@@ -389,6 +403,82 @@ def participation(ctx: _Context) -> Page:
                 (chart,))
 
 
+# --- empowerment box ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _BoxAction:
+    ref: str
+    action: str
+    expected: str
+    uses: int
+    worked: int
+    did_not_work: int
+    too_early: int
+    people: int
+
+
+def _box_actions(ctx: _Context) -> list[_BoxAction]:
+    """The most used actions of the last WEEKS weeks with their outcomes and how many people used each."""
+    since = ctx.since_weeks()
+    used = store.box_uses_per_action(ctx.conn, since.date(), BOX_ACTIONS_SHOWN)
+    ids = [action_id for action_id, *_ in used]
+    texts = store.box_action_texts(ctx.conn, ids)
+    too_early = store.box_too_early(ctx.conn, ids, since)
+    people = store.box_people_per_action(ctx.conn, ids, since)
+    return [_BoxAction(f"B{i}", texts[i][0], texts[i][1], uses, worked, answered - worked, too_early.get(i, 0),
+                       people.get(i, 0)) for i, uses, worked, answered in used]
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0
+
+
+def _box_uses_chart(ctx: _Context, actions: list[_BoxAction]) -> Chart:
+    return Chart("box-uses", "bars", f"Uses per action of the box (last {WEEKS} weeks)", "Action", "Uses",
+                 tuple(a.ref for a in actions) or ("none yet",),
+                 (Series("Uses", tuple(a.uses if ctx.people(a.people) else None for a in actions) or (0,)),),
+                 note=f"Actions used by fewer than {ctx.min_group} people are not shown.")
+
+
+def _box_outcomes_chart(ctx: _Context, actions: list[_BoxAction]) -> Chart:
+    def rates(outcome: Callable[[_BoxAction], int]) -> tuple[float | None, ...]:
+        return tuple(_share(outcome(a), a.uses) if ctx.people(a.people) else None for a in actions) or (0,)
+    return Chart("box-outcomes", "grouped", "Outcomes per action, as a share of its uses", "Action", "% of uses",
+                 tuple(a.ref for a in actions) or ("none yet",),
+                 (Series("worked", rates(lambda a: a.worked)), Series("did not work", rates(lambda a: a.did_not_work)),
+                  Series("too early", rates(lambda a: a.too_early))), unit="%",
+                 note=f"Actions used by fewer than {ctx.min_group} people are not broken down.")
+
+
+def _box_exceptions_chart(ctx: _Context) -> Chart:
+    asked, allowed, declined, people = store.box_exceptions(ctx.conn, ctx.since_weeks())
+    values = (asked, allowed, declined) if ctx.people(people) else (None, None, None)
+    return Chart("box-exceptions", "bars", f"Exceptions to a limit (last {WEEKS} weeks)", "Exceptions", "Requests",
+                 ("asked", "allowed", "declined"), (Series("Requests", values),),
+                 note=f"Fewer than {ctx.min_group} people asking are not broken down.")
+
+
+def _box_expectations(ctx: _Context, actions: list[_BoxAction]) -> Table:
+    def row(a: _BoxAction) -> tuple[str, ...]:
+        if not ctx.people(a.people):
+            return (a.ref, a.action, a.expected, *(shown(None, ctx.min_group),) * 5)
+        answered = a.worked + a.did_not_work
+        rate = f"{round(100 * a.worked / answered)}%" if answered else "no outcome yet"
+        return (a.ref, a.action, a.expected, str(a.uses), str(a.worked), str(a.did_not_work), str(a.too_early), rate)
+    return Table("Each action against its expected outcome", ("Action", "What", "Expected outcome", "Uses", "Worked",
+                 "Did not work", "Too early", "Worked of those answered"), tuple(row(a) for a in actions),
+                 f"No action of the box was used in the last {WEEKS} weeks.")
+
+
+def empowerment(ctx: _Context) -> Page:
+    actions = _box_actions(ctx)
+    return Page("empowerment", SECTIONS["empowerment"],
+                f"How the empowerment box is used: uses per action, whether they worked, and exceptions asked "
+                f"(the last {WEEKS} weeks, the {BOX_ACTIONS_SHOWN} most used actions).",
+                (_box_uses_chart(ctx, actions), _box_outcomes_chart(ctx, actions), _box_exceptions_chart(ctx)),
+                (_box_expectations(ctx, actions),))
+
+
 # --- overview -----------------------------------------------------------------------------------------
 
 def overview(ctx: _Context) -> Page:
@@ -415,5 +505,5 @@ OWN: dict[str, Callable[[_Context], tuple[Table, ...]]] = {
 }
 BUILDERS: dict[str, Callable[[_Context], Page]] = {
     "overview": overview, "flow": flow, "decisions": decisions, "problems": problems, "goals": goals,
-    "pilots": pilots, "participation": participation,
+    "pilots": pilots, "participation": participation, "empowerment": empowerment,
 }

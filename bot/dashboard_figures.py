@@ -48,6 +48,7 @@ class Page:
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     as_of: datetime | None = None  # when its figures were read
+    sections: tuple[str, ...] = ()  # the sections in the navigation
 
 
 SECTIONS = {
@@ -57,4 +58,5 @@ SECTIONS = {
     "goals": "Mission goals",
     "pilots": "Pilots and wins",
     "participation": "Participation",
+    "empowerment": "Empowerment",
 }

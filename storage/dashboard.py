@@ -227,3 +227,50 @@ def hot_between(conn: sqlite3.Connection, start: datetime, end: datetime, limit:
         SELECT p.id, p.text, c.n FROM counts c JOIN problems p ON p.id = c.problem_id
         WHERE p.status != 'duplicate'{only} ORDER BY c.n DESC, p.id DESC LIMIT ?
         """, [utc_text(start), utc_text(end), *params, limit]).fetchall()
+
+
+# --- empowerment box ------------------------------------------------------------------------------
+
+def box_has_actions(conn: sqlite3.Connection) -> bool:
+    """Whether the box has ever had an action (a retired one's uses still count)."""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM box_actions)").fetchone()[0] == 1
+
+
+def box_uses_per_action(conn: sqlite3.Connection, first: date, limit: int) -> list[tuple[int, int, int, int]]:
+    """(action id, counted uses, worked, answered other than too early) from the first UTC day on, most used first:
+    read from the daily figures the triggers keep (box_use_days)."""
+    return conn.execute(
+        "SELECT action_id, sum(uses), sum(worked), sum(answered) FROM box_use_days "
+        "WHERE action_id IN (SELECT id FROM box_actions) AND day >= ? "
+        "GROUP BY action_id HAVING sum(uses) > 0 ORDER BY 2 DESC, 1 LIMIT ?", [first.isoformat(), limit]).fetchall()
+
+
+def box_too_early(conn: sqlite3.Connection, action_ids: list[int], since: datetime) -> dict[int, int]:
+    """Counted uses whose last answer was "too early to say", per action (the daily figures do not keep these)."""
+    marks = ", ".join("?" for _ in action_ids)
+    rows = conn.execute(f"SELECT action_id, count(*) FROM box_uses WHERE counted_at >= ? AND outcome = 'too_early' "
+                        f"AND action_id IN ({marks}) GROUP BY action_id", [utc_text(since), *action_ids])
+    return dict(rows.fetchall())
+
+
+def box_people_per_action(conn: sqlite3.Connection, action_ids: list[int], since: datetime) -> dict[int, int]:
+    """How many people the counted uses of each action come from (to know which counts are too small to show)."""
+    marks = ", ".join("?" for _ in action_ids)
+    rows = conn.execute(f"SELECT action_id, count(DISTINCT user_id) FROM box_uses WHERE action_id IN ({marks}) "
+                        f"AND counted_at >= ? GROUP BY action_id", [*action_ids, utc_text(since)])
+    return dict(rows.fetchall())
+
+
+def box_action_texts(conn: sqlite3.Connection, action_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(what the action is, its expected outcome) per action."""
+    marks = ", ".join("?" for _ in action_ids)
+    rows = conn.execute(f"SELECT id, action, expected_outcome FROM box_actions WHERE id IN ({marks})", action_ids)
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def box_exceptions(conn: sqlite3.Connection, since: datetime) -> tuple[int, int, int, int]:
+    """(exceptions asked, allowed, declined, people who asked) among requests made since `since`."""
+    row = conn.execute(
+        "SELECT count(*), total(state = 'allowed'), total(state = 'declined'), count(DISTINCT user_id) FROM box_uses "
+        "WHERE state IN ('asked', 'allowed', 'declined') AND created_at >= ?", [utc_text(since)]).fetchone()
+    return row[0], int(row[1]), int(row[2]), row[3]

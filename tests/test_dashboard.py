@@ -225,6 +225,65 @@ async def test_decision_times_are_the_median_and_90th_percentile_of_review_to_de
     assert "<td>#5</td><td>Still waiting</td><td>in review</td><td>10</td>" in html
 
 
+def _seed_box(core) -> None:
+    """B1 used four times by three people (two worked, one did not, one too early), B2 once by one person, a use of
+    B1 older than twelve weeks; three people asked for an exception: one waits, one allowed, one declined."""
+    from bot.box_model import BoxDraft
+    from storage import box
+
+    with write(core.db) as db:
+        b1 = box.insert_action(db, "slack", "U0MGR1", BoxDraft("Waive a late fee", "a first late payment", "25 GBP",
+                               "waive it", "no repeat contact within 7 days"), 25, "GBP", NOW - timedelta(days=200))
+        b2 = box.insert_action(db, "slack", "U0MGR1", BoxDraft("Credit a day", "an outage", "", "credit it",
+                               "no complaint escalated"), None, "", NOW - timedelta(days=200))
+        old = box.insert_use(db, b1, "slack", "U0BOXOLD", 5, "", None, False, "used", NOW - timedelta(weeks=13))
+        box.set_outcome(db, old, "worked", NOW - timedelta(weeks=12))
+        for user, outcome in (("U0BOX1", "worked"), ("U0BOX2", "worked"), ("U0BOX3", "did_not_work"),
+                              ("U0BOX1", "too_early")):
+            use = box.insert_use(db, b1, "slack", user, 10, "", None, False, "used", NOW - timedelta(days=9))
+            box.set_outcome(db, use, outcome, NOW - timedelta(days=1))
+        box.insert_use(db, b2, "slack", "U0BOXLONE", None, "", None, False, "used", NOW - timedelta(days=3))
+        for user, answer in (("U0ASK1", None), ("U0ASK2", "allowed"), ("U0ASK3", "declined")):
+            asked = box.insert_use(db, b1, "slack", user, 40, "", None, False, "asked", NOW - timedelta(days=2))
+            if answer:
+                box.set_state(db, asked, "asked", answer, NOW - timedelta(days=1))
+
+
+def _chart_numbers(html: str, key: str) -> dict[str, tuple[str, ...]]:
+    table = re.search(rf'<table data-chart="{key}">(.*?)</table>', html).group(1)
+    return {label: tuple(re.findall(r'<td class="n">([^<]*)</td>', cells))
+            for label, cells in re.findall(r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', table)}
+
+
+async def test_the_empowerment_section_counts_uses_outcomes_and_exceptions(settings, fake_slack):
+    async with Served(settings, config(min_group=2), Clock(NOW)) as served:
+        _seed_box(served.core)
+        await served.sign_in(Slack(served.client, fake_slack), SHY)  # a member: the box's figures are aggregates
+        page = await served.client.get("/dashboard/empowerment")
+        html = await page.text()
+        overview = await (await served.client.get("/dashboard")).text()
+    assert page.status == 200 and '<a href="/dashboard/empowerment">' in overview
+    assert "<svg" in html and "<title" in html
+    # B1: four uses in the last twelve weeks (the older one left out), the allowed exception is a fifth
+    assert _chart_numbers(html, "box-uses") == {"B1": ("5",), "B2": ("too few",)}
+    assert _chart_numbers(html, "box-outcomes") == {"B1": ("40", "20", "20"), "B2": ("too few",) * 3}
+    assert _chart_numbers(html, "box-exceptions") == {"asked": ("3",), "allowed": ("1",), "declined": ("1",)}
+    assert ("<tr><td>B1</td><td>Waive a late fee</td><td>no repeat contact within 7 days</td><td>5</td><td>2</td>"
+            "<td>1</td><td>1</td><td>67%</td></tr>") in html
+    assert "<td>B2</td><td>Credit a day</td><td>no complaint escalated</td><td>fewer than 2</td>" in html
+    assert "U0BOX" not in html and "U0ASK" not in html
+
+
+async def test_the_empowerment_section_is_absent_while_the_box_is_empty(settings, fake_slack):
+    async with Served(settings, config(), Clock(NOW)) as served:
+        await served.sign_in(Slack(served.client, fake_slack), "U0MGR1")
+        overview = await (await served.client.get("/dashboard")).text()
+        empowerment = await served.client.get("/dashboard/empowerment")
+        text = await empowerment.text()
+    assert "/dashboard/empowerment" not in overview and '<a href="/dashboard/participation">' in overview
+    assert empowerment.status == 404 and "no such section" in text
+
+
 def test_web_settings_are_checked():
     import pytest
 

@@ -24,8 +24,6 @@ td.n{text-align:right}.note{color:#555;font-size:13px}section.table{margin-botto
 @media print{nav,.skip{display:none}header{background:none;color:#000}figure{break-inside:avoid}}
 """
 
-NAV = (("", "Overview"), *SECTIONS.items())
-
 
 def page_html(page: Page, who: str) -> str:
     as_of = f" Figures as of {page.as_of:%d %b %Y %H:%M} UTC." if page.as_of else ""
@@ -33,7 +31,7 @@ def page_html(page: Page, who: str) -> str:
     body += [_figure(chart) for chart in page.charts]
     body += [_table_section(table) for table in page.tables]
     body += [f'<p class="note">{escape(note)}</p>' for note in page.notes]
-    return _document(page.title, page.key, "\n".join(body), who)
+    return _document(page.title, page.key, "\n".join(body), who, page.sections)
 
 
 def message_html(title: str, text: str, hint: str) -> str:
@@ -41,9 +39,9 @@ def message_html(title: str, text: str, hint: str) -> str:
     return _document(title, "", f"<p>{escape(text)}</p><p>{escape(hint)}</p>", None)
 
 
-def _document(title: str, current: str, content: str, who: str | None) -> str:
+def _document(title: str, current: str, content: str, who: str | None, sections: tuple[str, ...] = ()) -> str:
     links = []
-    for key, name in NAV if who else ():
+    for key, name in (("", "Overview"), *((s, SECTIONS[s]) for s in sections)) if who else ():
         here = ' aria-current="page"' if key == current or (key == "" and current == "overview") else ""
         links.append(f'<li><a href="/dashboard{"/" + key if key else ""}"{here}>{escape(name)}</a></li>')
     nav = f'<nav aria-label="Sections"><ul>{"".join(links)}</ul></nav>' if links else ""

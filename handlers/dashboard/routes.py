@@ -49,14 +49,15 @@ def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], 
         if section == "signed-out":
             return _page(401, "Signed out", "You are signed out of the dashboard.", HINT)
         if section is not None and section not in SECTIONS:
-            return _page(404, "Not found", "There is no such section of the dashboard.",
-                         "The sections: " + ", ".join(SECTIONS) + ".")
+            return _not_found()
         core = core_of(request)
         identity = dashboard_auth.session_of(core, request.cookies.get(dashboard_auth.COOKIE))
         if identity is None:
             return _page(401, "Please sign in", "You need to sign in to see the dashboard.", HINT)
         viewer = dashboard.viewer_of(core.config, identity.platform, identity.user_id)
         built = await dashboard.page(core, viewer, section)
+        if built is None:
+            return _not_found()
         who = f"{identity.user_id} ({'manager' if viewer.manager else 'member'})"
         return web.Response(text=page_html(built, who), content_type="text/html", headers=HEADERS)
 
@@ -64,6 +65,11 @@ def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], 
     app.router.add_get("/dashboard/login", login)
     app.router.add_get("/dashboard/logout", logout)
     app.router.add_get("/dashboard/{section}", show)
+
+
+def _not_found() -> web.Response:
+    return _page(404, "Not found", "There is no such section of the dashboard.",
+                 "The sections: " + ", ".join(SECTIONS) + ".")
 
 
 def _page(status: int, title: str, text: str, hint: str) -> web.Response:
