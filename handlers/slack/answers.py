@@ -47,3 +47,18 @@ async def answer_action(ack: Ack, core: Core, chat: SlackChat, origin: Origin, w
 
 def tell_later(core: Core, chat: SlackChat, origin: Origin, reply: Reply) -> None:
     core.background.spawn(chat.tell(origin, reply), name=f"tell {origin.user_id}")
+
+
+async def open_form_or_refuse(ack: Ack, core: Core, chat: SlackChat, origin: Origin, make_form: Callable[[], object],
+                              view_of: Callable[[object, dict], dict], trigger_id: str, name: str) -> None:
+    """Open the modal for the form `make_form()` builds (ack first: the trigger lives 3 s); a refusal is
+    told to the person privately instead."""
+    try:
+        form = make_form()
+    except Refused as refusal:
+        await ack()
+        tell_later(core, chat, origin, Notice(str(refusal)))
+        return
+    await ack()
+    view = view_of(form, {"channel": origin.channel_id, "response_url": origin.handle})
+    core.background.spawn(chat.client.views_open(trigger_id=trigger_id, view=view), name=name)

@@ -14,7 +14,7 @@ from bot.errors import Refused, SaveFailed
 from bot.model import Draft
 from bot.replies import Notice
 from handlers.slack import parse
-from handlers.slack.answers import SAVE_FAILED, answer_action, outcome, tell_later
+from handlers.slack.answers import SAVE_FAILED, answer_action, open_form_or_refuse, outcome, tell_later
 from handlers.slack.blocks import render
 from handlers.slack.box_blocks import (
     ADD_FROM_PILOT_ACTION, ALLOW_ACTION, ANSWER_ACTIONS, ASK_EXCEPTION_ACTION, BOX_FORM, DECLINE_ACTION,
@@ -75,13 +75,8 @@ def register(app: AsyncApp, core, chat: SlackChat) -> None:
     @app.action(USED_ACTION)
     async def used_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
-        try:
-            form = box.use_form(core, _number(action.get("value", "")))
-        except Refused as refusal:
-            await ack()
-            return tell_later(core, chat, origin, Notice(str(refusal)))
-        await ack()
-        open_modal(body["trigger_id"], use_modal(form, where(origin)), "open use form")
+        await open_form_or_refuse(ack, core, chat, origin, lambda: box.use_form(core, _number(action.get("value", ""))),
+                                  use_modal, body["trigger_id"], "open use form")
 
     @app.view(USE_FORM)
     async def use_form_submitted(ack, body, view):
@@ -122,13 +117,10 @@ def register(app: AsyncApp, core, chat: SlackChat) -> None:
     @app.action(ADD_FROM_PILOT_ACTION)
     async def add_from_pilot_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
-        try:
-            form = box_actions.open_from_pilot(core, parse.actor(origin.user_id), _number(action.get("value", "")))
-        except Refused as refusal:
-            await ack()
-            return tell_later(core, chat, origin, Notice(str(refusal)))
-        await ack()
-        open_modal(body["trigger_id"], box_modal(form, where(origin)), "open box form from a pilot")
+        await open_form_or_refuse(
+            ack, core, chat, origin,
+            lambda: box_actions.open_from_pilot(core, parse.actor(origin.user_id), _number(action.get("value", ""))),
+            box_modal, body["trigger_id"], "open box form from a pilot")
 
     @app.action(POST_IDEA_ACTION)
     async def post_idea_clicked(ack, body, action):

@@ -11,7 +11,7 @@ from bot.core import Core
 from bot.errors import Refused, SaveFailed
 from bot.replies import FieldErrors, Notice
 from handlers.slack import parse
-from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_command, tell_later
+from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_command, open_form_or_refuse
 from handlers.slack.blocks import field_errors, idea_modal, render
 from handlers.slack.challenge_blocks import ADD_IDEA_ACTION, CHALLENGE_FORM, START_CHALLENGE_ACTION, challenge_modal
 from handlers.slack.chat import SlackChat
@@ -54,27 +54,17 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.action(START_CHALLENGE_ACTION)
     async def start_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
-        try:
-            form = open_form(core, parse.actor(origin.user_id), action.get("value", ""))
-        except Refused as refusal:
-            await ack()
-            return tell_later(core, chat, origin, Notice(str(refusal)))
-        await ack()
-        metadata = {"channel": origin.channel_id, "response_url": origin.handle}
-        open_view(body["trigger_id"], challenge_modal(form, metadata), "open challenge form")
+        await open_form_or_refuse(ack, core, chat, origin,
+                                  lambda: open_form(core, parse.actor(origin.user_id), action.get("value", "")),
+                                  challenge_modal, body["trigger_id"], "open challenge form")
 
     @app.action(ADD_IDEA_ACTION)
     async def add_idea_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
         value = action.get("value", "")
-        try:
-            form = idea_form_for(core, origin.platform, int(value) if value.isdigit() and len(value) <= 12 else 0)
-        except Refused as refusal:
-            await ack()
-            return tell_later(core, chat, origin, Notice(str(refusal)))
-        await ack()
-        metadata = {"channel": origin.channel_id, "response_url": origin.handle}
-        open_view(body["trigger_id"], idea_modal(form, metadata), "open idea form")
+        challenge_id = int(value) if value.isdigit() and len(value) <= 12 else 0
+        await open_form_or_refuse(ack, core, chat, origin, lambda: idea_form_for(core, origin.platform, challenge_id),
+                                  idea_modal, body["trigger_id"], "open idea form")
 
     @app.view(CHALLENGE_FORM)
     async def challenge_form_submitted(ack, body, view):
