@@ -17,7 +17,8 @@ from bot.core import Core
 from bot.decision_replies import Strong, story
 from bot.duplicates import propose_idea
 from bot.errors import Refused
-from bot.model import Actor, Draft, ProblemStatus, Status
+from bot.grammar import draft_for_challenge, is_challenge_idea  # noqa: F401  (the grammar lives in bot.grammar)
+from bot.model import Actor, ProblemStatus, Status
 from bot.publishing import post_card, publish
 from bot.replies import IdeaForm, Notice, Reply
 from bot.review import SYSTEM, request_review, tell_author
@@ -31,19 +32,9 @@ from storage.db import write
 from storage.sends import SendKey
 
 CLOSED_SHOWN_DAYS = 90
-USAGE = "Use `/idea challenge <C-number> <your idea>`, e.g. `/idea challenge C1 Text customers the locker code`."
 
 
 # --- who and what ---------------------------------------------------------------------------
-
-def parse_challenge_ref(word: str) -> int:
-    """`C1` (or `c1`) → 1."""
-    text = (word or "").strip()
-    if len(text) < 2 or text[0] not in "cC" or not text[1:].isdigit() or len(text) > 13:
-        raise Refused(f"“{text[:40]}” is not a challenge. Challenges are numbered like `C1`; "
-                      "`/hero challenges` lists the open ones.")
-    return int(text[1:])
-
 
 def _problem_number(raw: str) -> int | None:
     text = raw.strip()
@@ -165,35 +156,6 @@ def challenge_for_idea(core: Core, challenge_id: int, platform: str) -> Challeng
     if not challenge.is_open:
         raise Refused(f"Challenge {challenge.ref} is closed and takes no more ideas; nothing was posted.")
     return challenge
-
-
-ANONYMOUS_WORDS = ("anon", "anonymous")
-
-
-def is_challenge_idea(text: str) -> bool:
-    """Whether `/idea <text>` is `/idea [anon] challenge C<n> …`: the word alone may begin an ordinary idea."""
-    words = (text or "").split(maxsplit=3)
-    if words and words[0].lower() in ANONYMOUS_WORDS:
-        words = words[1:]
-    return (len(words) >= 2 and words[0].lower() == "challenge" and len(words[1]) >= 2 and words[1][0] in "cC"
-            and words[1][1:].isdigit())
-
-
-def draft_for_challenge(text: str) -> Draft:
-    """`challenge C1 <text>`, `challenge C1 anon <text>` or `anon challenge C1 <text>` (what follows `/idea`)."""
-    words = (text or "").split()
-    anonymous = bool(words) and words[0].lower() in ANONYMOUS_WORDS
-    words = words[1:] if anonymous else words
-    if len(words) < 2 or words[0].lower() != "challenge":
-        raise Refused(USAGE)
-    challenge_id = parse_challenge_ref(words[1])
-    rest = text.strip().split(maxsplit=3 if anonymous else 2)[-1] if len(words) > 2 else ""
-    first, _, after = rest.partition(" ")
-    if not anonymous and first.lower() in ANONYMOUS_WORDS:
-        anonymous, rest = True, after
-    if not rest.strip():
-        raise Refused(USAGE)
-    return Draft(text=rest.strip(), anonymous=anonymous, challenge_id=challenge_id)
 
 
 async def post_to_challenge(core: Core, origin: Origin, text: str, answer_within: float = 0.0) -> Reply | None:

@@ -7,3 +7,6 @@ class SaveFailed(Exception):
 
 class Refused(Exception):
     """The request is understood but not allowed or not valid; the message says why."""
+
+
+SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."

@@ -16,7 +16,6 @@ from typing import TextIO
 
 from bot import hero
 from bot.challenge_replies import ChallengeCard, ChallengeForm
-from bot.challenges import is_challenge_idea, post_to_challenge
 from handlers import shell_box
 from bot.chat import Origin
 from bot.core import Core
@@ -25,13 +24,16 @@ from bot.decision_replies import (
 )
 from bot.decision_forms import FormInvalid
 from bot.decisions import submit
-from bot.errors import Refused, SaveFailed
+from bot.commands import idea_command, problem_command
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.interactions import FormToFill, Request
+from bot.submissions import submit_idea_form
 from bot.ideas import comment_on_idea, toggle_vote
-from bot.duplicates import post_anyway, propose_idea, propose_problem
+from bot.duplicates import post_anyway
 from bot.model import Actor, Draft, Idea, ProblemDraft
 from bot.notices import WeeklyDigest
 from bot.words import plural
-from bot.problems import me_too
+from bot.problems import me_too, problem_errors
 from bot.scheduler import run_due
 from handlers import shell_challenges
 from bot.replies import (
@@ -219,6 +221,10 @@ class Shell:
     def origin(self) -> Origin:
         return Origin(PLATFORM, self.user, CHANNEL)
 
+    @property
+    def request(self) -> Request:
+        return Request(self.origin, private=True)  # the person's own terminal
+
     async def handle(self, line: str) -> bool:
         """Run one line; False when the user wants to leave."""
         command, _, rest = line.strip().partition(" ")
@@ -234,7 +240,7 @@ class Shell:
         except Refused as refusal:
             reply = Notice(str(refusal))
         except SaveFailed:
-            reply = Notice("Sorry, that could not be saved. Please try again.")
+            reply = Notice(SAVE_FAILED)
         if reply is not None:
             await self.chat.tell(self.origin, reply)
         await self.core.background.drain()
@@ -242,10 +248,11 @@ class Shell:
 
     async def _dispatch(self, command: str, rest: str) -> Reply | None:
         actor = Actor(PLATFORM, self.user)
-        if command == "/idea" and is_challenge_idea(rest):
-            return await post_to_challenge(self.core, self.origin, rest)
         if command == "/idea":
-            return await propose_idea(self.core, self.origin, self._draft(rest))
+            reply = await idea_command(self.core, self.request, rest)
+            if isinstance(reply, FormToFill):  # the shell's form: each field asked in turn
+                return await submit_idea_form(self.core, self.request, self._ask_form(reply.form, reply.anonymous))
+            return reply
         if command == "/hero":
             reply = await hero.run(self.core, self.origin, rest)
             if isinstance(reply, ChallengeForm):
@@ -257,7 +264,10 @@ class Shell:
         if command in shell_box.COMMANDS:
             return await shell_box.run(self, command, rest)
         if command == "/problem":
-            return await propose_problem(self.core, self.origin, ProblemDraft(text=rest))
+            reply = await problem_command(self.core, self.request, rest)
+            if isinstance(reply, FormToFill):  # the shell has no problem form: say what to type
+                return FieldErrors(problem_errors(ProblemDraft()))
+            return reply
         if command == "/metoo":
             return await me_too(self.core, actor, hero.parse_idea_number(rest))
         if command == "/anyway":
@@ -288,15 +298,6 @@ class Shell:
         if form.verdict:
             values["verdict"] = form.verdict
         return await submit(self.core, Actor(PLATFORM, self.user), form.kind, form.idea.id, values)
-
-    def _draft(self, rest: str) -> Draft:
-        first, _, text = rest.partition(" ")
-        anonymous = first.lower() in ("anon", "anonymous")
-        if anonymous:
-            rest = text.strip()
-        if rest:
-            return Draft(text=rest, anonymous=anonymous)
-        return self._ask_form(IdeaForm(self.core.config.mission_goals), anonymous)
 
     def _ask_form(self, form: IdeaForm, anonymous: bool) -> Draft:
         problem = self.ask("The customer problem: ")

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot import hero
+from bot import grammar, hero
 from bot.errors import Refused
 from handlers.slack import parse
 from suites.common import Report, suite_main
@@ -88,7 +88,7 @@ def exercise(data: dict) -> None:
     """What the listeners read from an accepted payload, in the order they read it."""
     if "command" in data:
         parse.origin_of_command(data)
-        parse.draft_from_command(data.get("text", ""))
+        grammar.asks_anonymity(parse.command_text(data))
         return
     kind = data.get("type")
     if kind == "event_callback":
@@ -281,7 +281,7 @@ def exercise_activity(activity) -> None:
         teams.kind_of(activity)
         teams.text_of(activity)
         teams.is_thread_reply(activity)
-        teams.draft_from_text(rest)
+        grammar.asks_anonymity(rest)
         teams.plain_text(activity.text)
     elif activity.type == "invoke":
         _, data = teams.action_of(activity)

@@ -6,31 +6,26 @@ from collections.abc import Awaitable, Callable
 
 from bot.chat import Origin
 from bot.core import Core
-from bot.errors import Refused, SaveFailed
+from bot.errors import SAVE_FAILED, Refused  # noqa: F401  (listeners import SAVE_FAILED and outcome from here)
+from bot.interactions import FieldErrors, FormToFill, SimilarFound, outcome
 from bot.replies import Notice, Reply
-from handlers.slack.blocks import render
+from bot.submissions import FormResult
+from handlers.slack.blocks import field_errors, render
 from handlers.slack.chat import SlackChat
 
-SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
 # Slack gives a slash command 3 s to be answered. A new item's post is awaited at most this long, so that
 # the answer itself carries the confirmation and its link; a slower post confirms through response_url.
 POST_WITHIN = 2.0
 Ack = Callable[..., Awaitable]
 
 
-async def outcome(work: Awaitable[Reply | None]) -> Reply | None:
-    """The reply of `work`; a refusal or a failed save becomes a note for the person."""
-    try:
-        return await work
-    except Refused as refusal:
-        return Notice(str(refusal))
-    except SaveFailed:
-        return Notice(SAVE_FAILED)
-
-
 async def answer_command(ack: Ack, work: Awaitable[Reply | None]) -> None:
     """Ack a slash command with the reply of `work`, privately."""
-    reply = await outcome(work)
+    await ack_with(ack, await outcome(work))
+
+
+async def ack_with(ack: Ack, reply: Reply | None) -> None:
+    """Ack a slash command with `reply`, privately."""
     if reply is None:
         await ack()
     else:
@@ -62,3 +57,25 @@ async def open_form_or_refuse(ack: Ack, core: Core, chat: SlackChat, origin: Ori
     await ack()
     view = view_of(form, {"channel": origin.channel_id, "response_url": origin.handle})
     core.background.spawn(chat.client.views_open(trigger_id=trigger_id, view=view), name=name)
+
+
+async def answer_typed(ack: Ack, core: Core, chat: SlackChat, work: Awaitable[Reply | FormToFill | None],
+                       trigger_id: str, view_of: Callable[[FormToFill, dict], dict], origin: Origin) -> None:
+    """Ack a typed command with its reply; when it asks for the form, open the modal (ack first: the trigger
+    lives 3 s)."""
+    reply = await outcome(work)
+    if not isinstance(reply, FormToFill):
+        return await ack_with(ack, reply)
+    await ack()
+    view = view_of(reply, {"channel": origin.channel_id, "response_url": origin.handle})
+    core.background.spawn(chat.client.views_open(trigger_id=trigger_id, view=view), name="open form")
+
+
+async def answer_form(ack: Ack, core: Core, chat: SlackChat, origin: Origin, result: FormResult) -> None:
+    """Ack a modal's submission: field errors keep it open; otherwise it closes, and the similar items found
+    reach the person afterwards (a saved item's link follows once it is posted)."""
+    if isinstance(result, FieldErrors):
+        return await ack(**field_errors(result))
+    await ack()
+    if isinstance(result, SimilarFound):
+        tell_later(core, chat, origin, result)

@@ -14,7 +14,8 @@ from bot.errors import Refused, SaveFailed
 from bot.model import shorten
 from bot.replies import Notice
 from handlers.slack import parse
-from handlers.slack.answers import SAVE_FAILED, tell_later
+from bot.errors import SAVE_FAILED
+from handlers.slack.answers import tell_later
 from handlers.slack.blocks import escape, render
 from handlers.slack.chat import SlackChat
 

@@ -14,7 +14,9 @@ from bot.errors import Refused, SaveFailed
 from bot.model import Draft
 from bot.replies import Notice
 from handlers.slack import parse
-from handlers.slack.answers import SAVE_FAILED, answer_action, open_form_or_refuse, outcome, tell_later
+from bot.errors import SAVE_FAILED
+from bot.interactions import outcome
+from handlers.slack.answers import answer_action, open_form_or_refuse, tell_later
 from handlers.slack.blocks import render
 from handlers.slack.box_blocks import (
     ADD_FROM_PILOT_ACTION, ALLOW_ACTION, ANSWER_ACTIONS, ASK_EXCEPTION_ACTION, BOX_FORM, DECLINE_ACTION,

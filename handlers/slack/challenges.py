@@ -1,4 +1,4 @@
-"""Bolt listeners for challenges: `/hero challenge` (the form), `/idea challenge C1 …`, Add an idea,
+"""Bolt listeners for challenges: `/hero challenge` (the form), Add an idea,
 Start a challenge (on hot spots) and the form's submission. Registered before handlers.slack.ideas,
 whose general `/idea` and `/hero` listeners answer everything else."""
 
@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.challenges import idea_form_for, is_challenge_idea, open_form, post_to_challenge, submit_challenge
+from bot.challenges import idea_form_for, open_form, submit_challenge
 from bot.core import Core
-from bot.errors import Refused, SaveFailed
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.replies import FieldErrors, Notice
 from handlers.slack import parse
-from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_command, open_form_or_refuse
+from handlers.slack.answers import open_form_or_refuse
 from handlers.slack.blocks import field_errors, idea_modal, render
 from handlers.slack.challenge_blocks import ADD_IDEA_ACTION, CHALLENGE_FORM, START_CHALLENGE_ACTION, challenge_modal
 from handlers.slack.chat import SlackChat
@@ -24,10 +24,6 @@ EVENTS: tuple[str, ...] = ()
 async def _is_challenge_form_command(body: dict) -> bool:
     words = (body.get("text") or "").split()
     return bool(words) and words[0].lower() == "challenge"
-
-
-async def _is_challenge_idea(body: dict) -> bool:
-    return is_challenge_idea(body.get("text") or "")
 
 
 def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
@@ -45,11 +41,6 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
         await ack()
         open_view(command["trigger_id"], challenge_modal(form, {"channel": origin.channel_id,
                                                                 "response_url": origin.handle}), "open challenge form")
-
-    @app.command("/idea", matchers=[_is_challenge_idea])
-    async def challenge_idea_command(ack, command):
-        origin = parse.origin_of_command(command)
-        await answer_command(ack, post_to_challenge(core, origin, command.get("text", ""), answer_within=POST_WITHIN))
 
     @app.action(START_CHALLENGE_ACTION)
     async def start_clicked(ack, body, action):

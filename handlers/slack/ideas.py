@@ -10,17 +10,18 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import hero
+from bot import clicks, hero
 from bot.chat import Origin
+from bot.commands import idea_command as typed_idea
 from bot.core import Core
-from bot.errors import Refused, SaveFailed
-from bot.duplicates import propose_idea
-from bot.challenges import idea_form_for
-from bot.ideas import comment_in_thread, delete_in_thread, draft_errors, edit_in_thread, react, toggle_vote
-from bot.replies import FieldErrors, Notice, Reply
+from bot.errors import SAVE_FAILED, SaveFailed
+from bot.ideas import comment_in_thread, delete_in_thread, edit_in_thread, react
+from bot.interactions import Request
+from bot.replies import Notice, Reply
+from bot.submissions import submit_idea_form
 from handlers.slack import parse
-from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_action, answer_command, tell_later
-from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, field_errors, idea_modal
+from handlers.slack.answers import POST_WITHIN, answer_action, answer_command, answer_form, answer_typed, tell_later
+from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, idea_modal
 from handlers.slack.chat import SlackChat
 
 log = logging.getLogger(__name__)
@@ -34,17 +35,10 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
 
     @app.command("/idea")
     async def idea_command(ack, command):
-        origin = parse.origin_of_command(command)
-        draft = parse.draft_from_command(parse.command_text(command))
-        if not draft.text:
-            await ack()
-            metadata = {"channel": origin.channel_id, "response_url": origin.handle}
-            form = idea_form_for(core, origin.platform)
-            view = idea_modal(form, metadata, anonymous=draft.anonymous)
-            core.background.spawn(chat.client.views_open(trigger_id=command["trigger_id"], view=view), name="open form")
-            return
-
-        await answer_command(ack, propose_idea(core, origin, draft, answer_within=POST_WITHIN))
+        origin = parse.origin_of_command(command)  # a slash command is seen only by the person: private
+        await answer_typed(ack, core, chat, typed_idea(core, Request(origin, private=True), parse.command_text(command),
+                                                       answer_within=POST_WITHIN),
+                           command["trigger_id"], lambda f, metadata: idea_modal(f.form, metadata, f.anonymous), origin)
 
     @app.command("/hero")
     async def hero_command(ack, command):
@@ -52,30 +46,17 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
 
     @app.view(IDEA_FORM)
     async def idea_form_submitted(ack, body, view):
-        draft = parse.draft_from_view(view)
-        errors = draft_errors(draft, core.config.mission_goals)
-        if "text" in errors:  # the whole text is too long: show it under the solution
-            errors["solution"] = errors.pop("text")
-        if errors:
-            return await ack(**field_errors(FieldErrors(errors)))
-        origin = parse.origin_of_view(body)
-        try:
-            similar = await propose_idea(core, origin, draft)
-        except (Refused, SaveFailed) as error:
-            message = str(error) if isinstance(error, Refused) else SAVE_FAILED
-            field = "challenge_id" if isinstance(error, Refused) and draft.challenge_id else "problem"
-            return await ack(**field_errors(FieldErrors({field: message})))
-        await ack()
-        if similar is not None:
-            tell_later(core, chat, origin, similar)
+        origin = parse.origin_of_view(body)  # a modal is seen only by the person: private
+        result = await submit_idea_form(core, Request(origin, private=True), parse.draft_from_view(view))
+        await answer_form(ack, core, chat, origin, result)
 
     @app.action(VOTE_ACTION)
     async def vote_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
 
-        async def vote() -> Reply:
+        async def vote() -> Reply | None:
             idea_id = hero.parse_idea_number(action.get("value", ""))
-            return await toggle_vote(core, parse.actor(origin.user_id), idea_id)
+            return (await clicks.vote(core, Request(origin), idea_id)).note  # the card follows via the refresher
 
         await answer_action(ack, core, chat, origin, vote())
 

@@ -9,7 +9,6 @@ from bot.chat import Origin
 from bot.model import Actor, Draft, ProblemDraft
 
 PLATFORM = "slack"
-ANONYMOUS_WORDS = ("anon", "anonymous")
 
 
 def origin_of_command(command: dict) -> Origin:
@@ -39,15 +38,6 @@ def unescape(text: str) -> str:
 def command_text(command: dict) -> str:
     text = command.get("text")
     return unescape(text) if isinstance(text, str) else ""
-
-
-def draft_from_command(text: str) -> Draft:
-    """`/idea <text>` or `/idea anon <text>`."""
-    text = (text or "").strip()
-    first, _, rest = text.partition(" ")
-    if first.lower() in ANONYMOUS_WORDS:
-        return Draft(text=rest.strip(), anonymous=True)
-    return Draft(text=text)
 
 
 def view_metadata(body: dict) -> dict:

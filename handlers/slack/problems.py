@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot import clicks
+from bot.commands import problem_command as typed_problem
 from bot.core import Core
-from bot.duplicates import mark_duplicate, may_mark_duplicate, me_too_instead, parse_ref, post_anyway, propose_problem, vote_instead
-from bot.errors import Refused, SaveFailed
-from bot.model import ProblemDraft
-from bot.problems import me_too, problem_errors
-from bot.replies import FieldErrors, Notice, ProblemForm, Reply
+from bot.duplicates import mark_duplicate, may_mark_duplicate, parse_ref
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.interactions import Request
+from bot.replies import FieldErrors, Notice, Reply
+from bot.submissions import submit_problem_form
 from handlers.slack import parse  # problem_blocks registers its renderings
-from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_action, answer_command, tell_later
+from handlers.slack.answers import POST_WITHIN, answer_action, answer_form, answer_typed, tell_later
 from handlers.slack.blocks import field_errors
 from handlers.slack.chat import SlackChat
 from handlers.slack.problem_blocks import (
@@ -39,16 +41,16 @@ def _choice(value: str) -> tuple[int, str]:
 
 
 def _register_instead(app: AsyncApp, core: Core, chat: SlackChat, action_id: str, instead) -> None:
-    """A button on the similar items shown before posting: act on that item instead (`instead(core, origin,
+    """A button on the similar items shown before posting: act on that item instead (`instead(core, request,
     item_id, token)`, Vote or Me too), which drops the held draft."""
 
     @app.action(action_id)
     async def chosen_instead(ack, body, action):
         origin = parse.origin_of_action(body)
 
-        async def work() -> Reply:
+        async def work() -> Reply | None:
             item_id, token = _choice(action.get("value", ""))
-            return await instead(core, origin, item_id, token)
+            return (await instead(core, Request(origin), item_id, token)).note
 
         await answer_action(ack, core, chat, origin, work())
 
@@ -58,50 +60,38 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.command("/problem")
     async def problem_command(ack, command):
         origin = parse.origin_of_command(command)
-        text = (parse.command_text(command)).strip()
-        if not text:
-            await ack()
-            view = problem_modal(ProblemForm(), {"channel": origin.channel_id, "response_url": origin.handle})
-            core.background.spawn(chat.client.views_open(trigger_id=command["trigger_id"], view=view),
-                                  name="open problem form")
-            return
-        await answer_command(ack, propose_problem(core, origin, ProblemDraft(text=text), answer_within=POST_WITHIN))
+        await answer_typed(ack, core, chat, typed_problem(core, Request(origin, private=True),
+                                                          parse.command_text(command), answer_within=POST_WITHIN),
+                           command["trigger_id"], lambda f, metadata: problem_modal(f.form, metadata), origin)
 
     @app.view(PROBLEM_FORM)
     async def problem_form_submitted(ack, body, view):
-        draft = parse.problem_draft_from_view(view)
-        errors = problem_errors(draft)
-        if "text" in errors:
-            errors["went_wrong"] = errors.pop("text")
-        if errors:
-            return await ack(**field_errors(FieldErrors(errors)))
         origin = parse.origin_of_view(body)
-        try:
-            similar = await propose_problem(core, origin, draft)
-        except (Refused, SaveFailed) as error:
-            message = str(error) if isinstance(error, Refused) else SAVE_FAILED
-            return await ack(**field_errors(FieldErrors({"went_wrong": message})))
-        await ack()
-        if similar is not None:
-            tell_later(core, chat, origin, similar)
+        result = await submit_problem_form(core, Request(origin, private=True), parse.problem_draft_from_view(view))
+        await answer_form(ack, core, chat, origin, result)
 
     @app.action(ME_TOO_ACTION)
     async def me_too_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
 
-        async def work() -> Reply:
+        async def work() -> Reply | None:
             _, problem_id = parse_ref(action.get("value", ""), default="problem")
-            return await me_too(core, parse.actor(origin.user_id), problem_id)
+            return (await clicks.count_me_too(core, Request(origin), problem_id)).note  # the card: the refresher
 
         await answer_action(ack, core, chat, origin, work())
 
-    for action_id, instead in ((SIMILAR_VOTE_ACTION, vote_instead), (SIMILAR_ME_TOO_ACTION, me_too_instead)):
+    for action_id, instead in ((SIMILAR_VOTE_ACTION, clicks.vote_on_similar),
+                               (SIMILAR_ME_TOO_ACTION, clicks.me_too_on_similar)):
         _register_instead(app, core, chat, action_id, instead)
 
     @app.action(POST_ANYWAY_ACTION)
     async def post_anyway_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
-        await answer_action(ack, core, chat, origin, post_anyway(core, origin, action.get("value", "")))
+
+        async def work() -> Reply | None:
+            return (await clicks.post_mine_anyway(core, Request(origin), action.get("value", ""))).note
+
+        await answer_action(ack, core, chat, origin, work())
 
     @app.action(MARK_DUPLICATE_ACTION)
     async def mark_duplicate_clicked(ack, body, action):

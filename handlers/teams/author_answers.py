@@ -9,7 +9,8 @@ from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.decision_replies import Person
 from bot.errors import SaveFailed
-from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
+from bot.errors import SAVE_FAILED
+from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.cards import Names, card, error_line, execute, render, runs, text_block
 from handlers.teams.chat import TeamsChat, people_of
 

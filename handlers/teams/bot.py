@@ -15,7 +15,8 @@ from microsoft_agents.activity import Activity
 from bot import hero
 from bot.chat import Origin
 from bot.core import Core
-from bot.errors import Refused, SaveFailed
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.interactions import outcome
 from bot.model import Actor
 from bot.replies import Notice, Reply
 from handlers.teams import parse
@@ -26,7 +27,6 @@ from storage.db import write
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
 MESSAGE = "application/vnd.microsoft.activity.message"
 PEOPLES_ACTIVITIES = ("message", "invoke", "messageReaction")
 
@@ -206,16 +206,6 @@ class TeamsBot:
     def tell_later(self, origin: Origin, reply: Reply | None) -> None:
         if reply is not None:
             self.core.background.spawn(self.chat.tell(origin, reply), name=f"tell {origin.user_id}")
-
-
-async def outcome(work: Awaitable[Reply | None]) -> Reply | None:
-    """The reply of `work`; a refusal or a failed save becomes a note for the person."""
-    try:
-        return await work
-    except Refused as refusal:
-        return Notice(str(refusal))
-    except SaveFailed:
-        return Notice(SAVE_FAILED)
 
 
 def invoke_message(text: str) -> dict:

@@ -12,7 +12,8 @@ from bot.duplicates import propose_idea
 from bot.errors import Refused, SaveFailed
 from bot.model import Draft
 from handlers.teams import box_cards
-from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
+from bot.errors import SAVE_FAILED
+from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.cards import card, runs
 from handlers.teams.chat import TeamsChat
 

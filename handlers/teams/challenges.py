@@ -1,22 +1,13 @@
-"""Teams listeners for challenges: `idea challenge C1 …`, Add an idea, Start a challenge and the form.
+"""Teams listeners for challenges (`idea challenge C1 …` is the `idea` command's, bot.commands): Add an idea, Start a challenge and the form.
 `hero challenge` and `hero challenges` go through the `hero` command like every /hero word."""
 
 from __future__ import annotations
 
 from bot.challenge_cards import card as challenge_reply
-from bot.challenges import (
-    blank_form,
-    challenge_for_idea,
-    idea_form_for,
-    is_challenge_idea,
-    open_form,
-    post_to_challenge,
-    submit_challenge,
-)
+from bot.challenges import blank_form, challenge_for_idea, idea_form_for, open_form, submit_challenge
 from bot.core import Core
-from bot.errors import SaveFailed
-from bot.replies import Reply
-from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
+from bot.errors import SAVE_FAILED, SaveFailed
+from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.cards import card, idea_form, message, runs, text_block
 from handlers.teams.challenge_cards import ADD_IDEA_VERB, CHALLENGE_FORM_VERB, challenge_form
 from handlers.teams.problem_cards import START_CHALLENGE_VERB
@@ -30,14 +21,6 @@ FORM_FIELDS = ("question", "problem_id", "goal", "ends_on", "advance")
 
 
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
-    plain_idea = bot.commands["idea"]  # handlers.teams.ideas registers first; `idea challenge C1 …` is answered here
-
-    @bot.command("idea")
-    async def idea_command(turn: Turn, rest: str) -> Reply | None:
-        if is_challenge_idea(rest):
-            return await post_to_challenge(core, turn.origin, rest)
-        return await plain_idea(turn, rest)
-
     @bot.verb(START_CHALLENGE_VERB)
     async def start_clicked(turn: Turn, data: dict) -> dict:
         """A hot spot's button: the form, with the problem filled in, replaces the hot spots for the clicker."""

@@ -8,10 +8,11 @@ import re
 from microsoft_agents.activity import Activity
 
 from bot.chat import Origin
+from bot.grammar import asks_anonymity
+from bot.interactions import Request
 from bot.model import Actor, Draft
 
 PLATFORM = "teams"
-ANONYMOUS_WORDS = ("anon", "anonymous")
 THREAD_MARK = ";messageid="
 _MENTION = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -37,6 +38,11 @@ def origin_of(activity: Activity) -> Origin:
     """`channel_id` is the conversation without the thread; `handle` the full conversation id, to answer there."""
     conversation = activity.conversation.id if activity.conversation else ""
     return Origin(PLATFORM, user_of(activity) or "", split_thread(conversation)[0] or None, conversation or None)
+
+
+def request_of(activity: Activity) -> Request:
+    """The core's request: private only in the person's own chat with the bot."""
+    return Request(origin_of(activity), private=kind_of(activity) == PERSONAL)
 
 
 def tenant_of(activity: Activity) -> str | None:
@@ -142,14 +148,6 @@ def kind_of(activity: Activity) -> str:
     return derived
 
 
-def draft_from_text(text: str) -> Draft:
-    """`idea <text>` or `idea anon <text>`."""
-    first, _, rest = text.strip().partition(" ")
-    if first.lower() in ANONYMOUS_WORDS:
-        return Draft(text=rest.strip(), anonymous=True)
-    return Draft(text=text.strip())
-
-
 def draft_from_form(data: dict) -> Draft:
     """The form card's inputs, as Action.Execute sends them (every value a string)."""
     def text(key: str) -> str:
@@ -178,7 +176,7 @@ def posts_anonymously(activity: Activity) -> bool:
     (whose sender the bot then must not write down: a person who only posts anonymously stays unknown)."""
     if activity.type == "message":
         word, rest, _ = command_of(activity)
-        return word == "idea" and draft_from_text(rest).anonymous
+        return word == "idea" and asks_anonymity(rest)
     if activity.type == "invoke":
         verb, data = action_of(activity)
         return str(data.get("anonymous", "")).lower() == "true" or verb == "post_anyway"

@@ -7,23 +7,19 @@ or, on a similar-items offer, a card saying what was done (so it cannot be click
 
 from __future__ import annotations
 
+from bot import clicks
+from bot.commands import problem_command as typed_problem
 from bot.core import Core
-from bot.duplicates import (
-    mark_duplicate,
-    may_mark_duplicate,
-    me_too_instead,
-    parse_ref,
-    post_anyway,
-    propose_problem,
-    vote_instead,
-)
-from bot.errors import Refused, SaveFailed
+from bot.duplicates import mark_duplicate, may_mark_duplicate, parse_ref
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.interactions import FormToFill
 from bot.model import ProblemDraft
-from bot.problems import card as problem_reply
-from bot.problems import me_too, problem_errors
-from bot.replies import Notice, ProblemForm, Reply
-from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
-from handlers.teams.cards import card, message, runs
+from bot.replies import ProblemForm, Reply
+from bot.submissions import submit_problem_form
+from handlers.teams import parse
+from handlers.teams.answers import click_answer, done_card, form_answer
+from handlers.teams.bot import TeamsBot, Turn
+from handlers.teams.cards import message
 from handlers.teams.chat import TeamsChat
 from handlers.teams.decision_cards import MARK_DUPLICATE_VERB
 from handlers.teams.problem_cards import (
@@ -34,12 +30,8 @@ from handlers.teams.problem_cards import (
     SIMILAR_ME_TOO_VERB,
     SIMILAR_VOTE_VERB,
     duplicate_form,
-    problem_card,
     problem_form,
-    similar_card,
 )
-from storage import problems as store
-from storage import teams as refs
 
 COMMANDS = (
     ("problem", "Log a customer problem: problem <text>, or problem alone for a form"),
@@ -65,61 +57,40 @@ def number_of(data: dict, key: str) -> int:
     return int(raw)
 
 
-def done_card(note: Notice) -> dict:
-    return card([runs(note.text)])
-
-
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.command("problem")
     async def problem_command(turn: Turn, rest: str) -> Reply | None:
-        if not rest.strip():  # the form, in the person's own chat
-            core.background.spawn(chat.tell_activity(turn.origin, message(problem_form(ProblemForm()),
+        result = await typed_problem(core, parse.request_of(turn.activity), rest)
+        if isinstance(result, FormToFill):  # the form, in the person's own chat
+            core.background.spawn(chat.tell_activity(turn.origin, message(problem_form(result.form),
                                                                           "Log a customer problem")), name="send form")
             return None
-        return await propose_problem(core, turn.origin, ProblemDraft(text=rest.strip()))
+        return result
 
     @bot.verb(PROBLEM_FORM_VERB)
     async def problem_form_submitted(turn: Turn, data: dict) -> dict:
-        draft = draft_from_form(data)
-        values = {k: v for k, v in data.items() if isinstance(v, str)}
-        errors = problem_errors(draft)
-        if "text" in errors:  # the whole text is too long, or nothing was said: show it under what went wrong
-            errors["went_wrong"] = errors.pop("text")
-        if not errors:
-            try:
-                similar = await propose_problem(core, turn.origin, draft)
-            except Refused as refusal:
-                errors = {"went_wrong": str(refusal)}
-            except SaveFailed:
-                errors = {"went_wrong": SAVE_FAILED}
-            else:
-                if similar is not None:
-                    return similar_card(similar)  # the form becomes the choice
-                return card([runs("Your problem is saved; it is being posted to the problems channel.")])
-        return problem_form(ProblemForm(), values, errors)
+        result = await submit_problem_form(core, parse.request_of(turn.activity), draft_from_form(data))
+        return form_answer(result, data, lambda values, errors: problem_form(ProblemForm(), values, errors))
 
     @bot.verb(ME_TOO_VERB)
     async def me_too_clicked(turn: Turn, data: dict) -> dict:
         _, problem_id = parse_ref(text_of(data, "problem"), default="problem")
-        note = await me_too(core, turn.actor, problem_id)
-        reply = problem_reply(core, store.get_problem(core.db, problem_id))
-        names = refs.names(core.db, {reply.problem.reporter_id})
-        return problem_card(reply, names, note=note.text)  # the clicker's copy; everyone's follows via the refresher
+        return click_answer(chat, await clicks.count_me_too(core, parse.request_of(turn.activity), problem_id))
 
     @bot.verb(SIMILAR_VOTE_VERB)
     async def similar_vote_clicked(turn: Turn, data: dict) -> dict:
-        note = await vote_instead(core, turn.origin, number_of(data, "idea"), text_of(data, "token"))
-        return done_card(note)
+        return click_answer(chat, await clicks.vote_on_similar(core, parse.request_of(turn.activity),
+                                                               number_of(data, "idea"), text_of(data, "token")))
 
     @bot.verb(SIMILAR_ME_TOO_VERB)
     async def similar_me_too_clicked(turn: Turn, data: dict) -> dict:
-        note = await me_too_instead(core, turn.origin, number_of(data, "problem"), text_of(data, "token"))
-        return done_card(note)
+        return click_answer(chat, await clicks.me_too_on_similar(core, parse.request_of(turn.activity),
+                                                                 number_of(data, "problem"), text_of(data, "token")))
 
     @bot.verb(POST_ANYWAY_VERB)
     async def post_anyway_clicked(turn: Turn, data: dict) -> dict:
-        await post_anyway(core, turn.origin, text_of(data, "token"))
-        return done_card(Notice("Posting yours now; a note with its link follows."))
+        return click_answer(chat, await clicks.post_mine_anyway(core, parse.request_of(turn.activity),
+                                                                text_of(data, "token")))
 
     @bot.verb(MARK_DUPLICATE_VERB)
     async def mark_duplicate_clicked(turn: Turn, data: dict) -> dict:
