@@ -8,9 +8,11 @@ nothing posted yet), or a `Notice` saying the item is saved and on its way (the 
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from typing import TypeVar
 
 from bot.commands import ANONYMOUS_IN_PRIVATE
 from bot.core import Core
+from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea, propose_problem
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.ideas import draft_errors
@@ -23,6 +25,7 @@ IDEA_SAVED = "Your idea is saved; it is being posted to the ideas channel."
 PROBLEM_SAVED = "Your problem is saved; it is being posted to the problems channel."
 
 FormResult = FieldErrors | SimilarFound | Notice
+T = TypeVar("T")
 
 
 async def submit_idea_form(core: Core, request: Request, draft: Draft) -> FormResult:
@@ -60,3 +63,16 @@ async def _proposed(work: Awaitable[Reply | None], refused_at: str, failed_at: s
     except SaveFailed:
         return FieldErrors({failed_at: SAVE_FAILED})
     return found if isinstance(found, SimilarFound) else Notice(saved)
+
+
+async def checked(work: Awaitable[T], field: str) -> T | FieldErrors:
+    """What a form's `work` returns; what went wrong as field errors: the form's own checks (FormInvalid),
+    or a refusal or a failed save under `field` (the box's, challenges' and Mark duplicate's forms)."""
+    try:
+        return await work
+    except FormInvalid as invalid:
+        return FieldErrors(invalid.errors)
+    except Refused as refusal:
+        return FieldErrors({field: str(refusal)})
+    except SaveFailed:
+        return FieldErrors({field: SAVE_FAILED})

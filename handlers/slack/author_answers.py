@@ -10,11 +10,10 @@ from bot import hero
 from bot.author_answers import AnswerForm, AuthorQuestion, answer, open_answer_form
 from bot.core import Core
 from bot.decision_forms import FormInvalid
-from bot.errors import Refused, SaveFailed
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.model import shorten
 from bot.replies import Notice
 from handlers.slack import parse
-from bot.errors import SAVE_FAILED
 from handlers.slack.answers import tell_later
 from handlers.slack.blocks import escape, render
 from handlers.slack.chat import SlackChat

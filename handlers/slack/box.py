@@ -8,16 +8,15 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import box, box_actions, hero
 from bot.box_replies import BoxForm
-from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea
-from bot.errors import Refused, SaveFailed
+from bot.errors import Refused
+from bot.interactions import FieldErrors, outcome
 from bot.model import Draft
 from bot.replies import Notice
+from bot.submissions import checked
 from handlers.slack import parse
-from bot.errors import SAVE_FAILED
-from bot.interactions import outcome
 from handlers.slack.answers import answer_action, open_form_or_refuse, tell_later
-from handlers.slack.blocks import render
+from handlers.slack.blocks import field_errors, render
 from handlers.slack.box_blocks import (
     ADD_FROM_PILOT_ACTION, ALLOW_ACTION, ANSWER_ACTIONS, ASK_EXCEPTION_ACTION, BOX_FORM, DECLINE_ACTION,
     POST_IDEA_ACTION, STORY_ACTION, USE_FORM, USED_ACTION, box_modal, use_modal,
@@ -63,14 +62,11 @@ def register(app: AsyncApp, core, chat: SlackChat) -> None:
         origin = parse.origin_of_view(body)
         meta = parse.view_metadata(body)
         action_id, idea_id = meta.get("action"), meta.get("idea")
-        try:
-            card = await box_actions.submit_form(core, origin, form_values(view), action_id if isinstance(action_id, int) else None,
-                                         idea_id if isinstance(idea_id, int) else None)
-        except FormInvalid as invalid:
-            return await ack(response_action="errors", errors=invalid.errors)
-        except (Refused, SaveFailed) as error:
-            message = str(error) if isinstance(error, Refused) else SAVE_FAILED
-            return await ack(response_action="errors", errors={"action": message})
+        card = await checked(box_actions.submit_form(core, origin, form_values(view),
+                                                     action_id if isinstance(action_id, int) else None,
+                                                     idea_id if isinstance(idea_id, int) else None), "action")
+        if isinstance(card, FieldErrors):
+            return await ack(**field_errors(card))
         await ack()
         tell_later(core, chat, origin, Notice(f"{card.action.ref} is in the box and announced in the ideas channel."))
 
@@ -86,15 +82,14 @@ def register(app: AsyncApp, core, chat: SlackChat) -> None:
         action_id = parse.view_metadata(body).get("action")
         values = form_values(view)
         values["story"] = "story" if "story" in (values.get("story") or []) else ""
-        try:
+        async def use():
             if not isinstance(action_id, int):
                 raise Refused("This form has lost its action; click I used this again.")
-            reply = await box.submit_use(core, origin, action_id, values)
-        except FormInvalid as invalid:
-            return await ack(response_action="errors", errors=invalid.errors)
-        except (Refused, SaveFailed) as error:
-            message = str(error) if isinstance(error, Refused) else SAVE_FAILED
-            return await ack(response_action="errors", errors={"did": message})
+            return await box.submit_use(core, origin, action_id, values)
+
+        reply = await checked(use(), "did")
+        if isinstance(reply, FieldErrors):
+            return await ack(**field_errors(reply))
         await ack()
         tell_later(core, chat, origin, reply)
 

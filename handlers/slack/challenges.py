@@ -8,7 +8,8 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.challenges import idea_form_for, open_form, submit_challenge
 from bot.core import Core
-from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.errors import Refused
+from bot.submissions import checked
 from bot.replies import FieldErrors, Notice
 from handlers.slack import parse
 from handlers.slack.answers import open_form_or_refuse
@@ -61,12 +62,10 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     async def challenge_form_submitted(ack, body, view):
         origin = parse.origin_of_view(body)
         values = {k: v for k, v in form_values(view).items() if isinstance(v, str)}
-        try:
-            _, errors = await submit_challenge(core, origin, values)
-        except (Refused, SaveFailed) as error:
-            errors = {"question": str(error) if isinstance(error, Refused) else SAVE_FAILED}
-        if errors:
-            return await ack(**field_errors(FieldErrors(errors)))
+        result = await checked(submit_challenge(core, origin, values), "question")
+        errors = result if isinstance(result, FieldErrors) else FieldErrors(result[1])
+        if errors.errors:
+            return await ack(**field_errors(errors))
         await ack()
 
 

@@ -8,10 +8,10 @@ from bot import clicks
 from bot.commands import problem_command as typed_problem
 from bot.core import Core
 from bot.duplicates import mark_duplicate, may_mark_duplicate, parse_ref
-from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.errors import Refused
 from bot.interactions import Request
 from bot.replies import FieldErrors, Notice, Reply
-from bot.submissions import submit_problem_form
+from bot.submissions import checked, submit_problem_form
 from handlers.slack import parse  # problem_blocks registers its renderings
 from handlers.slack.answers import POST_WITHIN, answer_action, answer_form, answer_typed, tell_later
 from handlers.slack.blocks import field_errors
@@ -113,10 +113,8 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
         origin = parse.origin_of_view(body)
         ref = parse.view_metadata(body).get("ref", "")
         original = parse.typed(view.get("state", {}).get("values", {}), "original")
-        try:
-            note = await mark_duplicate(core, parse.actor(origin.user_id), ref, original)
-        except (Refused, SaveFailed) as error:
-            message = str(error) if isinstance(error, Refused) else SAVE_FAILED
-            return await ack(**field_errors(FieldErrors({"original": message})))
+        note = await checked(mark_duplicate(core, parse.actor(origin.user_id), ref, original), "original")
+        if isinstance(note, FieldErrors):
+            return await ack(**field_errors(note))
         await ack()
         tell_later(core, chat, origin, note)

@@ -8,8 +8,7 @@ from bot.author_answers import AnswerForm, AuthorQuestion, answer, open_answer_f
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.decision_replies import Person
-from bot.errors import SaveFailed
-from bot.errors import SAVE_FAILED
+from bot.errors import SAVE_FAILED, SaveFailed
 from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.cards import Names, card, error_line, execute, render, runs, text_block
 from handlers.teams.chat import TeamsChat, people_of

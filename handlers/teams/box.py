@@ -9,10 +9,9 @@ from bot.box_replies import BoxForm, BoxOffer, UseForm
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea
-from bot.errors import Refused, SaveFailed
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.model import Draft
 from handlers.teams import box_cards
-from bot.errors import SAVE_FAILED
 from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.cards import card, runs
 from handlers.teams.chat import TeamsChat

@@ -11,11 +11,11 @@ from bot import clicks
 from bot.commands import problem_command as typed_problem
 from bot.core import Core
 from bot.duplicates import mark_duplicate, may_mark_duplicate, parse_ref
-from bot.errors import SAVE_FAILED, Refused, SaveFailed
-from bot.interactions import FormToFill
+from bot.errors import Refused
+from bot.interactions import FieldErrors, FormToFill
 from bot.model import ProblemDraft
 from bot.replies import ProblemForm, Reply
-from bot.submissions import submit_problem_form
+from bot.submissions import checked, submit_problem_form
 from handlers.teams import parse
 from handlers.teams.answers import click_answer, done_card, form_answer
 from handlers.teams.bot import TeamsBot, Turn
@@ -101,10 +101,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.verb(DUPLICATE_FORM_VERB)
     async def duplicate_form_submitted(turn: Turn, data: dict) -> dict:
         ref, original = text_of(data, "ref"), text_of(data, "original")
-        try:
-            note = await mark_duplicate(core, turn.actor, ref, original)
-        except Refused as refusal:
-            return duplicate_form(ref, original, str(refusal))
-        except SaveFailed:
-            return duplicate_form(ref, original, SAVE_FAILED)
+        note = await checked(mark_duplicate(core, turn.actor, ref, original), "original")
+        if isinstance(note, FieldErrors):
+            return duplicate_form(ref, original, note.errors["original"])
         return done_card(note)
