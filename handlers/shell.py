@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import singledispatch
 from typing import TextIO
 
-from bot import hero
+from bot import clicks, hero
 from bot.challenge_replies import ChallengeCard, ChallengeForm
 from handlers import shell_box
 from bot.chat import Origin
@@ -28,12 +28,11 @@ from bot.commands import idea_command, problem_command
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.interactions import FormToFill, Request
 from bot.submissions import submit_idea_form
-from bot.ideas import comment_on_idea, toggle_vote
-from bot.duplicates import post_anyway
+from bot.ideas import comment_on_idea
 from bot.model import Actor, Draft, Idea, ProblemDraft
 from bot.notices import WeeklyDigest
 from bot.words import plural
-from bot.problems import me_too, problem_errors
+from bot.problems import problem_errors
 from bot.scheduler import run_due
 from handlers import shell_challenges
 from bot.replies import (
@@ -268,12 +267,12 @@ class Shell:
             if isinstance(reply, FormToFill):  # the shell has no problem form: say what to type
                 return FieldErrors(problem_errors(ProblemDraft()))
             return reply
-        if command == "/metoo":
-            return await me_too(self.core, actor, hero.parse_idea_number(rest))
+        if command == "/metoo":  # the shell's buttons: the same clicks, their note shown
+            return (await clicks.count_me_too(self.core, self.request, hero.parse_idea_number(rest))).note
         if command == "/anyway":
-            return await post_anyway(self.core, self.origin, rest)
+            return (await clicks.post_mine_anyway(self.core, self.request, rest)).view
         if command == "/vote":
-            return await toggle_vote(self.core, actor, hero.parse_idea_number(rest))
+            return (await clicks.vote(self.core, self.request, hero.parse_idea_number(rest))).note
         if command == "/comment":
             number, _, text = rest.partition(" ")
             message_id = f"shell-{self.core.now().timestamp()}"

@@ -8,11 +8,10 @@ from bot.box_replies import (
     ANSWERS, BOX_FIELDS, USE_FIELDS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChampionList,
     ExceptionRequest, FollowUp, NoMatch, OverLimit, UseForm, UseLogged,
 )
-from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea
 from bot.errors import Refused
 from bot.model import Actor, Draft
-from bot.replies import FieldErrors
+from bot.submissions import checked
 
 HELP = """          /iused B1 (I used this: asks each field) · /story N · /exception N · /allow N · /decline N
           /worked N · /didnotwork N · /tooearly N (the follow-up's answers) · /addtobox N (a proven pilot)"""
@@ -99,11 +98,8 @@ async def fill(shell, reply):
     """A form the core asks for is filled in line by line; anything else is shown as it is."""
     if isinstance(reply, BoxForm):
         values = {key: _ask(shell, label, getattr(reply.draft, key)) for key, label, *_ in BOX_FIELDS}
-        try:
-            return await box_actions.submit_form(shell.core, shell.origin, values, reply.action.id if reply.action else None,
-                                         reply.idea_id)
-        except FormInvalid as invalid:
-            return FieldErrors(invalid.errors)
+        return await checked(box_actions.submit_form(shell.core, shell.origin, values,
+                                                     reply.action.id if reply.action else None, reply.idea_id), "action")
     if isinstance(reply, UseForm):
         action = reply.action
         values = {}
@@ -114,10 +110,7 @@ async def fill(shell, reply):
         values["situation"] = _ask(shell, USE_FIELDS["situation"], "")
         values["did"] = _ask(shell, USE_FIELDS["did"], "")
         values["story"] = "story" if _ask(shell, f"{USE_FIELDS['story']}? [y/N]", "").lower().startswith("y") else ""
-        try:
-            return await box.submit_use(shell.core, shell.origin, action.id, values)
-        except FormInvalid as invalid:
-            return FieldErrors(invalid.errors)
+        return await checked(box.submit_use(shell.core, shell.origin, action.id, values), "did")
     return reply
 
 
