@@ -27,6 +27,7 @@ COMMANDS = (
     ("hero whoami", "hero whoami: your id, for [roles] in herobot.toml; hero mute | unmute: news of ideas you voted for"),
 )
 
+
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.command("idea")
     async def idea_command(turn: Turn, rest: str) -> Reply | None:
