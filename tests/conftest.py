@@ -15,6 +15,7 @@ from bot.config import Config, Settings
 from bot.export import export
 from handlers.web import CORE, create_app
 from storage.db import open_database, truncate_wal
+from tests.core_fixtures import core_clock, recording_chat, use_case_core  # noqa: F401 (fixtures for every test)
 from tests.fake_slack import FakeSlack
 from tests.fake_teams import FakeTeams
 from tests.slack_requests import SIGNING_SECRET, Slack

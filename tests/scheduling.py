@@ -20,23 +20,7 @@ from storage import ideas as store
 from storage.audit import transition
 from storage.db import write
 from tests.conftest import CONFIG
-
-
-class Clock:
-    """The time a test says it is."""
-
-    def __init__(self, at: datetime):
-        self.at = at.astimezone(UTC)  # steps are real time, not wall-clock time
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at.astimezone(UTC)
-
-    def advance(self, **delta) -> datetime:
-        self.at += timedelta(**delta)
-        return self.at
+from tests.core_fixtures import Clock  # noqa: F401 (the scheduler tests import it from here)
 
 
 def local(zone: str, *args) -> datetime:
