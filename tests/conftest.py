@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,13 @@ CONFIG = {
 }
 
 
+def pytest_xdist_auto_num_workers(config) -> int | None:
+    """`-n auto` (pyproject's addopts): every core for the whole suite; a run that names files or tests (`pytest
+    tests/test_x.py -k ...`) stays in this process, where starting workers would cost more than it saves."""
+    whole_suite = all(Path(arg).resolve() == Path(__file__).parent for arg in config.args)
+    return None if whole_suite else 0  # None: xdist's own answer, the number of CPUs
+
+
 @pytest.fixture
 async def fake_slack(aiohttp_server):
     fake = FakeSlack()
@@ -46,7 +54,7 @@ async def fake_slack(aiohttp_server):
 
 @pytest.fixture
 async def fake_teams(aiohttp_server, request):
-    cards = CardLog(request.node.name.replace("/", "_").replace("[", "-").replace("]", ""))
+    cards = CardLog(re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.nodeid.removeprefix("tests/")).strip("-"))
     fake = FakeTeams(JWKS, cards)
     server = await aiohttp_server(fake.app)
     fake.base_url = str(server.make_url("")).rstrip("/")
