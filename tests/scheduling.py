@@ -43,7 +43,7 @@ async def scheduled_core(settings: Settings, config: Config, clock: Clock):
     """A core with the Slack chat port on the fake Web API, on the clock given; no app, no wake-ups."""
     async with running_core(settings, config) as core, standalone_chat(settings) as chat:
         core.clock = clock
-        core.connect(chat)
+        core.connect(chat, per_message=settings.message_update_interval)  # tests/conftest.py's pace
         yield core
 
 
