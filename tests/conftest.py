@@ -102,8 +102,7 @@ def migrated_database(tmp_path_factory) -> Path:
 @pytest.fixture
 def db_path(tmp_path, migrated_database):
     path = tmp_path / "herobot.db"
-    shutil.copyfile(migrated_database, path)
-    os.chmod(path, 0o600)
+    shutil.copyfile(migrated_database, path)  # with the umask's mode: opening it must make it private
     return str(path)
 
 

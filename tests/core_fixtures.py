@@ -7,7 +7,7 @@ with a `RecordingChat` as the platform. No HTTP, no fake servers, no app: a rule
         idea, _ = await submit_idea(use_case_core, Origin("slack", "U1", "C0GENERAL"), Draft(text="Callbacks"))
         await toggle_vote(use_case_core, Actor("slack", "U2"), idea.id)
         await use_case_core.background.drain()
-        assert [u.reply.votes for u in recording_chat.updates] == [1]
+        assert recording_chat.updates[-1].reply.idea.votes == 1
 
 `use_case_core` uses the `config` fixture (tests/conftest.py's CONFIG) and `core_clock` (a `Clock`
 at Monday 2 March 2026, 09:00 UTC; advance it with `core_clock.advance(days=1)`). Override either fixture in a test
@@ -131,7 +131,6 @@ def copy_database(template: Path, directory: Path, name: str = "herobot.db") -> 
     """A private copy of the migrated template (tests/conftest.py's `migrated_database`)."""
     path = Path(directory) / name
     shutil.copyfile(template, path)
-    path.chmod(0o600)
     return path
 
 
