@@ -47,7 +47,8 @@ CONFIG = {
 def pytest_xdist_auto_num_workers(config) -> int | None:
     """`-n auto` (pyproject's addopts): every core for the whole suite; a run that names files or tests (`pytest
     tests/test_x.py -k ...`) stays in this process, where starting workers would cost more than it saves."""
-    whole_suite = all(Path(arg).resolve() == Path(__file__).parent for arg in config.args)
+    here = Path(__file__).parent
+    whole_suite = all(Path(arg).resolve() in (here, here.parent) for arg in config.args)
     return None if whole_suite else 0  # None: xdist's own answer, the number of CPUs
 
 
