@@ -20,23 +20,7 @@ from storage import ideas as store
 from storage.audit import transition
 from storage.db import write
 from tests.conftest import CONFIG
-
-
-class Clock:
-    """The time a test says it is."""
-
-    def __init__(self, at: datetime):
-        self.at = at.astimezone(UTC)  # steps are real time, not wall-clock time
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at.astimezone(UTC)
-
-    def advance(self, **delta) -> datetime:
-        self.at += timedelta(**delta)
-        return self.at
+from tests.core_fixtures import Clock  # noqa: F401 (the scheduler tests import it from here)
 
 
 def local(zone: str, *args) -> datetime:
@@ -59,7 +43,7 @@ async def scheduled_core(settings: Settings, config: Config, clock: Clock):
     """A core with the Slack chat port on the fake Web API, on the clock given; no app, no wake-ups."""
     async with running_core(settings, config) as core, standalone_chat(settings) as chat:
         core.clock = clock
-        core.connect(chat)
+        core.connect(chat, per_message=settings.message_update_interval)  # tests/conftest.py's pace
         yield core
 
 

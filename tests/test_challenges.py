@@ -239,6 +239,7 @@ def test_what_is_not_an_idea_for_a_challenge(text):
             draft_for_challenge(text)
 
 
+@pytest.mark.paced
 async def test_a_burst_of_votes_updates_the_challenge_message_paced_and_ends_on_the_last_count(settings, fake_slack, clock):
     async with scheduled_core(settings, config_with(voting={"threshold": 100}), clock) as core:
         await started(core)

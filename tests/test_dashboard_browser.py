@@ -77,100 +77,115 @@ def _weeks_of(db_path: Path, now: datetime) -> dict[str, int]:
     return dict(counted)
 
 
+# One round trip per chart: reading each attribute through WebDriver cost a request apiece (thousands per run).
+_READ_CHART = """
+const key = arguments[0];
+const svg = document.querySelector(`svg[data-chart="${key}"]`);
+const table = document.querySelector(`table[data-chart="${key}"]`);
+const horizontal = ["funnel", "channel-mix"].includes(svg.getAttribute("data-chart"));
+const title = svg.querySelector("title");
+return {
+  title: title ? title.textContent.trim() : "",
+  axisLabels: svg.querySelectorAll("text.axis-label").length,
+  marks: [...svg.querySelectorAll("rect.mark")].map(m => ({
+    value: m.getAttribute("data-value"), size: m.getAttribute(horizontal ? "width" : "height"),
+    label: m.getAttribute("data-label"), series: m.getAttribute("data-series")})),
+  series: [...table.querySelectorAll("thead th")].slice(1).map(th => th.innerText),
+  rows: [...table.querySelectorAll("tbody tr")].map(row => ({
+    label: row.querySelector("th").textContent, cells: [...row.querySelectorAll("td")].map(td => td.textContent)})),
+};
+"""
+
+
 def _check_marks(driver, key: str) -> dict[str, float]:
     """Every mark's size is its value on one scale, and the table beside the chart says the same numbers."""
-    from selenium.webdriver.common.by import By
-
-    svg = driver.find_element(By.CSS_SELECTOR, f'svg[data-chart="{key}"]')
-    assert svg.find_element(By.TAG_NAME, "title").get_attribute("textContent").strip()
-    assert len(svg.find_elements(By.CSS_SELECTOR, "text.axis-label")) == 2
-    marks = svg.find_elements(By.CSS_SELECTOR, "rect.mark")
-    table = driver.find_element(By.CSS_SELECTOR, f'table[data-chart="{key}"]')
-    series = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")][1:]
+    chart = driver.execute_script(_READ_CHART, key)
+    assert chart["title"]
+    assert chart["axisLabels"] == 2
     cells = {}
-    for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
-        label = row.find_element(By.TAG_NAME, "th").get_attribute("textContent")
-        for name, cell in zip(series, row.find_elements(By.TAG_NAME, "td")):
-            cells[(label, name)] = cell.get_attribute("textContent")
-    horizontal = svg.get_attribute("data-chart") in ("funnel", "channel-mix")
+    for row in chart["rows"]:
+        for name, text in zip(chart["series"], row["cells"]):
+            cells[(row["label"], name)] = text
     scales, totals = set(), Counter()
-    for mark in marks:
-        value = float(mark.get_attribute("data-value"))
-        size = float(mark.get_attribute("width" if horizontal else "height"))
-        scales.add(size / value)
-        label, name = mark.get_attribute("data-label"), mark.get_attribute("data-series")
+    for mark in chart["marks"]:
+        value = float(mark["value"])
+        scales.add(float(mark["size"]) / value)
+        label, name = mark["label"], mark["series"]
         assert float(cells[(label, name)]) == value, (key, label, name)
         totals[label] += value
     assert not scales or max(scales) / min(scales) < 1.01, (key, scales)  # one scale per chart: the sizes are right
-    drawn = {(m.get_attribute("data-label"), m.get_attribute("data-series")) for m in marks}
+    drawn = {(m["label"], m["series"]) for m in chart["marks"]}
     for (label, name), text in cells.items():  # no number in the table is missing from the chart
         assert (label, name) in drawn or text in ("0", "too few"), (key, label, name, text)
     return dict(totals)
 
 
-def _browse(base: str, link: str, db_path: Path, now: datetime) -> list[str]:
+def _browse(driver, base: str, link: str, db_path: Path, now: datetime) -> list[str]:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    driver = _browser()
     errors: list[str] = []
-    try:
-        driver.get(base + "/dashboard")
-        assert "sign in" in driver.page_source.lower()  # no session: the 401 page with its hint
-        driver.save_screenshot(str(OUTPUT / "00-signed-out.png"))
-        driver.get_log("browser")  # the 401 itself is logged by the browser; start counting after it
-        driver.get(base + link)
-        assert driver.current_url == base + "/dashboard"
-        for n, section in enumerate([None, *SECTIONS], start=1):
-            driver.get(base + "/dashboard" + (f"/{section}" if section else ""))
-            charts = [svg.get_attribute("data-chart") for svg in driver.find_elements(By.CSS_SELECTOR, "svg.chart")]
-            assert charts, section
-            totals = {key: _check_marks(driver, key) for key in charts}
-            if section == "flow":
-                assert totals["ideas-per-week"] == {k: float(v) for k, v in _weeks_of(db_path, now).items()}
-            driver.save_screenshot(str(OUTPUT / f"{n:02d}-{section or 'overview'}.png"))
-            errors += [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-        # the keyboard: the first Tab reaches "Skip to content", Enter moves to the content; Tab on through the
-        # sections' links and Enter opens one
-        driver.get(base + "/dashboard")
-        press = ActionChains(driver)
-        press.send_keys(Keys.TAB).perform()
-        assert driver.switch_to.active_element.text == "Skip to content"
-        press.send_keys(Keys.ENTER).perform()
-        assert driver.switch_to.active_element.get_attribute("id") == "main"
-        driver.get(base + "/dashboard")
-        for _ in range(12):
-            ActionChains(driver).send_keys(Keys.TAB).perform()
-            if driver.switch_to.active_element.text == "Decisions":
-                break
-        assert driver.switch_to.active_element.text == "Decisions"
-        ActionChains(driver).send_keys(Keys.ENTER).perform()
-        assert driver.current_url.endswith("/dashboard/decisions")
+    driver.get(base + "/dashboard")
+    assert "sign in" in driver.page_source.lower()  # no session: the 401 page with its hint
+    driver.save_screenshot(str(OUTPUT / "00-signed-out.png"))
+    driver.get_log("browser")  # the 401 itself is logged by the browser; start counting after it
+    driver.get(base + link)
+    assert driver.current_url == base + "/dashboard"
+    for n, section in enumerate([None, *SECTIONS], start=1):
+        driver.get(base + "/dashboard" + (f"/{section}" if section else ""))
+        charts = [svg.get_attribute("data-chart") for svg in driver.find_elements(By.CSS_SELECTOR, "svg.chart")]
+        assert charts, section
+        totals = {key: _check_marks(driver, key) for key in charts}
+        if section == "flow":
+            assert totals["ideas-per-week"] == {k: float(v) for k, v in _weeks_of(db_path, now).items()}
+        driver.save_screenshot(str(OUTPUT / f"{n:02d}-{section or 'overview'}.png"))
         errors += [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    finally:
-        driver.quit()
+    # the keyboard: the first Tab reaches "Skip to content", Enter moves to the content; Tab on through the
+    # sections' links and Enter opens one
+    driver.get(base + "/dashboard")
+    press = ActionChains(driver)
+    press.send_keys(Keys.TAB).perform()
+    assert driver.switch_to.active_element.text == "Skip to content"
+    press.send_keys(Keys.ENTER).perform()
+    assert driver.switch_to.active_element.get_attribute("id") == "main"
+    driver.get(base + "/dashboard")
+    for _ in range(12):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.switch_to.active_element.text == "Decisions":
+            break
+    assert driver.switch_to.active_element.text == "Decisions"
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert driver.current_url.endswith("/dashboard/decisions")
+    errors += [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     return errors
 
 
 async def test_the_dashboard_in_chromium(fake_slack, tmp_path):
     import aiohttp
 
+    browser = asyncio.create_task(asyncio.to_thread(_browser))  # Chromium starts while the server does
     now = datetime.now(UTC)  # `herobot serve` reads the system clock
     db_path = tmp_path / "herobot.db"
     db = open_database(db_path)
-    seed(db, now, ideas=400, votes=4000, people=40, weeks=14, problems=8)
+    seed(db, now, ideas=200, votes=1500, people=30, weeks=14, problems=8)
     db.close()
     server = Server(tmp_path, db_path, fake_slack.base_url)
     (tmp_path / "herobot.toml").write_text(CONFIG)
-    await server.start()
+    driver = None
     try:
+        await server.start()
         async with aiohttp.ClientSession() as session:
             link = await _sign_in_link(server, fake_slack, session)
-        errors = await asyncio.to_thread(_browse, server.url, link, db_path, now)
+        driver = await browser
+        errors = await asyncio.to_thread(_browse, driver, server.url, link, db_path, now)
     finally:
         server.stop()
+        if driver is None:  # something failed before the browser was used: do not leave Chromium behind
+            driver = (await asyncio.gather(browser, return_exceptions=True))[0]
+        if not isinstance(driver, BaseException):
+            driver.quit()
     assert errors == []
     assert sorted(p.name for p in OUTPUT.glob("0*.png")) == [
         "00-signed-out.png", "01-overview.png", *(f"{n:02d}-{s}.png" for n, s in enumerate(SECTIONS, start=2))]

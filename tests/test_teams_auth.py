@@ -33,8 +33,8 @@ BAD_TOKENS = {
     "garbage token": {"headers": {"Authorization": "Bearer not.a.jwt"}},
     "wrong issuer": {"iss": "https://sts.example.com/"},
     "wrong audience": {"aud": "someone-elses-app"},
-    "expired beyond the skew": {"exp": int(time.time()) - 400},
-    "not yet valid": {"nbf": int(time.time()) + 900},
+    "expired beyond the skew": {"exp": lambda: int(time.time()) - 400},  # read when sent, not at collection
+    "not yet valid": {"nbf": lambda: int(time.time()) + 900},
     "unknown signing key": {"key": UNKNOWN_KEY, "kid": "not-published"},
     "known key id, wrong key": {"key": OTHER_KEY},
     "serviceUrl not the activity's": {"serviceUrl": "https://evil.example.com/"},
@@ -44,7 +44,7 @@ BAD_TOKENS = {
 @pytest.mark.parametrize("case", BAD_TOKENS, ids=list(BAD_TOKENS))
 async def test_a_bad_token_gets_401_and_nothing_is_stored(teams, fake_teams, core, case):
     before = stored(core)
-    args = dict(BAD_TOKENS[case])
+    args = {key: value() if callable(value) else value for key, value in BAD_TOKENS[case].items()}
     response = await teams.message("idea Sneaky idea", **args)
     assert response.status == 401
     assert stored(core) == before

@@ -214,6 +214,7 @@ async def test_conversation_references_survive_a_restart(aiohttp_client, teams, 
     await restarted.close()
 
 
+@pytest.mark.paced
 async def test_a_burst_of_likes_is_paced_and_the_last_count_lands(teams, fake_teams, db_path):
     message_id = await posted(teams, fake_teams)
     for n in range(8):

@@ -3,6 +3,8 @@
 import asyncio
 import time
 
+import pytest
+
 from storage.db import write
 from tests.conftest import export_of
 
@@ -99,6 +101,7 @@ async def test_reaction_on_a_message_that_is_not_an_idea_is_ignored(slack, fake_
     assert fake_slack.calls_to("chat.update") == []
 
 
+@pytest.mark.paced
 async def test_a_burst_of_votes_updates_the_message_at_most_once_a_second(slack, fake_slack, db_path, core):
     channel, ts = await posted_idea(slack, fake_slack)
     started = time.monotonic()
@@ -114,6 +117,7 @@ async def test_a_burst_of_votes_updates_the_message_at_most_once_a_second(slack,
     assert idea_of(db_path)["votes"] == 12
 
 
+@pytest.mark.paced
 async def test_rate_limited_update_is_retried_and_the_final_count_lands(slack, fake_slack):
     channel, ts = await posted_idea(slack, fake_slack)
     fake_slack.fail("chat.update", times=2, status=429, retry_after=1)

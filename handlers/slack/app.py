@@ -59,6 +59,7 @@ def build_slack(core: Core, settings: Settings, session: aiohttp.ClientSession) 
     quiet_sdk_logs()
     client = web_client(settings, session)
     bolt = AsyncApp(
+        name="herobot",  # without a name Bolt calls inspect.stack(), which reads the source of every frame
         client=client,
         signing_secret=settings.slack_signing_secret or "socket-mode",
         process_before_response=True,
