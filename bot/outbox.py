@@ -122,9 +122,10 @@ async def _post_once(chat: Chat, channel: str, card: Reply, pending: store.Pendi
 
 async def _wait_for_check(core: Core, pending: store.Pending, name: str, error: BaseException | None) -> None:
     """Keep the item, check again after the backoff; the poster hears once why it is late."""
-    wait = backoff(pending.attempts, retry_after_of(error) if isinstance(error, Exception) else None)
+    known = error if isinstance(error, Exception) else Exception()
+    wait = backoff(pending.attempts, retry_after_of(known))
     async with write(core.db) as db:
-        store.failed(db, pending.kind, pending.item_id, f"{UNCHECKED}: {describe(error) if isinstance(error, Exception) else '?'}", core.now() + wait)
+        store.failed(db, pending.kind, pending.item_id, f"{UNCHECKED}: {describe(known)}", core.now() + wait)
     log.warning("%s may already be posted but that cannot be checked now; attempt %d, next check in %ss",
                 name, pending.attempts, int(wait.total_seconds()))
     chat = core.chat(pending.platform)

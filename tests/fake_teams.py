@@ -22,6 +22,7 @@ from aiohttp import web
 from tests.teams_cards import CardLog
 
 ISSUER = "https://api.botframework.com"
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 
 
 @dataclass
@@ -130,14 +131,14 @@ class FakeTeams:
     def _deliver(self, call: Call) -> None:
         call.activity_id = f"1700000000{next(self._ids):03d}"
         if call.conversation and ";messageid=" not in call.conversation:
-            card = call.card()
+            card, text = call.card(), call.body.get("text")
             self.messages.setdefault(call.conversation, []).insert(0, {
                 "id": call.activity_id, "messageType": "message", "replyToId": None,
                 "createdDateTime": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
                 "from": {"application": {"id": call.body.get("from", {}).get("id"), "displayName": "herobot"}},
-                "body": {"contentType": "html", "content": "<attachment></attachment>" if card else call.body.get("text")},
-                "attachments": [{"id": f"att-{call.activity_id}", "contentType": "application/vnd.microsoft.card.adaptive",
-                                 "content": json.dumps(card), "name": None}] if card else []})
+                "body": {"contentType": "html", "content": "<attachment></attachment>" if card else text},
+                "attachments": [{"id": f"att-{call.activity_id}", "contentType": ADAPTIVE, "content": json.dumps(card),
+                                 "name": None}] if card else []})
 
     async def _send(self, request: web.Request) -> web.Response:
         call, failure = await self._record(request, "send")

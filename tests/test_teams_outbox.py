@@ -142,3 +142,22 @@ async def test_a_card_the_connector_refuses_with_502s_is_posted_later_once(teams
     assert outbox.waiting(core.db) == [] and len(cards_in_ideas_channel(fake_teams, "Text customers")) == 1
     assert len(fake_teams.calls_to("graph")) == 3  # each retry looked first: a 502 may hide a post
     await fake_teams.wait_for("send", where=lambda c: "is posted now" in c.text())
+
+
+async def test_in_a_group_chat_the_check_reads_the_chat_since_the_claim(teams, fake_teams, core):
+    group_chat = "19:3f2a-crew@thread.v2"
+    activity = teams.activity("message", "U3", group_chat, "groupChat", text="hi", textFormat="plain")
+    assert (await teams.send(activity)).status == 200  # the chat's conversation reference
+    chat = core.chat("teams")
+    since = core.now()
+    landed = await chat.post_claimed(group_chat, IdeaCard(_an_idea(core)), "c1a1m")
+    assert await chat.find_claimed(group_chat, "c1a1m", since) == landed
+    assert await chat.find_claimed(group_chat, "another-claim", since) is None
+    query = fake_teams.calls_to("graph")[0].body["query"]
+    assert query["$orderby"] == "lastModifiedDateTime desc" and query["$filter"].startswith("lastModifiedDateTime gt ")
+
+
+def _an_idea(core):
+    with write(core.db) as db:
+        idea_id = store.insert_idea(db, Actor("teams", "aad-u3"), Draft(text="<!channel> Quiet hours 🤫"), core.now())
+    return store.get_idea(core.db, idea_id)

@@ -43,4 +43,5 @@ async def standalone_chat(settings: Settings, db: Database, clock: Callable[[], 
     async with aiohttp.ClientSession() as session:
         provider = token_provider(settings, tokens)
         connector = Connector(session, Tokens(provider), settings.teams_retry_delay)
-        yield TeamsChat(connector, db, clock, graph_for(settings, session, provider, connector, ChannelTeams(db, clock)))
+        graph = graph_for(settings, session, provider, connector, ChannelTeams(db, clock))
+        yield TeamsChat(connector, db, clock, graph)

@@ -133,6 +133,8 @@ class Graph:
                            service_url: str) -> str | None:
         """The id of the message carrying `claim`, posted since `since`; None when Graph shows it is not there."""
         kind = "chat" if conversation_id.endswith("@thread.v2") else "channel"
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
         url = await self._messages_url(conversation_id, kind, since, service_url)
         for _ in range(PAGES):
             page = await self._get(url, kind)
@@ -215,7 +217,7 @@ class Graph:
 def _older(message: dict, than: datetime) -> bool:
     created = message.get("createdDateTime")
     try:
-        return isinstance(created, str) and datetime.fromisoformat(created.replace("Z", "+00:00")) < than.astimezone(UTC)
+        return isinstance(created, str) and datetime.fromisoformat(created.replace("Z", "+00:00")) < than
     except ValueError:
         return False
 
