@@ -52,6 +52,7 @@ class FakeTeams:
         self.failures: dict[str, list[tuple[int, str | None, bool, str | None]]] = {}
         self.messages: dict[str, list[dict]] = {}  # Graph's view: a conversation's root posts, newest first
         self.team_groups: dict[str, str] = {}  # a team's thread id → its group id (GET /v3/teams/{id})
+        self.graph_needs_token = True  # False: a suite's server runs with HEROBOT_TEAMS_ANONYMOUS
         self.key_fetches = 0
         self._ids = itertools.count(1)
         self.base_url = ""
@@ -166,7 +167,7 @@ class FakeTeams:
             status, retry_after, _, _ = pending.pop(0)
             headers = {"Retry-After": retry_after} if retry_after else {}
             return web.json_response({"error": {"code": "Forbidden"}}, status=status, headers=headers)
-        if not request.headers.get("Authorization", "").startswith("Bearer "):
+        if self.graph_needs_token and not request.headers.get("Authorization", "").startswith("Bearer "):
             return web.json_response({"error": {"code": "InvalidAuthenticationToken"}}, status=401)
         group = request.match_info.get("group")
         if group is not None and group not in self.team_groups.values():
