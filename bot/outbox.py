@@ -98,6 +98,8 @@ async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
 def refused(error: Exception) -> bool:
     """A failure that surely posted nothing: the platform answered with a refusal (4xx but a timeout, or Slack's
     `ok: false`). A 5xx, a timeout or a lost connection may hide a post that landed."""
+    if getattr(error, "nothing_sent", False):
+        return True
     if describe(error) in UNSURE_ERRORS:
         return False
     status = getattr(error, "status", None)

@@ -161,3 +161,21 @@ def _an_idea(core):
     with write(core.db) as db:
         idea_id = store.insert_idea(db, Actor("teams", "aad-u3"), Draft(text="<!channel> Quiet hours 🤫"), core.now())
     return store.get_idea(core.db, idea_id)
+
+
+def test_a_post_id_is_graphs_message_id_whatever_shape_the_connector_gives():
+    from handlers.teams.graph import message_id_of
+
+    assert message_id_of("1700000000123") == "1700000000123"  # a channel root post: Graph's id already
+    assert message_id_of("19:ideas@thread.tacv2;messageid=1700000000123") == "1700000000123"
+
+
+def test_only_a_refusal_counts_as_surely_not_posted():
+    from bot.outbox import refused
+    from handlers.teams.chat import NoConversation
+    from handlers.teams.connector import ConnectorError
+
+    assert refused(ConnectorError(403, "POST", "/v3")) and refused(ConnectorError(429, "POST", "/v3"))
+    assert refused(NoConversation("never heard from Teams"))
+    assert not any(refused(ConnectorError(status, "POST", "/v3")) for status in (0, 408, 500, 502, 504))
+    assert not refused(TimeoutError())

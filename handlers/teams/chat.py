@@ -39,6 +39,8 @@ AAD_OBJECT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 class NoConversation(Exception):
     """Teams was never heard from, so there is no serviceUrl to send to yet."""
 
+    nothing_sent = True  # bot.outbox: a retry need not look for a post this attempt made
+
 
 class TeamsChat:
     platform = PLATFORM
