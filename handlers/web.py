@@ -89,10 +89,10 @@ def create_app(settings: Settings, config: Config | None = None, teams_tokens=No
 
 
 def build_teams_endpoint(core: Core, settings: Settings, session: aiohttp.ClientSession, tokens) -> Handler:
+    from bot.channel_teams import ChannelTeams
     from handlers.teams.app import build_teams
     from handlers.teams.auth import BotFrameworkAuth
     from handlers.teams.chat import TeamsChat
-    from bot.channel_teams import ChannelTeams
     from handlers.teams.connector import Connector
     from handlers.teams.graph import graph_for
     from handlers.teams.http import Gate, teams_endpoint
