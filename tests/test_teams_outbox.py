@@ -179,3 +179,23 @@ def test_only_a_refusal_counts_as_surely_not_posted():
     assert refused(NoConversation("never heard from Teams"))
     assert not any(refused(ConnectorError(status, "POST", "/v3")) for status in (0, 408, 500, 502, 504))
     assert not refused(TimeoutError())
+
+
+async def test_a_problem_card_cut_short_by_a_crash_is_found_too(teams, fake_teams, core):
+    from bot.model import ProblemDraft
+    from bot.problems import card
+    from storage import problems as problem_store
+
+    await seen_in_ideas_channel(teams, fake_teams)
+    now = core.now()
+    with write(core.db) as db:
+        problem_id = problem_store.insert_problem(db, Actor("teams", "aad-u4"), ProblemDraft(
+            tried="Reset a password", went_wrong="No e-mail <!here>"), now)
+        outbox.add(db, "problem", problem_id, "teams", IDEAS_CHANNEL, Origin("teams", "aad-u4"), now)
+        pending = outbox.take(db, "problem", problem_id, now, now)
+    problem = problem_store.get_problem(core.db, problem_id)
+    landed = await core.chat("teams").post_claimed(IDEAS_CHANNEL, card(core, problem), pending.claim)
+    due_now(core)
+    await run_due(core)
+    assert problem_store.get_problem(core.db, problem_id).message_id == landed and outbox.waiting(core.db) == []
+    assert len(cards_in_ideas_channel(fake_teams, "Reset a password")) == 1
