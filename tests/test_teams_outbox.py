@@ -199,3 +199,17 @@ async def test_a_problem_card_cut_short_by_a_crash_is_found_too(teams, fake_team
     await run_due(core)
     assert problem_store.get_problem(core.db, problem_id).message_id == landed and outbox.waiting(core.db) == []
     assert len(cards_in_ideas_channel(fake_teams, "Reset a password")) == 1
+
+
+async def test_a_throttled_check_waits_for_graphs_retry_after(teams, fake_teams, core):
+    from datetime import datetime, timedelta
+
+    await seen_in_ideas_channel(teams, fake_teams)
+    fake_teams.fail("send", status=504, landed=True, conversation=IDEAS_CHANNEL)
+    fake_teams.fail("graph", status=429, retry_after="900")
+    await submitted(teams, fake_teams, "Quieter printers")
+    due_now(core)
+    await run_due(core)
+    retry_at = datetime.fromisoformat(core.db.execute("SELECT retry_at FROM outbox").fetchone()[0])
+    assert retry_at >= core.now() + timedelta(seconds=880)  # not the 2 minutes backoff alone would give
+    assert len(cards_in_ideas_channel(fake_teams, "Quieter printers")) == 1
