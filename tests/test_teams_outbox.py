@@ -213,3 +213,16 @@ async def test_a_throttled_check_waits_for_graphs_retry_after(teams, fake_teams,
     retry_at = datetime.fromisoformat(core.db.execute("SELECT retry_at FROM outbox").fetchone()[0])
     assert retry_at >= core.now() + timedelta(seconds=880)  # not the 2 minutes backoff alone would give
     assert len(cards_in_ideas_channel(fake_teams, "Quieter printers")) == 1
+
+
+async def test_the_check_stops_at_messages_older_than_the_claim(teams, fake_teams, core):
+    await seen_in_ideas_channel(teams, fake_teams)
+    old = "2026-01-05T09:00:00.000Z"
+    fake_teams.messages[IDEAS_CHANNEL] = [{"id": f"16{n:011d}", "createdDateTime": old, "lastModifiedDateTime": old,
+                                           "attachments": []} for n in range(200)]
+    fake_teams.fail("send", status=502, conversation=IDEAS_CHANNEL)  # refused before it landed
+    await submitted(teams, fake_teams, "Badge readers at the side door")
+    due_now(core)
+    await run_due(core)
+    assert outbox.waiting(core.db) == [] and len(cards_in_ideas_channel(fake_teams, "Badge readers")) == 1
+    assert len(fake_teams.calls_to("graph")) == 1  # one page of older messages: the card cannot be further back

@@ -217,11 +217,17 @@ class Graph:
 
 
 def _older(message: dict, than: datetime) -> bool:
-    created = message.get("createdDateTime")
-    try:
-        return isinstance(created, str) and datetime.fromisoformat(created.replace("Z", "+00:00")) < than
-    except ValueError:
-        return False
+    """Created and last changed before `than`: whether Graph lists newest-created or last-changed first, no message
+    after this one can be the card (a card posted since the claim was taken)."""
+    times = []
+    for key in ("createdDateTime", "lastModifiedDateTime"):
+        value = message.get(key)
+        try:
+            times.append(datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None)
+        except ValueError:
+            times.append(None)
+    known = [t for t in times if t is not None and t.tzinfo is not None]
+    return bool(known) and max(known) < than
 
 
 def _odata_time(at: datetime) -> str:
