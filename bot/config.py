@@ -33,6 +33,7 @@ class Settings:
     teams_anonymous: bool = False  # no authentication in or out: local testing only
     teams_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
     teams_retry_delay: float = 0.5  # first backoff before resending to Teams; doubles each try
+    graph_url: str = "https://graph.microsoft.com/v1.0"  # MICROSOFT_GRAPH_URL: where Teams channels are read back
     # HEROBOT_SECRET_KEY: recognises and reaches anonymous authors; unset, a key file is used
     secret_key: str | None = field(default_factory=lambda: os.environ.get("HEROBOT_SECRET_KEY") or None)
 
@@ -51,6 +52,7 @@ class Settings:
             microsoft_app_tenant_id=env.get("MICROSOFT_APP_TENANT_ID") or None,
             teams_anonymous=env.get("HEROBOT_TEAMS_ANONYMOUS", "").strip().lower() in ("1", "true", "yes"),
             teams_openid_url=env.get("MICROSOFT_OPENID_METADATA_URL") or cls.teams_openid_url,
+            graph_url=env.get("MICROSOFT_GRAPH_URL") or cls.graph_url,
             secret_key=env.get("HEROBOT_SECRET_KEY") or None,
         )
 

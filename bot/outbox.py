@@ -1,8 +1,11 @@
 """Posting new ideas and problems until they land: each saved item waits in the outbox, is posted by
 the request that saved it, and when that fails is retried with backoff (never before a Retry-After),
-also after a restart. A post carries its claim key (Slack: message metadata); an attempt after an
-unfinished one first looks for a post with that key, so a crash between posting and recording does
-not post twice. The poster is told when it finally appears.
+also after a restart. A post carries its claim key (Slack: message metadata; Teams: a hidden element
+of the card, read back through Microsoft Graph); an attempt after one that may have posted (it was
+cut short, or its answer never came) first looks for a post with that key, so a crash between posting
+and recording does not post twice. When the platform cannot say whether it is there, the item is not
+posted blindly: it waits and is checked again with the same backoff, and the poster is told once why
+it is late. The poster is told when it finally appears.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ from storage import problems as problem_store
 from storage.db import write
 
 log = logging.getLogger(__name__)
+
+# Slack's errors that may come after part of the work was done (https://api.slack.com/methods/chat.postMessage)
+UNSURE_ERRORS = frozenset({"internal_error", "fatal_error", "request_timeout", "service_unavailable"})
+UNCHECKED = "cannot check for an earlier post"  # the start of the error kept while the platform cannot tell
+
+
+class CannotCheck(Exception):
+    """The platform could not say whether an earlier attempt posted the item."""
 
 WHERE = {"idea": ("ideas", "ideas channel"), "problem": ("problems", "problems channel")}
 
@@ -52,15 +63,19 @@ async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
     channel = pending.channel_id or channel_for(core, kind, pending.platform, pending.poster)
     if item is None or chat is None or channel is None:
         async with write(core.db) as db:  # nothing to post, or nowhere: keep it, try again later
-            store.failed(db, kind, item_id, "nowhere to post" if item else "gone", now + backoff(pending.attempts))
+            store.failed(db, kind, item_id, "nowhere to post" if item else "gone", now + backoff(pending.attempts),
+                         maybe_posted=pending.maybe_posted)  # this attempt posted nothing
         log.warning("%s has nowhere to be posted on %s yet", name, pending.platform)
         return None
     try:
         message_id = await _post_once(chat, channel, card, pending)
+    except CannotCheck as unchecked:
+        await _wait_for_check(core, pending, name, unchecked.__cause__)
+        return None
     except Exception as error:  # a platform or network error: back off, try again
         wait = backoff(pending.attempts, retry_after_of(error))
         async with write(core.db) as db:
-            store.failed(db, kind, item_id, describe(error), core.now() + wait)
+            store.failed(db, kind, item_id, describe(error), core.now() + wait, maybe_posted=not refused(error))
         log.warning("posting %s failed (%s); attempt %d, next in %ss", name, describe(error), pending.attempts,
                     int(wait.total_seconds()))
         if kind == "idea" and pending.attempts == 1 and item.anonymous and pending.poster:
@@ -80,15 +95,48 @@ async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
     return Notice(f"{name} is posted.", link=link)
 
 
+def refused(error: Exception) -> bool:
+    """A failure that surely posted nothing: the platform answered with a refusal (4xx but a timeout, or Slack's
+    `ok: false`). A 5xx, a timeout or a lost connection may hide a post that landed."""
+    if getattr(error, "nothing_sent", False):
+        return True
+    if describe(error) in UNSURE_ERRORS:
+        return False
+    status = getattr(error, "status", None)
+    if status is None:
+        status = getattr(getattr(error, "response", None), "status_code", None)
+    return isinstance(status, int) and 400 <= status < 500 and status != 408 or status == 200
+
+
 async def _post_once(chat: Chat, channel: str, card: Reply, pending: store.Pending) -> str:
     find = getattr(chat, "find_claimed", None)
-    if pending.attempts > 1 and find is not None:
-        found = await find(channel, pending.claim)
+    if pending.attempts > 1 and pending.maybe_posted and find is not None:
+        try:
+            found = await find(channel, pending.claim, pending.created_at)
+        except Exception as error:  # the platform cannot tell: never post blindly
+            raise CannotCheck() from error
         if found:
             log.info("%s %s was already posted by an earlier attempt; recording it", pending.kind, pending.item_id)
             return found
     post = getattr(chat, "post_claimed", None)
     return await post(channel, card, pending.claim) if post else await chat.post(channel, card)
+
+
+async def _wait_for_check(core: Core, pending: store.Pending, name: str, error: BaseException | None) -> None:
+    """Keep the item, check again after the backoff; the poster hears once why it is late."""
+    known = error if isinstance(error, Exception) else Exception()
+    wait = backoff(pending.attempts, retry_after_of(known))
+    async with write(core.db) as db:
+        store.failed(db, pending.kind, pending.item_id, f"{UNCHECKED}: {describe(known)}", core.now() + wait)
+    log.warning("%s may already be posted but that cannot be checked now; attempt %d, next check in %ss",
+                name, pending.attempts, int(wait.total_seconds()))
+    chat = core.chat(pending.platform)
+    if pending.poster and chat is not None and not (pending.error or "").startswith(UNCHECKED):
+        where = WHERE[pending.kind][1]
+        await _tell_poster(chat, pending.poster, Notice(
+            f"{name} is saved. An earlier attempt to post it to the {where} may have gone through without being "
+            "confirmed, and that cannot be checked right now, so it is not posted again yet (that could show it "
+            "twice). It will be checked again, and you will be told here when it appears."))
 
 
 def _record(db, kind: str, item_id: int, channel: str, message_id: str) -> None:

@@ -89,10 +89,12 @@ def create_app(settings: Settings, config: Config | None = None, teams_tokens=No
 
 
 def build_teams_endpoint(core: Core, settings: Settings, session: aiohttp.ClientSession, tokens) -> Handler:
+    from bot.channel_teams import ChannelTeams
     from handlers.teams.app import build_teams
     from handlers.teams.auth import BotFrameworkAuth
     from handlers.teams.chat import TeamsChat
     from handlers.teams.connector import Connector
+    from handlers.teams.graph import graph_for
     from handlers.teams.http import Gate, teams_endpoint
     from handlers.teams.tokens import Tokens, token_provider
 
@@ -104,8 +106,10 @@ def build_teams_endpoint(core: Core, settings: Settings, session: aiohttp.Client
     else:
         auth = BotFrameworkAuth(session, settings.microsoft_app_id, settings.teams_openid_url)
         log.info("Teams is on at POST /api/messages")
-    connector = Connector(session, Tokens(token_provider(settings, tokens)), settings.teams_retry_delay)
-    bot = build_teams(core, TeamsChat(connector, core.db, core.now), settings.message_update_interval)
+    provider = token_provider(settings, tokens)
+    connector = Connector(session, Tokens(provider), settings.teams_retry_delay)
+    graph = graph_for(settings, session, provider, connector, ChannelTeams(core.db, core.now))
+    bot = build_teams(core, TeamsChat(connector, core.db, core.now, graph), settings.message_update_interval)
     gate = Gate.of(core.config.teams_channels, core.config.teams_tenants, settings.microsoft_app_tenant_id)
     if not gate.tenants:
         log.warning("Teams accepts no tenant: set [teams] tenants or MICROSOFT_APP_TENANT_ID")

@@ -22,6 +22,9 @@ class Pending:
     claim: str
     poster: Origin | None
     attempts: int
+    maybe_posted: bool = True  # an earlier attempt may have posted it: look for that post before posting
+    error: str | None = None  # what the earlier attempt ran into
+    created_at: datetime | None = None  # when the claim was taken: no post carrying it is older
 
 
 def _context(kind: str, item_id: int) -> str:
@@ -41,22 +44,26 @@ def add(db: Database, kind: str, item_id: int, platform: str, channel_id: str | 
 
 def take(db: Database, kind: str, item_id: int, now: datetime, hold_until: datetime) -> Pending | None:
     """Take the next attempt if it is due (no other attempt holds it): one more attempt, held until `hold_until`."""
-    row = db.execute("SELECT platform, channel_id, claim, poster, attempts FROM outbox "
-                     "WHERE kind = ? AND item_id = ? AND retry_at <= ?", [kind, item_id, now.isoformat()]).fetchone()
+    row = db.execute("SELECT platform, channel_id, claim, poster, attempts, maybe_posted, error, created_at "
+                     "FROM outbox WHERE kind = ? AND item_id = ? AND retry_at <= ?",
+                     [kind, item_id, now.isoformat()]).fetchone()
     if row is None:
         return None
-    platform, channel_id, claim, sealed, attempts = row
-    db.execute("UPDATE outbox SET attempts = attempts + 1, retry_at = ? WHERE kind = ? AND item_id = ?",
-               [hold_until.isoformat(), kind, item_id])
+    platform, channel_id, claim, sealed, attempts, maybe_posted, error, created_at = row
+    # until this attempt says otherwise it may post: a crash leaves the next attempt looking first
+    db.execute("UPDATE outbox SET attempts = attempts + 1, retry_at = ?, maybe_posted = 1 "
+               "WHERE kind = ? AND item_id = ?", [hold_until.isoformat(), kind, item_id])
     poster = None
     if sealed and (opened := keys.unseal_text(db, _context(kind, item_id), sealed)):
         poster = Origin(*json.loads(opened))
-    return Pending(kind, item_id, platform, channel_id, claim, poster, attempts + 1)
+    return Pending(kind, item_id, platform, channel_id, claim, poster, attempts + 1, bool(maybe_posted), error,
+                   datetime.fromisoformat(created_at))
 
 
-def failed(db: Database, kind: str, item_id: int, error: str, retry_at: datetime) -> None:
-    db.execute("UPDATE outbox SET error = ?, retry_at = ? WHERE kind = ? AND item_id = ?",
-               [error, retry_at.isoformat(), kind, item_id])
+def failed(db: Database, kind: str, item_id: int, error: str, retry_at: datetime, maybe_posted: bool = True) -> None:
+    """The attempt failed; `maybe_posted` False when the platform surely posted nothing (a refusal)."""
+    db.execute("UPDATE outbox SET error = ?, retry_at = ?, maybe_posted = ? WHERE kind = ? AND item_id = ?",
+               [error, retry_at.isoformat(), int(maybe_posted), kind, item_id])
 
 
 def done(db: Database, kind: str, item_id: int) -> None:

@@ -741,3 +741,24 @@ def m020_challenges(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX challenge_ideas_by_challenge ON challenge_ideas (challenge_id, idea_id)")
+
+
+@migrations()
+def m028_teams_channel_teams_and_unsure_posts(db: Database) -> None:
+    # Reading a Teams channel back (Microsoft Graph, to find a post an interrupted attempt made) needs the
+    # team the channel belongs to: `team_id` is the team's thread id (channelData.team.id), `group_id` its
+    # Microsoft 365 group id (channelData.team.aadGroupId, or asked of the Bot Connector), which Graph wants.
+    db.execute(
+        """
+        CREATE TABLE teams_channel_teams (
+            channel_id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            group_id TEXT,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX teams_channel_teams_by_team ON teams_channel_teams (team_id)")
+    # Whether an earlier attempt may have posted the item: an interrupted attempt or an answer that never came
+    # (1), or a refusal that surely posted nothing (0). Only the first makes a retry look for the post first.
+    db.execute("ALTER TABLE outbox ADD COLUMN maybe_posted INTEGER NOT NULL DEFAULT 1")

@@ -7,6 +7,9 @@ Then posting under kills: /idea while each post lands in Slack a moment before S
 SIGKILLs fall between a post and its record. Every acknowledged idea is posted exactly once in the
 end (the outbox retries it; the claim key in the message metadata stops a second post): at full
 size the suite waits for the outbox to drain, quick it checks that none is posted twice or lost.
+The same on Teams: `idea …` in personal chats while each card lands in the ideas channel a moment
+before the Bot Connector answers; the claim rides hidden in the card and a retry reads the channel
+back through (the fake's) Microsoft Graph.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import asyncio
 import random
 import re
 import sys
+import json
 import tempfile
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -32,6 +37,7 @@ from suites.common import (
     command_body,
     distinct_text,
     event_body,
+    FakeSlackServer as LoopbackServer,
     integrity,
     post,
     posted_ideas,
@@ -42,6 +48,9 @@ from suites.common import (
     signed,
     suite_main,
 )
+from tests.fake_teams import FakeTeams
+from tests.teams_cards import CardLog
+from tests.teams_requests import JWKS
 
 CONCURRENCY = 8
 COUNTS = re.compile(r"(\d+) votes?.*?(\d+) comments?")
@@ -176,6 +185,7 @@ async def run(quick: bool = False) -> Report:
         report.promise(integrity(server.db_path) == "ok", "integrity_check failed at the end")
         report.promise(not mismatched, f"messages whose counts differ from the db: {mismatched}")
     await posting_under_kills(report, quick)
+    await teams_posting_under_kills(report, quick)
     return report
 
 
@@ -250,6 +260,117 @@ async def posting_under_kills(report: Report, quick: bool) -> None:
             report.promise(unposted == left, "an unposted idea is missing from the outbox")
             if not quick:
                 report.promise(left == 0, f"{left} ideas were still not posted after the outbox's retries")
+
+
+TEAMS_TENANT = "72f988bf-0000-4000-8000-000000000001"
+TEAMS_IDEAS = "19:ideas@thread.tacv2"
+TEAMS_TEAM = {"id": "19:team-support@thread.tacv2", "aadGroupId": "8c1a4e2f-3b5d-4e6f-9a7b-1c2d3e4f5a6b"}
+
+
+class TeamsLandsBeforeAnswering(FakeTeams):
+    """A card sent to the ideas channel lands at once; the Bot Connector's answer comes `delay` seconds later."""
+
+    delay = 0.15
+
+    async def _send(self, request: web.Request) -> web.Response:
+        call, failure = await self._record(request, "send")
+        if failure:
+            return failure
+        self._deliver(call)
+        self.cards.cards.clear()  # the suite counts posts, it does not keep every card
+        if call.conversation == TEAMS_IDEAS:
+            self.counts["posts to the ideas channel"] = self.counts.get("posts to the ideas channel", 0) + 1
+            await asyncio.sleep(self.delay)
+        return web.json_response({"id": call.activity_id}, status=201)
+
+    async def _graph_messages(self, request: web.Request) -> web.Response:
+        self.counts["graph reads"] = self.counts.get("graph reads", 0) + 1
+        return await super()._graph_messages(request)
+
+
+def teams_activity(fake: FakeTeams, user: str, text: str, conversation: str, kind: str, team: dict | None = None):
+    return {"type": "message", "id": f"{time.time_ns()}", "channelId": "msteams", "serviceUrl": fake.service_url,
+            "from": {"id": f"29:{user}", "name": f"Person {user}",
+                     "aadObjectId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"herobot-crash:{user}"))},
+            "conversation": {"id": conversation, "conversationType": kind, "tenantId": TEAMS_TENANT},
+            "recipient": {"id": "28:bot", "name": "herobot"}, "text": text, "textFormat": "plain",
+            "channelData": {"tenant": {"id": TEAMS_TENANT}, **({"team": team} if team else {})}}
+
+
+def teams_claims_posted(fake: FakeTeams) -> Counter:
+    claims: Counter = Counter()
+    for message in fake.messages.get(TEAMS_IDEAS, []):
+        for attachment in message["attachments"]:
+            body = json.loads(attachment["content"]).get("body") or []
+            claims.update(b["id"] for b in body if str(b.get("id", "")).startswith("herobot-claim-"))
+    return claims
+
+
+async def teams_posting_under_kills(report: Report, quick: bool) -> None:
+    ideas_wanted, kills_wanted = (30, 3) if quick else (400, 40)
+    rng = random.Random(13)
+    fake = TeamsLandsBeforeAnswering(JWKS, CardLog("crash-teams"))
+    fake.counts = {}
+    fake.graph_needs_token = False  # the server runs with HEROBOT_TEAMS_ANONYMOUS: nothing signed in or out
+    fake.team_groups[TEAMS_TEAM["id"]] = TEAMS_TEAM["aadGroupId"]
+    with tempfile.TemporaryDirectory(prefix="herobot-crash-teams-") as tmp:
+        async with FakeSlackServer(LandsBeforeAnswering()) as slack, LoopbackServer(fake):
+            server = Server(Path(tmp), Path(tmp) / "teams.db", slack.base_url, extra_env={
+                "HEROBOT_TEAMS_ANONYMOUS": "1", "MICROSOFT_APP_TENANT_ID": TEAMS_TENANT,
+                "MICROSOFT_GRAPH_URL": fake.graph_url})
+            (Path(tmp) / "herobot.toml").write_text(f'[teams]\nideas_channel = "{TEAMS_IDEAS}"\n')
+            await server.start()
+            acked, kills, n = 0, 0, 0
+            try:
+                async with aiohttp.ClientSession() as session:
+                    async def send(activity: dict) -> int:
+                        async with session.post(server.url + "/api/messages", json=activity) as response:
+                            return response.status
+
+                    hello = teams_activity(fake, "U0", "morning", f"{TEAMS_IDEAS};messageid=1", "channel", TEAMS_TEAM)
+                    assert await send(hello) == 200  # the bot learns the ideas channel's team
+                    while n < ideas_wanted:
+                        kill_at = n + rng.randint(1, max(1, 2 * ideas_wanted // kills_wanted)) \
+                            if kills < kills_wanted else ideas_wanted
+                        while n < min(kill_at, ideas_wanted):
+                            user = f"UPOSTER{n % 13}"
+                            activity = teams_activity(fake, user, f"idea {distinct_text(100_000 + n)}",
+                                                      f"a:personal-{user}", "personal")
+                            n += 1
+                            request = asyncio.ensure_future(send(activity))
+                            if n == kill_at and kills < kills_wanted:  # kill while this card's post is in flight
+                                await asyncio.sleep(0.02 + rng.random() * fake.delay)
+                                server.kill()
+                                kills += 1
+                            try:
+                                status = await request
+                            except (aiohttp.ClientError, asyncio.TimeoutError):
+                                status = 0
+                            acked += 200 <= status < 300
+                        if server.process.poll() is not None:
+                            await server.start()
+                    deadline = time.monotonic() + (2 if quick else 420)  # a cut-off attempt is held 3 minutes
+                    while time.monotonic() < deadline:
+                        if query(server.db_path, "SELECT count(*) FROM outbox")[0][0] == 0:
+                            break
+                        await asyncio.sleep(1)
+            finally:
+                server.stop()
+            stored = query(server.db_path, "SELECT count(*) FROM ideas WHERE text LIKE 'n1%'")[0][0]
+            left = query(server.db_path, "SELECT count(*) FROM outbox")[0][0]
+            unposted = query(server.db_path, "SELECT count(*) FROM ideas WHERE message_id IS NULL")[0][0]
+            claims = teams_claims_posted(fake)
+            twice = sum(1 for count in claims.values() if count > 1)
+            report.figure("teams posting: ideas acknowledged / stored", f"{acked} / {stored}")
+            report.figure("teams posting: kills between a post and its record", kills)
+            report.figure("teams posting: cards in the ideas channel", fake.counts.get("posts to the ideas channel", 0))
+            report.figure("teams posting: Graph reads on a retry", fake.counts.get("graph reads", 0))
+            report.figure("teams posting: still in the outbox at the end", left)
+            report.promise(stored >= acked, "teams: an acknowledged idea was not stored")
+            report.promise(twice == 0, f"teams: {twice} ideas were posted twice")
+            report.promise(unposted == left, "teams: an unposted idea is missing from the outbox")
+            if not quick:
+                report.promise(left == 0, f"teams: {left} ideas were still not posted after the outbox's retries")
 
 
 main = suite_main(run)

@@ -13,7 +13,6 @@ from storage import outbox
 from storage import problems as problem_store
 from storage.db import write
 from tests.scheduling import Clock, config_with, posts_to, scheduled_core, utc
-from tests.teams_requests import IDEAS_CHANNEL
 
 ALICE = Origin("slack", "U0ALICE", "C0GENERAL", None)
 
@@ -104,20 +103,6 @@ async def test_problems_go_through_the_outbox_too(settings, fake_slack):
         clock.advance(minutes=1)
         await run_due(core)
     assert len(posts_to(fake_slack, "C0IDEAS")) == 2
-
-
-async def test_teams_a_card_the_connector_refuses_is_posted_later(teams, fake_teams, core, db_path):
-    fake_teams.fail("send", times=8, status=502)
-    await teams.message("idea Text customers their case number")
-    note = await fake_teams.wait_for("send", where=lambda c: "could not be posted" in c.text(), timeout=10)
-    assert note
-    assert [k for k, *_ in outbox.waiting(core.db)] == ["idea"]
-    with write(core.db) as db:  # the backoff has passed
-        db.execute("UPDATE outbox SET retry_at = '2000-01-01'")
-    await run_due(core)
-    await fake_teams.wait_for("send", where=lambda c: c.conversation == IDEAS_CHANNEL and "Text customers" in c.text())
-    assert outbox.waiting(core.db) == []
-    await fake_teams.wait_for("send", where=lambda c: "is posted now" in c.text())
 
 
 async def test_a_landed_post_is_found_behind_hundreds_of_newer_messages(settings, fake_slack):

@@ -52,8 +52,8 @@ class SlackChat:
             "event_type": CLAIM_EVENT, "event_payload": {"claim": claim}})
         return response["ts"]
 
-    async def find_claimed(self, channel_id: str, claim: str) -> str | None:
-        """The message an earlier attempt posted with this claim, among the channel's latest."""
+    async def find_claimed(self, channel_id: str, claim: str, since=None) -> str | None:
+        """The message an earlier attempt posted with this claim, among the channel's latest (`since` unused)."""
         cursor = None
         for _ in range(CLAIM_PAGES):
             response = await self.client.conversations_history(channel=channel_id, limit=200, cursor=cursor,

@@ -10,6 +10,7 @@ from datetime import datetime
 import aiohttp
 from sqlite_utils import Database
 
+from bot.channel_teams import ChannelTeams
 from bot.config import Settings
 from bot.core import Core
 from bot.refresh import TokenBucket
@@ -17,6 +18,7 @@ from handlers.teams import author_answers, box, challenges, decisions, ideas, nu
 from handlers.teams.bot import TeamsBot
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
+from handlers.teams.graph import graph_for
 from handlers.teams.tokens import TokenProvider, Tokens, token_provider
 
 FEATURES = (ideas, decisions, problems, nudges, author_answers, challenges, box)  # challenges wraps the `idea` word of ideas
@@ -39,5 +41,7 @@ async def standalone_chat(settings: Settings, db: Database, clock: Callable[[], 
     """A Teams chat port without the bot, for one-off sends from the command line. It sends to the
     serviceUrl of the conversation references stored in `db`, with MSAL tokens (`tokens` in tests)."""
     async with aiohttp.ClientSession() as session:
-        connector = Connector(session, Tokens(token_provider(settings, tokens)), settings.teams_retry_delay)
-        yield TeamsChat(connector, db, clock)
+        provider = token_provider(settings, tokens)
+        connector = Connector(session, Tokens(provider), settings.teams_retry_delay)
+        graph = graph_for(settings, session, provider, connector, ChannelTeams(db, clock))
+        yield TeamsChat(connector, db, clock, graph)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from microsoft_agents.activity import Activity
 
 from bot import hero
+from bot.channel_teams import ChannelTeams
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
@@ -22,6 +23,7 @@ from bot.replies import Notice, Reply
 from handlers.teams import parse
 from handlers.teams.cards import CARD, teams_words
 from handlers.teams.chat import TeamsChat
+from handlers.teams.graph import remember_team
 from storage import teams as refs
 from storage.db import write
 
@@ -98,6 +100,7 @@ class TeamsBot:
         if not parse.user_of(activity) and activity.type in PEOPLES_ACTIVITIES:
             return 200, None  # not a person (another bot, a webhook): nothing to act on
         self.remember(activity)
+        remember_team(ChannelTeams(self.core.db, self.core.now), activity)  # to read the channel back (graph.py)
         turn = Turn(activity, parse.origin_of(activity), parse.actor(activity))
         if activity.type == "message":
             await self.on_message(turn)

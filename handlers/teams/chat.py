@@ -26,6 +26,7 @@ from bot.replies import IdeaCard, IdeaDetail, IdeaList, Reply
 from handlers.teams import decision_cards  # noqa: F401  (registers the decision renderings)
 from handlers.teams.cards import render
 from handlers.teams.connector import Connector
+from handlers.teams.graph import Graph, GraphUnavailable, message_id_of, with_claim
 from handlers.teams.parse import PLATFORM, THREAD_MARK
 from storage import teams as refs
 from storage.db import write
@@ -38,19 +39,36 @@ AAD_OBJECT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 class NoConversation(Exception):
     """Teams was never heard from, so there is no serviceUrl to send to yet."""
 
+    nothing_sent = True  # bot.outbox: a retry need not look for a post this attempt made
+
 
 class TeamsChat:
     platform = PLATFORM
 
-    def __init__(self, connector: Connector, db: Database, clock: Callable[[], datetime]):
+    def __init__(self, connector: Connector, db: Database, clock: Callable[[], datetime], graph: Graph | None = None):
         self.connector = connector
         self.db = db
         self.clock = clock
+        self.graph = graph  # reads channels back (find_claimed)
 
     # --- the Chat port ---------------------------------------------------------------
     async def post(self, channel_id: str, reply: Reply, thread_id: str | None = None) -> str:
         conversation = f"{channel_id}{THREAD_MARK}{thread_id}" if thread_id else channel_id
         return await self.send(channel_id, conversation, self.render(reply))
+
+    async def post_claimed(self, channel_id: str, reply: Reply, claim: str) -> str:
+        """A post whose card carries its claim key (hidden), sent once: after an answer that may hide a delivered
+        post (5xx, a lost connection) the outbox looks for it (find_claimed) instead of sending it again."""
+        ref = self._reference(channel_id)
+        activity = with_claim(self.render(reply), claim)
+        return message_id_of(await self.connector.send(ref.service_url, channel_id, activity, once=True))
+
+    async def find_claimed(self, channel_id: str, claim: str, since: datetime | None = None) -> str | None:
+        """The post an earlier attempt made with this claim, read back through Microsoft Graph; raises
+        GraphUnavailable when Graph cannot tell."""
+        if self.graph is None:
+            raise GraphUnavailable("Microsoft Graph is not set up for this Teams chat")
+        return await self.graph.find_claimed(channel_id, claim, since, self._reference(channel_id).service_url)
 
     async def update(self, channel_id: str, message_id: str, reply: Reply) -> None:
         ref = self._reference(channel_id)

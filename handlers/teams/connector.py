@@ -36,11 +36,16 @@ class Connector:
         self.tokens = tokens
         self.retry_delay = retry_delay
 
-    async def send(self, service_url: str, conversation_id: str, activity: dict) -> str:
-        """POST /v3/conversations/{id}/activities; returns the new activity's id."""
+    async def send(self, service_url: str, conversation_id: str, activity: dict, once: bool = False) -> str:
+        """POST /v3/conversations/{id}/activities; returns the new activity's id. `once`: not sent again after an
+        answer that may hide a delivered message (5xx, a lost connection); the caller looks for it instead."""
         answer = await self._call("POST", service_url, f"/v3/conversations/{quote(conversation_id, safe='')}/activities",
-                                  activity)
+                                  activity, once)
         return answer.get("id", "")
+
+    async def team_details(self, service_url: str, team_id: str) -> dict:
+        """GET /v3/teams/{id}: the team's name and `aadGroupId` (the id Microsoft Graph knows it by)."""
+        return await self._call("GET", service_url, f"/v3/teams/{quote(team_id, safe='')}", None)
 
     async def update(self, service_url: str, conversation_id: str, activity_id: str, activity: dict) -> None:
         path = f"/v3/conversations/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
@@ -53,7 +58,7 @@ class Connector:
         answer = await self._call("POST", service_url, "/v3/conversations", body)
         return answer["id"]
 
-    async def _call(self, method: str, service_url: str, path: str, body: dict) -> dict:
+    async def _call(self, method: str, service_url: str, path: str, body: dict | None, once: bool = False) -> dict:
         url = service_url.rstrip("/") + path
         fresh_token = False
         for attempt in range(1, MAX_TRIES + 1):
@@ -70,8 +75,8 @@ class Connector:
             if status == 401 and not fresh_token and self.tokens.provider is not None:
                 fresh_token = True
                 continue
-            if status is not None and status not in RETRYABLE:
-                raise ConnectorError(status, method, path)
+            if status is not None and status not in RETRYABLE or once and status not in (412, 429):
+                raise ConnectorError(status or 0, method, path)
             if attempt == MAX_TRIES:
                 break
             delay = self._backoff(attempt, retry_after)

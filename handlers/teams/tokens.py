@@ -1,7 +1,9 @@
-"""Outbound authentication: the bearer token on calls to the Bot Connector.
+"""Outbound authentication: the bearer token on calls to the Bot Connector and to Microsoft Graph.
 
 In production the Agents SDK's `MsalAuth` gets an app-only token for the Bot
-Framework (client credentials of the Entra app, cached by MSAL until it expires).
+Framework (client credentials of the Entra app, cached by MSAL until it expires),
+and one for Graph (scope https://graph.microsoft.com/.default), which carries the
+resource-specific permissions the app was granted where it is installed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from bot.config import Settings
 
 BOT_FRAMEWORK = "https://api.botframework.com"
 SCOPES = [f"{BOT_FRAMEWORK}/.default"]
+GRAPH = "https://graph.microsoft.com"
+GRAPH_SCOPES = [f"{GRAPH}/.default"]
 
 
 class TokenProvider(Protocol):
@@ -21,15 +25,16 @@ class TokenProvider(Protocol):
 
 
 class Tokens:
-    """Bearer tokens for the Bot Connector; none at all in anonymous mode."""
+    """Bearer tokens for the Bot Connector (or, `for_graph`, for Microsoft Graph); none at all in anonymous mode."""
 
-    def __init__(self, provider: TokenProvider | None):
+    def __init__(self, provider: TokenProvider | None, for_graph: bool = False):
         self.provider = provider
+        self.resource, self.scopes = (GRAPH, GRAPH_SCOPES) if for_graph else (BOT_FRAMEWORK, SCOPES)
 
     async def header(self, force_refresh: bool = False) -> dict[str, str]:
         if self.provider is None:
             return {}
-        token = await self.provider.get_access_token(BOT_FRAMEWORK, SCOPES, force_refresh)
+        token = await self.provider.get_access_token(self.resource, list(self.scopes), force_refresh)
         return {"Authorization": f"Bearer {token}"}
 
 
