@@ -56,8 +56,9 @@ class Settings:
 
     def key_file(self, config: Config) -> Path:
         """`[storage] key_file` (relative to the config file's folder), else herobot.key beside the config."""
-        folder = Path(self.config_path).parent
-        return folder / (config.key_file or "herobot.key")
+        from storage.keys import key_file_path  # one rule, shared with storage's own default
+
+        return key_file_path(self.config_path, config.key_file)
 
     @property
     def slack_enabled(self) -> bool:
@@ -144,7 +145,7 @@ class Config:
         reader = _Reader(data)
         default = cls()
         return cls(
-            channels=reader.channels(PLATFORMS),
+            channels=reader.channels(_platform_names()),
             managers=reader.texts("roles", "managers") or default.managers,
             it_champions=reader.texts("roles", "it_champions") or default.it_champions,
             vote_reactions=tuple(r.strip(":") for r in reader.texts("voting", "reactions") or default.vote_reactions),
@@ -174,7 +175,13 @@ class Config:
         )
 
 
-PLATFORMS = ("slack", "teams")
+def _platform_names() -> tuple[str, ...]:
+    """Each registered platform reads its channels from its own `[name]` section."""
+    from bot.platforms import names  # the registry knows the platforms; it imports this module
+
+    return names()
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 

@@ -14,6 +14,7 @@ from microsoft_agents.activity import Activity
 
 from bot import hero
 from bot.chat import Origin
+from bot.conversations import Person, Reference
 from bot.core import Core
 from bot.errors import Refused, SaveFailed
 from bot.model import Actor
@@ -21,8 +22,6 @@ from bot.replies import Notice, Reply
 from handlers.teams import parse
 from handlers.teams.cards import CARD, teams_words
 from handlers.teams.chat import TeamsChat
-from storage import teams as refs
-from storage.db import write
 
 log = logging.getLogger(__name__)
 
@@ -125,15 +124,13 @@ class TeamsBot:
         # An anonymous post writes down nobody and no time that could be set beside the idea's own
         # (a new conversation is kept: the bot needs a way to answer there).
         anonymous = parse.posts_anonymously(activity)
-        with write(self.core.db) as db:
-            if not (anonymous and refs.conversation(db, channel)):
-                refs.remember_conversation(db, refs.Reference(channel, activity.service_url, tenant,
-                                                              activity.recipient.id, kind), now)
-            user = parse.user_of(activity)
-            if user and activity.from_property.id and not anonymous:
-                refs.remember_person(db, refs.Person(
-                    user, activity.from_property.id, activity.from_property.name, tenant, activity.service_url,
-                    channel if kind == "personal" else None), now)
+        ref = Reference(channel, activity.service_url, tenant, activity.recipient.id, kind)
+        user = parse.user_of(activity)
+        person = None
+        if user and activity.from_property.id and not anonymous:
+            person = Person(user, activity.from_property.id, activity.from_property.name, tenant,
+                            activity.service_url, channel if kind == "personal" else None)
+        self.chat.store.remember(ref, person, now, keep_known=anonymous)
 
     async def on_message(self, turn: Turn) -> None:
         if turn.activity.value is not None and not parse.plain_text(turn.activity.text):
