@@ -1,4 +1,5 @@
-"""The composition root: the one place that knows every platform package and wires the core.
+"""The composition root: wires the core, its collaborators and the registered platforms
+(bot.platform_packages names the platform packages).
 
 `herobot serve` (through handlers.web), `shell`, `digest` and the tests build their core here, so
 each gets the same collaborators: the card refresher, the clock, the platforms' chats.
@@ -8,7 +9,6 @@ Adapter packages are imported lazily, inside functions: the core never imports t
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime
 from typing import TextIO
@@ -20,15 +20,6 @@ from bot.core import Core
 from bot.lifecycle import opened_core
 from bot.platforms import Overrides, Wiring
 from storage.conversations import SqliteConversations
-
-# Adding a platform: a package with `PLATFORM = Platform(...)` in its __init__, named here.
-PLATFORM_PACKAGES = ("handlers.slack", "handlers.teams")
-
-
-def register_platforms() -> None:
-    for package in PLATFORM_PACKAGES:
-        platforms.register(importlib.import_module(package).PLATFORM)
-
 
 async def refresh_card(core: Core, key) -> None:
     """Redraw one card wherever it is shown: an idea number, or ("problem", n), or ("challenge", n)."""

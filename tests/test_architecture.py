@@ -1,7 +1,7 @@
 """The layers stay apart: the core is platform-neutral, adapters only translate, storage speaks the domain.
 
-bot/ imports no Slack, Teams or aiohttp.web module and no adapter (the composition root, bot/bootstrap.py,
-excepted, lazily); handlers/ never import storage/ (they get what they show from the use case, and
+bot/ imports no Slack, Teams or aiohttp.web module and no adapter (the composition root, bot/bootstrap.py
+and bot/platform_packages.py, excepted, lazily); handlers/ never import storage/ (they get what they show from the use case, and
 conversation references through a port); storage/ imports only the domain model and errors.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 FORBIDDEN = ("slack_bolt", "slack_sdk", "microsoft_agents", "aiohttp.web", "aiohttp")
 # The composition root may reach the adapters, lazily, inside functions.
-COMPOSITION_ROOT = {"bot/bootstrap.py"}
+COMPOSITION_ROOT = {"bot/bootstrap.py", "bot/platform_packages.py"}
 # What storage may know of bot/: the domain model, its values and errors.
 DOMAIN = ("bot.model", "bot.box_model", "bot.challenge_model", "bot.conversations", "bot.errors", "bot.timefmt")
 # TEMPORARY (issue 12): engineers "layer" (ideas, problems) and "decisions" are taking storage out of these
@@ -96,3 +96,21 @@ def test_the_check_sees_a_forbidden_import(tmp_path):
     sample.write_text("from aiohttp import web\nimport slack_sdk\n\ndef later():\n    from storage import ideas\n")
     found = imports_of(sample)
     assert ("aiohttp.web", True) in found and ("slack_sdk", True) in found and ("storage.ideas", False) in found
+
+
+def reachable_from(start: str) -> set[str]:
+    """The bot/ and storage/ modules `start` imports, directly or through others, lazy imports included."""
+    seen, todo = set(), [start]
+    while todo:
+        path = ROOT / (todo.pop().replace(".", "/") + ".py")
+        for module, _ in imports_of(path) if path.exists() else ():
+            if (is_in(module, "bot") or is_in(module, "storage")) and module not in seen:
+                seen.add(module)
+                todo.append(module)
+    return seen
+
+
+def test_the_core_context_imports_no_use_case_back():
+    """Core gets its collaborators (the card refresher) injected by the composition root: no import circle."""
+    assert "bot.core" not in reachable_from("bot.core")
+    assert not {"bot.ideas", "bot.problems", "bot.challenge_cards"} & reachable_from("bot.core")
