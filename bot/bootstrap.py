@@ -14,19 +14,19 @@ from datetime import datetime
 from typing import TextIO
 
 from bot import platforms
+from bot.challenge_cards import refresh_challenge_card
 from bot.chat import Chat
 from bot.config import Config, Settings
 from bot.core import Core
+from bot.ideas import refresh_card as refresh_idea_card
 from bot.lifecycle import opened_core
 from bot.platforms import Overrides, Wiring
+from bot.problems import refresh_problem_card
 from storage.conversations import SqliteConversations
+
 
 async def refresh_card(core: Core, key) -> None:
     """Redraw one card wherever it is shown: an idea number, or ("problem", n), or ("challenge", n)."""
-    from bot.challenge_cards import refresh_challenge_card
-    from bot.ideas import refresh_card as refresh_idea_card
-    from bot.problems import refresh_problem_card
-
     if isinstance(key, tuple) and key[0] == "problem":
         await refresh_problem_card(core, key[1])
     elif isinstance(key, tuple) and key[0] == "challenge":

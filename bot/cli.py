@@ -123,8 +123,6 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 def _quiet_stdout() -> None:
     """After a closed pipe, point stdout at /dev/null so the interpreter's final flush does not fail again."""
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 
