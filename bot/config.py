@@ -110,7 +110,10 @@ class Config:
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
         """Reactions that count as a vote on `platform`: Teams has its own reaction names."""
-        return self.teams_vote_reactions if platform == "teams" else self.vote_reactions
+        from bot.platforms import registered  # a platform with reactions of its own says where they are
+
+        own = next((p.vote_reactions for p in registered() if p.name == platform and p.vote_reactions), None)
+        return own(self) if own else self.vote_reactions
 
     def channel(self, platform: str, kind: str) -> str | None:
         """The configured channel for `kind` ("ideas", "wins", ...) on `platform`, e.g. `[slack] ideas_channel`."""

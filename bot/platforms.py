@@ -60,6 +60,7 @@ class Platform:
     can_send: Callable[["Settings"], bool]  # has what a one-off send (digest --send) or a check needs
     describe: Callable[["Settings"], str]  # its credentials in `herobot check`'s summary, secrets as set / not set
     config_keys: tuple[str, ...] = ()  # keys of its `[name]` section besides the *_channel ones
+    vote_reactions: Callable[["Config"], tuple[str, ...]] | None = None  # its own, else [voting] reactions
     export_keys: tuple[str, str] = ("channel", "message")  # its message block's keys in `herobot export`
     route: str | None = None  # where its HTTP endpoint is served (POST)
     serve: Serve | None = None

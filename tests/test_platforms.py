@@ -2,6 +2,7 @@
 and config, `herobot check`, `digest --platform`, the web routes and the export pick it up from there."""
 
 import contextlib
+import dataclasses
 import json
 from datetime import UTC, datetime
 
@@ -159,3 +160,11 @@ def test_a_core_connects_a_chat_only_with_an_injected_card_refresher(tmp_path):
     core = bootstrap.new_core(db, Config())
     core.connect(RoomChat())
     assert core.refresh_card is bootstrap.refresh_card and "matrix" in core.refreshers
+
+
+def test_a_platform_with_reactions_of_its_own_says_which_count_as_a_vote(monkeypatch, matrix):
+    config = Config.from_dict({"voting": {"reactions": [":star:"]}, "teams": {"vote_reactions": ["heart"]}})
+    assert config.vote_reactions_on("slack") == ("star",) and config.vote_reactions_on("teams") == ("heart",)
+    assert config.vote_reactions_on("matrix") == ("star",)
+    monkeypatch.setitem(platforms._registry, "matrix", dataclasses.replace(matrix, vote_reactions=lambda c: ("👍",)))
+    assert config.vote_reactions_on("matrix") == ("👍",)

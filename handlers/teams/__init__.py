@@ -64,6 +64,7 @@ PLATFORM = Platform(
     can_send=lambda settings: settings.teams_enabled,
     describe=lambda settings: f"MICROSOFT_APP_ID {settings.microsoft_app_id or 'not set'}",
     config_keys=("vote_reactions", "tenants", "channels"),
+    vote_reactions=lambda config: config.teams_vote_reactions,
     export_keys=("conversation_id", "activity_id"),
     route="/api/messages",
     serve=_serve,
