@@ -30,7 +30,7 @@ from bot.box_followups import empowerment_section  # noqa: E402
 from bot.chat import Origin  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.core import Core  # noqa: E402
-from bot.schedule import utc_text  # noqa: E402
+from bot.timefmt import utc_text  # noqa: E402
 from storage.db import open_database, write  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
+from bot.model import Origin  # noqa: F401  (the port's callers import it from here)
 from bot.replies import Reply
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a request came from, so a later answer can reach the same person.
-
-    `handle` is the platform's own way back (Slack: the response_url), opaque to the core.
-    """
-
-    platform: str
-    user_id: str
-    channel_id: str | None = None
-    handle: str | None = None
 
 
 class Chat(Protocol):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -12,9 +11,9 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from bot import bootstrap, platforms
 from bot.config import Config, ConfigError, Settings
 from bot.export import export
-from bot.lifecycle import running_core
 from bot.privacy import export_user, forget
 from storage.backup import InUse, backup, restore
 from storage.db import open_database
@@ -26,7 +25,7 @@ log = logging.getLogger("herobot")
 def main(argv: list[str] | None = None, teams_tokens=None) -> int:
     """`teams_tokens` replaces MSAL as the source of Bot Connector tokens (tests only; see create_app)."""
     args = _parser().parse_args(argv)
-    args.teams_tokens = teams_tokens
+    args.overrides = {"teams_tokens": teams_tokens} if teams_tokens is not None else {}
     os.umask(0o077)  # whatever herobot writes (database, WAL, backups, key file) is the owner's alone
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every minute's wake-up
@@ -42,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="herobot", description="Crowdsource service fixes in Slack and Teams.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
+    serve = commands.add_parser("serve", help=f"serve {' and '.join(p.title for p in platforms.registered())} over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.set_defaults(run=_serve)
@@ -61,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     what = digest.add_mutually_exclusive_group(required=True)
     what.add_argument("--preview", action="store_true", help="print the digest as text; nothing is sent")
     what.add_argument("--send", action="store_true", help="post the digest to the ideas channel now")
-    digest.add_argument("--platform", choices=("slack", "teams"),
+    digest.add_argument("--platform", choices=_sending_platforms(),
                         help="preview or send that platform's digest (default: preview every platform's ideas; "
                              "send to every platform that has credentials and an ideas channel)")
     digest.set_defaults(run=_digest)
@@ -83,25 +82,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from handlers.web import serve  # the composition root; imports the platform SDKs
+def _sending_platforms() -> tuple[str, ...]:
+    return tuple(p.name for p in platforms.registered() if p.standalone_chat is not None)
 
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     Config.of(settings)  # fail fast (exit 2) on a broken, misspelled or missing config
-    if settings.teams_enabled and (problem := _teams_missing()):
-        log.error(problem)
-        return 3
-    serve(settings, args.host, args.port)
+    for platform in platforms.registered():
+        if platform.enabled(settings) and (problem := platform.missing()):
+            log.error(problem)
+            return 3
+    bootstrap.serve(settings, args.host, args.port)
     return 0
 
 
 def _shell(settings: Settings, args: argparse.Namespace) -> int:
-    from handlers.shell import run_shell
-
-    async def session() -> None:
-        async with running_core(settings) as core:
-            await run_shell(core, args.user, input, sys.stdout)
-
-    asyncio.run(session())
+    asyncio.run(bootstrap.run_shell(settings, args.user, input, sys.stdout))
     return 0
 
 
@@ -127,8 +123,6 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 def _quiet_stdout() -> None:
     """After a closed pipe, point stdout at /dev/null so the interpreter's final flush does not fail again."""
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 
@@ -136,31 +130,28 @@ def _quiet_stdout() -> None:
 def _digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot import digest
     from bot.sending import deliver_all
-    from handlers.shell import as_text
 
     async def preview() -> int:
-        async with running_core(settings) as core:
-            print(as_text(await digest.preview(core, core.now(), args.platform)))
+        async with bootstrap.running_core(settings) as core:
+            print(bootstrap.as_text(await digest.preview(core, core.now(), args.platform)))
         return 0
 
     async def send() -> int:
         config = Config.of(settings)
-        platforms, problem = _digest_targets(settings, config, args.platform)
+        targets, problem = _digest_targets(settings, config, args.platform)
         if problem:
             print(f"herobot: {problem}", file=sys.stderr)
             return 2
-        if "teams" in platforms and (problem := _teams_missing()):
-            print(f"herobot: {problem}", file=sys.stderr)
-            return 3
+        for name in targets:
+            if problem := platforms.platform(name).missing():
+                print(f"herobot: {problem}", file=sys.stderr)
+                return 3
         status = 0
-        async with running_core(settings, config) as core, contextlib.AsyncExitStack() as chats:
-            for platform in platforms:
-                chat = await chats.enter_async_context(_standalone_chat(platform, settings, core, args.teams_tokens))
-                core.connect(chat)
-                if platform == "teams" and not _teams_reachable(core):
-                    print("herobot: no Teams conversation is known yet, so there is no Bot Connector address to "
-                          "send to: install the app in the team (or say `hero help` to the bot) with "
-                          "`herobot serve` running, then send again", file=sys.stderr)
+        async with (bootstrap.running_core(settings, config) as core,
+                    bootstrap.standalone_chats(core, settings, targets, args.overrides)):
+            for platform in targets:
+                if not bootstrap.reachable(core, platform):
+                    print(f"herobot: {platforms.platform(platform).unreachable}", file=sys.stderr)
                     status = max(status, 2)
                     continue
                 send = digest.manual_digest(core, core.now(), platform)
@@ -174,49 +165,21 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(preview() if args.preview else send())
 
 
-CREDENTIALS = {
-    "slack": "SLACK_BOT_TOKEN",
-    "teams": "MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID",
-}
-
-
 def _digest_targets(settings: Settings, config: Config, only: str | None) -> tuple[list[str], str | None]:
     """The platforms `digest --send` posts to (those with credentials and an ideas channel), or why none."""
-    ready = {"slack": bool(settings.slack_bot_token), "teams": settings.teams_enabled}
     if only:
-        if not ready[only]:
-            return [], f"digest --send --platform {only} needs {CREDENTIALS[only]}"
+        platform = platforms.platform(only)
+        if not platform.can_send(settings):
+            return [], f"digest --send --platform {only} needs {platform.credentials}"
         if config.channel(only, "ideas") is None:
             return [], f"set [{only}] ideas_channel in the config to send the digest"
         return [only], None
-    platforms = [p for p in ("slack", "teams") if ready[p] and config.channel(p, "ideas")]
-    if not platforms:
+    sending = [platforms.platform(name) for name in _sending_platforms()]
+    targets = [p.name for p in sending if p.can_send(settings) and config.channel(p.name, "ideas")]
+    if not targets:
         return [], ("digest --send needs a platform with credentials and an ideas channel: "
-                    f"{CREDENTIALS['slack']} and [slack] ideas_channel, or {CREDENTIALS['teams']} "
-                    "and [teams] ideas_channel")
-    return platforms, None
-
-
-def _standalone_chat(platform: str, settings: Settings, core, teams_tokens):
-    if platform == "slack":
-        from handlers.slack.app import standalone_chat
-
-        return standalone_chat(settings)
-    from handlers.teams.app import standalone_chat
-
-    return standalone_chat(settings, core.db, core.now, teams_tokens)
-
-
-def _teams_missing() -> str | None:
-    from handlers.teams import missing_extra
-
-    return missing_extra()
-
-
-def _teams_reachable(core) -> bool:
-    from storage.teams import latest_conversation
-
-    return latest_conversation(core.db) is not None
+                    + ", or ".join(f"{p.credentials} and [{p.name}] ideas_channel" for p in sending))
+    return targets, None
 
 
 def effective_config(settings: Settings, config: Config) -> list[str]:
@@ -231,9 +194,7 @@ def effective_config(settings: Settings, config: Config) -> list[str]:
     return [
         f"Config file: {settings.config_path} ({'read' if found else 'not found: defaults'})",
         f"Database: {settings.db_path}",
-        f"  [slack] {channels('slack') or 'no channels'}; SLACK_BOT_TOKEN {'set' if settings.slack_bot_token else 'not set'}"
-        f", {'Socket Mode (SLACK_APP_TOKEN)' if settings.slack_app_token else 'HTTP (SLACK_SIGNING_SECRET)'}",
-        f"  [teams] {channels('teams') or 'no channels'}; MICROSOFT_APP_ID {settings.microsoft_app_id or 'not set'}",
+        *(f"  [{p.name}] {channels(p.name) or 'no channels'}; {p.describe(settings)}" for p in platforms.registered()),
         f"  [roles] managers: {people(config.managers)}; it_champions: {people(config.it_champions)}"
         f"; escalation: {config.escalation or 'none'}",
         *(f"  [routing] {goal}: {people(ids)}" for goal, ids in config.routing.items()),
@@ -257,21 +218,16 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
 
     async def verify() -> list[tuple[str, bool, str]]:
         results = []
-        if settings.slack_bot_token:
-            from handlers.slack.check import check_slack
-
-            results += [("Slack", ok, text) for ok, text in await check_slack(settings, config)]
-        else:
-            results.append(("Slack", True, "not configured (SLACK_BOT_TOKEN is not set)"))
-        if settings.teams_enabled:
-            if problem := _teams_missing():
-                results.append(("Teams", False, problem))
+        for platform in platforms.registered():
+            if platform.check is None:
+                continue
+            if not platform.can_send(settings):
+                results.append((platform.title, True, platform.not_configured))
+            elif problem := platform.missing():
+                results.append((platform.title, False, problem))
             else:
-                from handlers.teams.check import check_teams
-
-                results += [("Teams", ok, text) for ok, text in await check_teams(settings, args.teams_tokens)]
-        else:
-            results.append(("Teams", True, "not configured (MICROSOFT_APP_ID, _PASSWORD and _TENANT_ID are not all set)"))
+                checked = await platform.check(settings, config, args.overrides)
+                results += [(platform.title, ok, text) for ok, text in checked]
         return results
 
     results = asyncio.run(verify())

@@ -58,8 +58,9 @@ class Settings:
 
     def key_file(self, config: Config) -> Path:
         """`[storage] key_file` (relative to the config file's folder), else herobot.key beside the config."""
-        folder = Path(self.config_path).parent
-        return folder / (config.key_file or "herobot.key")
+        from storage.keys import key_file_path  # one rule, shared with storage's own default
+
+        return key_file_path(self.config_path, config.key_file)
 
     @property
     def slack_enabled(self) -> bool:
@@ -111,7 +112,10 @@ class Config:
 
     def vote_reactions_on(self, platform: str) -> tuple[str, ...]:
         """Reactions that count as a vote on `platform`: Teams has its own reaction names."""
-        return self.teams_vote_reactions if platform == "teams" else self.vote_reactions
+        from bot.platforms import registered  # a platform with reactions of its own says where they are
+
+        own = next((p.vote_reactions for p in registered() if p.name == platform and p.vote_reactions), None)
+        return own(self) if own else self.vote_reactions
 
     def channel(self, platform: str, kind: str) -> str | None:
         """The configured channel for `kind` ("ideas", "wins", ...) on `platform`, e.g. `[slack] ideas_channel`."""
@@ -146,7 +150,7 @@ class Config:
         reader = _Reader(data)
         default = cls()
         return cls(
-            channels=reader.channels(PLATFORMS),
+            channels=reader.channels(_platform_names()),
             managers=reader.texts("roles", "managers") or default.managers,
             it_champions=reader.texts("roles", "it_champions") or default.it_champions,
             vote_reactions=tuple(r.strip(":") for r in reader.texts("voting", "reactions") or default.vote_reactions),
@@ -176,7 +180,13 @@ class Config:
         )
 
 
-PLATFORMS = ("slack", "teams")
+def _platform_names() -> tuple[str, ...]:
+    """Each registered platform reads its channels from its own `[name]` section."""
+    from bot.platforms import names  # the registry knows the platforms; it imports this module
+
+    return names()
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 

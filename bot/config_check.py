@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from bot.config import ConfigError
 
 CHANNEL_KEYS = ("ideas_channel", "wins_channel", "problems_channel")
-KNOWN: dict[str, tuple[str, ...] | None] = {  # None: any key (a mission goal's name)
-    "slack": CHANNEL_KEYS,
-    "teams": (*CHANNEL_KEYS, "vote_reactions", "tenants", "channels"),
+# Besides each registered platform's section: its channels and its own keys (bot.platforms).
+SECTIONS: dict[str, tuple[str, ...] | None] = {  # None: any key (a mission goal's name)
     "roles": ("managers", "it_champions", "escalation"),
     "voting": ("reactions", "threshold"),
     "mission": ("goals",),
@@ -31,16 +30,23 @@ def _closest(word: str, known) -> str:
     return f"; did you mean {close[0]}?" if close else f"; known: {', '.join(known)}"
 
 
+def known_sections() -> dict[str, tuple[str, ...] | None]:
+    from bot.platforms import registered
+
+    return {**{p.name: (*CHANNEL_KEYS, *p.config_keys) for p in registered()}, **SECTIONS}
+
+
 def check_keys(data: Mapping) -> None:
     """Raise ConfigError naming the first unknown section or key, and the closest known one."""
+    known = known_sections()
     for section, table in data.items():
-        if section not in KNOWN:
-            close = difflib.get_close_matches(section, list(KNOWN), n=1, cutoff=0.5)
-            hint = f"; did you mean [{close[0]}]?" if close else f"; known: {', '.join(f'[{s}]' for s in KNOWN)}"
+        if section not in known:
+            close = difflib.get_close_matches(section, list(known), n=1, cutoff=0.5)
+            hint = f"; did you mean [{close[0]}]?" if close else f"; known: {', '.join(f'[{s}]' for s in known)}"
             raise ConfigError(f"unknown section [{section}]{hint}")
         if not isinstance(table, Mapping):
             raise ConfigError(f"[{section}] must be a table")
-        keys = KNOWN[section]
+        keys = known[section]
         for key in table if keys is not None else ():
             if key not in keys:
                 raise ConfigError(f"unknown key [{section}] {key}{_closest(key, keys)}")

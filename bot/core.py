@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -17,6 +17,8 @@ from bot.refresh import Refresher, TokenBucket
 
 
 T = TypeVar("T")
+# Redraws one card: an idea number, or ("problem", number), or ("challenge", number). Injected by bot.bootstrap.
+RefreshCard = Callable[["Core", Any], Awaitable[None]]
 
 
 def utcnow() -> datetime:
@@ -33,6 +35,7 @@ class Core:
     refreshers: dict[str, Refresher] = field(default_factory=dict)
     reads: Any = None  # a storage.reads.ReadPool; None (tests, `:memory:`) runs reads on `db`
     heavy: HeavyGate | None = None
+    refresh_card: RefreshCard | None = None  # needed once a chat is connected
 
     def __post_init__(self) -> None:
         if self.heavy is None:
@@ -49,17 +52,12 @@ class Core:
 
     def connect(self, chat: Chat, per_message: float = 1.0, bucket: TokenBucket | None = None) -> None:
         """Plug in a platform; its cards are refreshed at that platform's pace."""
-        from bot.ideas import refresh_card  # the refresher calls back into the service
-        from bot.challenge_cards import refresh_challenge_card
-        from bot.problems import refresh_problem_card
+        if self.refresh_card is None:
+            raise RuntimeError("this Core has no refresh_card: build it with bot.bootstrap (new_core or running_core)")
+        refresh_card = self.refresh_card
 
-        async def refresh(key) -> None:  # an idea number, or ("problem", number), or ("challenge", number)
-            if isinstance(key, tuple) and key[0] == "problem":
-                await refresh_problem_card(self, key[1])
-            elif isinstance(key, tuple) and key[0] == "challenge":
-                await refresh_challenge_card(self, key[1])
-            else:
-                await refresh_card(self, key)
+        async def refresh(key) -> None:
+            await refresh_card(self, key)
 
         self.chats[chat.platform] = chat
         self.refreshers[chat.platform] = Refresher(refresh, self.background, per_message, bucket)

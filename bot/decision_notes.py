@@ -6,29 +6,12 @@ needs info: the question · implemented: what changed · duplicate: of which ide
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from bot.decision_replies import Person, story
-from bot.model import Experiment
+from bot.model import DecisionFacts, Experiment  # noqa: F401  (DecisionFacts: storage speaks it too)
 
 ACTION_WORDS = {"approve": "Approved", "pilot": "Pilot approved", "decline": "Declined", "needs_info": "Question",
                 "implemented": "Implemented", "review": "Sent to review", "duplicate": "Marked duplicate"}
-
-
-@dataclass(frozen=True)
-class DecisionFacts:
-    """What was decided on an idea and what it needs next. `action` is approve, pilot, decline, needs_info,
-    implemented or duplicate."""
-
-    action: str
-    by: str | None = None
-    risk: str | None = None
-    note: str | None = None  # mitigation (approve, pilot) or the question (needs_info)
-    reason: str | None = None
-    champion: str | None = None
-    experiment: Experiment | None = None
-    outcome: str | None = None  # what changed (implemented)
-    duplicate_of: int | None = None
 
 
 def number_text(value: float | None) -> str:

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from bot.challenge_model import Challenge
 from bot.model import Idea, Problem
+from bot.platforms import registered
 from storage import box as box_store
 from storage import challenges as challenge_store
 from storage import decisions as decided
@@ -44,8 +45,7 @@ def idea_record(db: Database, idea: Idea) -> dict:
         "comments": idea.comments,
         "mission_goal": idea.mission_goal,
         "created_at": iso_utc(idea),
-        "slack": _message_block(idea, "slack", "channel", "ts"),
-        "teams": _message_block(idea, "teams", "conversation_id", "activity_id"),
+        **message_blocks(idea),
         **decision_fields(db, idea),
         "duplicate_of": idea.duplicate_of,
         "problem_ids": problem_store.problems_for_idea(db, idea.id),
@@ -88,8 +88,7 @@ def problem_record(db: Database, problem: Problem) -> dict:
         "duplicate_of": problem.duplicate_of,
         "ideas": problem_store.ideas_for_problem(db, problem.id),
         "created_at": iso_utc(problem),
-        "slack": _message_block(problem, "slack", "channel", "ts"),
-        "teams": _message_block(problem, "teams", "conversation_id", "activity_id"),
+        **message_blocks(problem),
     }
 
 
@@ -97,10 +96,15 @@ def iso_utc(idea: Idea | Problem) -> str:
     return idea.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _message_block(idea: Idea | Problem, platform: str, channel_key: str, message_key: str) -> dict | None:
-    if idea.platform != platform or not idea.message_id:
+def message_blocks(item: Idea | Problem) -> dict[str, dict | None]:
+    """One field per registered platform (e.g. `slack`: {channel, ts}): where the item's message is there, or null."""
+    return {p.name: _message_block(item, p.name, *p.export_keys) for p in registered()}
+
+
+def _message_block(item: Idea | Problem, platform: str, channel_key: str, message_key: str) -> dict | None:
+    if item.platform != platform or not item.message_id:
         return None
-    return {channel_key: idea.channel_id, message_key: idea.message_id}
+    return {channel_key: item.channel_id, message_key: item.message_id}
 
 
 def _challenge_ref(challenge_id: int | None) -> str | None:

@@ -1,4 +1,6 @@
-"""Open and close the core: the database, the config and the background work."""
+"""Open and close the core: the database, the config and the background work.
+
+bot.bootstrap adds the collaborators (`running_core`); build cores there, not here."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
-async def running_core(settings: Settings, config: Config | None = None) -> AsyncIterator[Core]:
+async def opened_core(settings: Settings, config: Config | None = None) -> AsyncIterator[Core]:
     """A core over the settings' database; on exit, background work is drained before the db closes."""
     config = config or Config.of(settings)
     with in_use(settings.db_path):  # `herobot restore` refuses while this is held

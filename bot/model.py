@@ -33,6 +33,19 @@ CLOSED = frozenset({Status.DECLINED, Status.IMPLEMENTED, Status.DUPLICATE})
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a request came from, so a later answer can reach the same person.
+
+    `handle` is the platform's own way back (Slack: the response_url), opaque to the core.
+    """
+
+    platform: str
+    user_id: str
+    channel_id: str | None = None
+    handle: str | None = None
+
+
+@dataclass(frozen=True)
 class Actor:
     """Someone acting through a chat platform."""
 
@@ -184,6 +197,23 @@ class Experiment:
 
 
 # --- customer problems ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What was decided on an idea and what it needs next. `action` is approve, pilot, decline, needs_info,
+    implemented or duplicate."""
+
+    action: str
+    by: str | None = None
+    risk: str | None = None
+    note: str | None = None  # mitigation (approve, pilot) or the question (needs_info)
+    reason: str | None = None
+    champion: str | None = None
+    experiment: Experiment | None = None
+    outcome: str | None = None  # what changed (implemented)
+    duplicate_of: int | None = None
+
+
 
 class ProblemStatus(enum.StrEnum):
     OPEN = "open"

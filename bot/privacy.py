@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.export import idea_record, use_record
+from bot.platforms import names
 from storage import box as box_store
 from storage import ideas as store
 from storage import privacy
@@ -18,7 +19,7 @@ from storage.db import write
 
 def export_user(db: Database, user_id: str) -> dict:
     """Everything stored about one person, their anonymous ideas included (theirs to see)."""
-    found = privacy.about(db, user_id)
+    found = privacy.about(db, user_id, names())
     ideas = []
     for idea_id in found.pop("ideas_authored"):
         idea = store.get_idea(db, idea_id)
@@ -37,7 +38,7 @@ def forget(db: Database, user_id: str) -> dict:
         raise ValueError("give the user id to forget, e.g. U0123ABCD")
     with write(db):
         uses = box_store.forget_uses(db, user_id)
-        changed = {**privacy.forget(db, user_id), "box_uses": uses}
+        changed = {**privacy.forget(db, user_id, names()), "box_uses": uses}
     changed["file_scrubbed"] = privacy.scrub(db)
     return changed
 

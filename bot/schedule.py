@@ -7,7 +7,7 @@ configured time zone, so a DST change moves the UTC instant and never the local 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
@@ -86,5 +86,3 @@ def next_working_day(day: date) -> date:
     return add_working_days(day, 1)
 
 
-def utc_text(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat()

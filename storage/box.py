@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from bot.box_model import ActionStats, BoxAction, BoxDraft, BoxUse
-from bot.schedule import utc_text
+from bot.timefmt import utc_text
 from storage import keys
 from storage.search import key_terms
 

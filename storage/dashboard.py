@@ -10,7 +10,7 @@ import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from bot.schedule import utc_text
+from bot.timefmt import utc_text
 
 WEEK = "date(substr({col}, 1, 10), '-6 days', 'weekday 1')"
 

@@ -30,7 +30,7 @@ def open_database(path: str | Path, busy_timeout_ms: int = 10_000, secret: bytes
     the one the environment names: HEROBOT_SECRET_KEY, else the key file beside the config.
     """
     if secret is None:
-        secret = secret_from_environment(path)
+        secret = keys.secret_from_environment(path)
     if str(path) != ":memory:":
         make_private(path)
     conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
@@ -46,13 +46,6 @@ def open_database(path: str | Path, busy_timeout_ms: int = 10_000, secret: bytes
     if "m008_secret_out_of_the_database" in migrate(db) and str(path) != ":memory:":
         truncate_wal(db)  # old page images (m008 removed a secret) leave the WAL too
     return db
-
-
-def secret_from_environment(db_path: str | Path) -> bytes:
-    from bot.config import Config, Settings  # plain settings; imported late, bot.config imports nothing of ours
-
-    settings = Settings.from_env()
-    return keys.load_secret(settings.secret_key, settings.key_file(Config.load(settings.config_path)), db_path)
 
 
 def make_private(path: str | Path) -> None:

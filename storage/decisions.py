@@ -9,8 +9,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from bot.decision_notes import DecisionFacts
-from bot.model import Decision, Experiment, Idea
+from bot.model import Decision, DecisionFacts, Experiment, Idea
 from storage import keys
 from storage.ideas import _IDEA_COLUMNS, _idea
 

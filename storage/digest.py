@@ -7,9 +7,8 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from bot.decision_notes import DecisionFacts
-from bot.model import Idea
-from bot.schedule import utc_text
+from bot.model import DecisionFacts, Idea
+from bot.timefmt import utc_text
 from storage import keys
 from storage.decisions import facts_of_change
 from storage.ideas import _IDEA_COLUMNS, _idea

@@ -18,7 +18,9 @@ import hmac
 import os
 import secrets
 import sqlite3
+import tomllib
 import weakref
+from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -65,6 +67,29 @@ def load_secret(env_value: str | None, key_file: str | Path, db_path: str | Path
         return parse_secret(path.read_text(encoding="ascii"))
     except (OSError, UnicodeDecodeError) as error:
         raise SecretError(f"cannot read the key file {path}: {error}") from error
+
+
+def key_file_path(config_path: str | Path, configured: str | None) -> Path:
+    """`[storage] key_file` (relative to the config file's folder), else herobot.key beside the config."""
+    return Path(config_path).parent / (configured or "herobot.key")
+
+
+def secret_from_environment(db_path: str | Path, env: Mapping[str, str] = os.environ) -> bytes:
+    """The secret `herobot` runs with, for callers that open the database without one: HEROBOT_SECRET_KEY,
+    else the key file that the config HEROBOT_CONFIG names (or herobot.key beside ./herobot.toml)."""
+    config_path = env.get("HEROBOT_CONFIG") or "./herobot.toml"
+    return load_secret(env.get("HEROBOT_SECRET_KEY") or None,
+                       key_file_path(config_path, _configured_key_file(config_path)), db_path)
+
+
+def _configured_key_file(config_path: str | Path) -> str | None:
+    """`[storage] key_file`, read leniently: `herobot` itself reads the config strictly before it opens anything."""
+    try:
+        table = tomllib.loads(Path(config_path).read_text(encoding="utf-8")).get("storage", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    value = table.get("key_file") if isinstance(table, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def _create_key_file(path: Path, text: str) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from bot.schedule import utc_text
+from bot.timefmt import utc_text
 
 
 def mute(db: Database, platform: str, user_id: str, now: datetime) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from bot.chat import Origin
+from bot.model import Origin
 from storage import keys
 
 

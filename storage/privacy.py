@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
+from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from bot.config import PLATFORMS
 from bot.model import Actor
 from storage.ideas import author_key
 
@@ -28,9 +28,9 @@ def token(user_id: str) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z0-9]){re.escape(user_id)}(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def author_keys(db: Database, user_id: str) -> list[str]:
-    """The person's author key on every platform ideas came from (the shell's included)."""
-    platforms = {*PLATFORMS, *(r[0] for r in db.execute("SELECT DISTINCT platform FROM ideas"))}
+def author_keys(db: Database, user_id: str, platforms: Iterable[str] = ()) -> list[str]:
+    """The person's author key on each of `platforms` (the registered ones) and every platform ideas came from."""
+    platforms = {*platforms, *(r[0] for r in db.execute("SELECT DISTINCT platform FROM ideas"))}
     return [author_key(db, Actor(platform, user_id)) for platform in sorted(platforms)]
 
 
@@ -44,8 +44,8 @@ def _placeholders(values: list) -> str:
     return ", ".join("?" for _ in values)
 
 
-def authored_idea_ids(db: Database, user_id: str) -> list[int]:
-    keys = author_keys(db, user_id)
+def authored_idea_ids(db: Database, user_id: str, platforms: Iterable[str] = ()) -> list[int]:
+    keys = author_keys(db, user_id, platforms)
     sql = f"SELECT id FROM ideas WHERE author_id = ? OR author_key IN ({_placeholders(keys)}) ORDER BY id"
     return [r[0] for r in db.execute(sql, [user_id, *keys])]
 
@@ -62,9 +62,9 @@ def text_columns(db: Database, table: str) -> list[str]:
             if (row[2] or "").upper() in ("", "TEXT") or "CHAR" in (row[2] or "").upper()]
 
 
-def about(db: Database, user_id: str) -> dict:
+def about(db: Database, user_id: str, platforms: Iterable[str] = ()) -> dict:
     """Everything stored about `user_id`, their anonymous ideas included."""
-    ideas = authored_idea_ids(db, user_id)
+    ideas = authored_idea_ids(db, user_id, platforms)
     found = {
         "ideas_authored": ideas,
         "votes": _rows(db, "SELECT v.idea_id, v.created_at, (SELECT group_concat(m.source, ',') FROM vote_marks m "
@@ -88,11 +88,11 @@ def about(db: Database, user_id: str) -> dict:
     return found
 
 
-def forget(db: Database, user_id: str) -> dict:
+def forget(db: Database, user_id: str, platforms: Iterable[str] = ()) -> dict:
     """Remove the person's ids, name and words, in every role. Returns what changed, by table."""
     changed: dict[str, int] = {}
     names = teams_names(db, user_id)
-    ideas = authored_idea_ids(db, user_id)
+    ideas = authored_idea_ids(db, user_id, platforms)
     changed["votes"] = db.execute("DELETE FROM votes WHERE user_id = ?", [user_id]).rowcount
     db.execute("DELETE FROM vote_marks WHERE user_id = ?", [user_id])
     changed["comments"] = db.execute("DELETE FROM comments WHERE user_id = ?", [user_id]).rowcount
@@ -107,7 +107,7 @@ def forget(db: Database, user_id: str) -> dict:
     changed["champion"] = db.execute("UPDATE ideas SET champion = NULL WHERE champion = ?", [user_id]).rowcount
     changed["decisions"] = db.execute("UPDATE decisions SET by_user = ? WHERE by_user = ?",
                                       [PSEUDONYM, user_id]).rowcount
-    for table, count in _forget_other_roles(db, user_id).items():
+    for table, count in _forget_other_roles(db, user_id, platforms).items():
         changed[table] = count
     # Audit rows are never changed, except this: the who of a forgotten person. The guard
     # triggers are lifted and put back inside the same transaction.
@@ -133,7 +133,7 @@ def teams_names(db: Database, user_id: str) -> list[str]:
     return [value for value in (row or ()) if value and len(value) >= 3]
 
 
-def _forget_other_roles(db: Database, user_id: str) -> dict[str, int]:
+def _forget_other_roles(db: Database, user_id: str, platforms: Iterable[str]) -> dict[str, int]:
     """Problem reporter and Me too, manager with review requests and snoozes, the recipient of
     scheduled sends, a held draft, and a person seen on Teams (with their personal chat)."""
     changed = {
@@ -146,7 +146,7 @@ def _forget_other_roles(db: Database, user_id: str) -> dict[str, int]:
         "sends": db.execute("UPDATE sends SET recipient = ? || lower(hex(randomblob(8))), channel_id = '' "
                             "WHERE recipient = ?", [PSEUDONYM + ":", user_id]).rowcount,
     }
-    keys = author_keys(db, user_id)
+    keys = author_keys(db, user_id, platforms)
     changed["pending_posts"] = db.execute(f"DELETE FROM pending_posts WHERE poster_key IN ({_placeholders(keys)})",
                                           keys).rowcount
     personal = db.execute("SELECT personal_conversation_id FROM teams_people WHERE aad_object_id = ?",

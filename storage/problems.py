@@ -85,12 +85,6 @@ def get_problem(db: Database, problem_id: int) -> Problem | None:
     return _problem(row) if row else None
 
 
-def problem_at_message(db: Database, platform: str, channel_id: str, message_id: str) -> Problem | None:
-    row = db.execute(f"SELECT {_PROBLEM_COLUMNS} FROM problems p WHERE p.platform = ? AND p.channel_id = ? "
-                     f"AND p.message_id = ?", [platform, channel_id, message_id]).fetchone()
-    return _problem(row) if row else None
-
-
 def set_problem_message(db: Database, problem_id: int, channel_id: str, message_id: str) -> None:
     db.execute("UPDATE problems SET channel_id = ?, message_id = ? WHERE id = ?", [channel_id, message_id, problem_id])
 

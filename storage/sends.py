@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from bot.schedule import utc_text
+from bot.timefmt import utc_text
 
 
 @dataclass(frozen=True)

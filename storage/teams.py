@@ -5,29 +5,11 @@ Writes expect to run inside `storage.db.write`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlite_utils import Database
 
-
-@dataclass(frozen=True)
-class Reference:
-    conversation_id: str
-    service_url: str
-    tenant_id: str | None
-    bot_id: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class Person:
-    aad_object_id: str
-    teams_id: str
-    name: str | None
-    tenant_id: str | None
-    service_url: str
-    personal_conversation_id: str | None
+from bot.conversations import Person, Reference
 
 
 def remember_conversation(db: Database, ref: Reference, at: datetime) -> None:

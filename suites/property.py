@@ -42,7 +42,7 @@ from hypothesis.stateful import (
 from bot import decisions
 from bot.chat import Origin
 from bot.config import Config
-from bot.core import Core
+from bot.bootstrap import new_core
 from bot.decision_forms import FormInvalid
 from bot.duplicates import mark_duplicate, unmark_duplicate
 from bot.errors import Refused
@@ -157,8 +157,8 @@ def make_machine(stats: Stats):
             self.dir = tempfile.mkdtemp(prefix="herobot-property-")
             self.db = open_database(Path(self.dir) / "herobot.db", secret=b"property-suite-secret")
             self.ticks = itertools.count(1)
-            self.core = Core(db=self.db, config=Config.from_dict(CONFIG),
-                             clock=lambda: START + timedelta(seconds=next(self.ticks)))
+            self.core = new_core(self.db, Config.from_dict(CONFIG),
+                                 clock=lambda: START + timedelta(seconds=next(self.ticks)))
             self.chat = RecordingChat()
             self.core.connect(self.chat, per_message=0, bucket=TokenBucket(per_minute=10**9, burst=10**6))  # no pacing
             self.loop = asyncio.new_event_loop()

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config, Settings
 from bot.core import Core
-from bot.lifecycle import running_core
+from bot.bootstrap import running_core
 from bot.model import Actor, Draft, Status
 from bot.scheduler import run_due
 from handlers.slack.app import standalone_chat

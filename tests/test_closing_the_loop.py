@@ -123,7 +123,7 @@ def shell_config(**sections):
 
 async def test_a_manager_decides_by_typing_in_the_shell(db_path):
     from bot.config import Settings
-    from bot.lifecycle import running_core
+    from bot.bootstrap import running_core
 
     async with running_core(Settings(db_path=db_path), shell_config()) as core:
         me = Session(core)
@@ -165,7 +165,7 @@ def core_idea(db_path, number):
 
 async def test_author_voters_and_duplicates_hear_once_and_mute_works(db_path):
     from bot.config import Settings
-    from bot.lifecycle import running_core
+    from bot.bootstrap import running_core
     from bot.news import tell_voters
 
     async with running_core(Settings(db_path=db_path), shell_config()) as core:
@@ -202,7 +202,7 @@ async def test_author_voters_and_duplicates_hear_once_and_mute_works(db_path):
 
 async def test_no_manager_configured_is_said_in_the_thread_and_to_the_author(db_path, caplog):
     from bot.config import Settings
-    from bot.lifecycle import running_core
+    from bot.bootstrap import running_core
 
     async with running_core(Settings(db_path=db_path), config_with(roles={"managers": []})) as core:
         await Session(core).type("/idea Refunds under 20 EUR without a manager")
@@ -262,7 +262,7 @@ async def test_a_quiet_week_says_so_and_flames_wait_for_the_hot_threshold(settin
 
 async def test_counts_are_singular_and_periods_share_one_grammar(db_path):
     from bot.config import Settings
-    from bot.lifecycle import running_core
+    from bot.bootstrap import running_core
 
     async with running_core(Settings(db_path=db_path), shell_config()) as core:
         me = Session(core)
@@ -285,7 +285,7 @@ async def test_counts_are_singular_and_periods_share_one_grammar(db_path):
 
 async def test_an_unknown_word_gets_one_line_with_the_closest_and_commands_ignore_case(db_path):
     from bot.config import Settings
-    from bot.lifecycle import running_core
+    from bot.bootstrap import running_core
 
     async with running_core(Settings(db_path=db_path), shell_config()) as core:
         me = Session(core, "alice")
@@ -386,7 +386,7 @@ async def test_export_user_finds_anonymous_shell_ideas_and_csv_has_one_file_per_
 
     from bot.cli import main
     from bot.config import Settings
-    from bot.lifecycle import running_core
+    from bot.bootstrap import running_core
     from bot.privacy import export_user
     from storage.db import open_database
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Config, Settings
-from bot.lifecycle import running_core
+from bot.bootstrap import running_core
 from bot.model import Actor, Draft, Status
 from storage import ideas as store
 from storage.audit import audit_trail, transition

@@ -1,4 +1,4 @@
-"""Build the Bolt app and the Slack chat port for one core."""
+"""Build the Bolt app and the Slack chat port for one core; serve it for as long as the web app runs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -18,7 +19,10 @@ from bot.config import Settings
 from bot.core import Core
 from handlers.slack import author_answers, box, challenges, decisions, home, ideas, nudges, problems
 from handlers.slack.chat import SlackChat
+from handlers.slack.http import slack_endpoint
 from handlers.slack.matching import match_on_body
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 # At DEBUG these log whole request bodies (an anonymous author's DM channel next to "Your anonymous idea"):
@@ -79,3 +83,25 @@ async def standalone_chat(settings: Settings) -> AsyncIterator[SlackChat]:
     """A Slack chat port without the Bolt app, for one-off sends from the command line."""
     async with aiohttp.ClientSession() as session:
         yield SlackChat(web_client(settings, session), session)
+
+
+@contextlib.asynccontextmanager
+async def serving(core: Core, settings: Settings, session: aiohttp.ClientSession) -> AsyncIterator:
+    """Slack plugged into the core for as long as the web app runs: yields the POST /slack/events handler,
+    and listens over Socket Mode too when SLACK_APP_TOKEN is set."""
+    bolt = build_slack(core, settings, session)
+    socket = await _start_socket_mode(bolt, settings)
+    yield slack_endpoint(bolt, settings.slack_signing_secret)
+    if socket:
+        await socket.close_async()
+    await core.background.drain()  # finish posting while the session is still open
+
+
+async def _start_socket_mode(bolt: AsyncApp, settings: Settings) -> AsyncSocketModeHandler | None:
+    if not settings.slack_app_token:
+        log.info("Slack is on over HTTP at POST /slack/events")
+        return None
+    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+    await handler.connect_async()
+    log.info("Slack is on over Socket Mode")
+    return handler

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from microsoft_agents.activity import Activity
 
 from bot import hero
-from bot.channel_teams import ChannelTeams
 from bot.chat import Origin
+from bot.conversations import Person, Reference
 from bot.core import Core
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.interactions import outcome
@@ -24,8 +24,6 @@ from handlers.teams import parse
 from handlers.teams.cards import CARD, teams_words
 from handlers.teams.chat import TeamsChat
 from handlers.teams.graph import remember_team
-from storage import teams as refs
-from storage.db import write
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +98,8 @@ class TeamsBot:
         if not parse.user_of(activity) and activity.type in PEOPLES_ACTIVITIES:
             return 200, None  # not a person (another bot, a webhook): nothing to act on
         self.remember(activity)
-        remember_team(ChannelTeams(self.core.db, self.core.now), activity)  # to read the channel back (graph.py)
+        if self.chat.graph is not None:
+            remember_team(self.chat.graph.channels, activity)  # to read the channel back (graph.py)
         turn = Turn(activity, parse.origin_of(activity), parse.actor(activity))
         if activity.type == "message":
             await self.on_message(turn)
@@ -128,15 +127,13 @@ class TeamsBot:
         # An anonymous post writes down nobody and no time that could be set beside the idea's own
         # (a new conversation is kept: the bot needs a way to answer there).
         anonymous = parse.posts_anonymously(activity)
-        with write(self.core.db) as db:
-            if not (anonymous and refs.conversation(db, channel)):
-                refs.remember_conversation(db, refs.Reference(channel, activity.service_url, tenant,
-                                                              activity.recipient.id, kind), now)
-            user = parse.user_of(activity)
-            if user and activity.from_property.id and not anonymous:
-                refs.remember_person(db, refs.Person(
-                    user, activity.from_property.id, activity.from_property.name, tenant, activity.service_url,
-                    channel if kind == "personal" else None), now)
+        ref = Reference(channel, activity.service_url, tenant, activity.recipient.id, kind)
+        user = parse.user_of(activity)
+        person = None
+        if user and activity.from_property.id and not anonymous:
+            person = Person(user, activity.from_property.id, activity.from_property.name, tenant,
+                            activity.service_url, channel if kind == "personal" else None)
+        self.chat.store.remember(ref, person, now, keep_known=anonymous)
 
     async def on_message(self, turn: Turn) -> None:
         if turn.activity.value is not None and not parse.plain_text(turn.activity.text):

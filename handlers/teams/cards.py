@@ -17,7 +17,6 @@ from bot.decision_replies import Person, Strong
 from bot.model import Idea, shorten
 from bot.replies import (
     STATUS_BADGES,
-    FieldErrors,
     IdeaCard,
     IdeaDetail,
     IdeaForm,
@@ -240,7 +239,3 @@ def challenge_select(form: IdeaForm, value: str | None) -> list[dict]:
 
 def error_line(error: str | None) -> list[dict]:
     return [{**text_block(teams_words(error)), "color": "Attention", "spacing": "None"}] if error else []
-
-
-def field_errors_form(form: IdeaForm, values: Mapping[str, str], reply: FieldErrors) -> dict:
-    return idea_form(form, values, reply.errors)

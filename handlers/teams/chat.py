@@ -1,4 +1,4 @@
-"""The core's `Chat` port on the Bot Connector, with conversation references kept in SQLite."""
+"""The core's `Chat` port on the Bot Connector; conversation references and names come from an injected store."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from datetime import datetime
 from functools import singledispatch
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from bot.chat import Origin
+from bot.conversations import ConversationStore, Reference
 from bot.decision_replies import (
     DecisionForm,
     Person,
@@ -28,8 +27,6 @@ from handlers.teams.cards import render
 from handlers.teams.connector import Connector
 from handlers.teams.graph import Graph, GraphUnavailable, message_id_of, with_claim
 from handlers.teams.parse import PLATFORM, THREAD_MARK
-from storage import teams as refs
-from storage.db import write
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +42,10 @@ class NoConversation(Exception):
 class TeamsChat:
     platform = PLATFORM
 
-    def __init__(self, connector: Connector, db: Database, clock: Callable[[], datetime], graph: Graph | None = None):
+    def __init__(self, connector: Connector, store: ConversationStore, clock: Callable[[], datetime],
+                 graph: Graph | None = None):
         self.connector = connector
-        self.db = db
+        self.store = store
         self.clock = clock
         self.graph = graph  # reads channels back (find_claimed)
 
@@ -89,7 +87,7 @@ class TeamsChat:
 
     def reaches(self, user_id: str) -> bool:
         """Someone the bot has seen on Teams, or an AAD object id (a personal chat can be opened with it)."""
-        return bool(AAD_OBJECT_ID.match(user_id)) or refs.person(self.db, user_id) is not None
+        return bool(AAD_OBJECT_ID.match(user_id)) or self.store.person(user_id) is not None
 
     # --- activities ----------------------------------------------------------------------
     async def send(self, channel_id: str, conversation_id: str, activity: dict) -> str:
@@ -97,7 +95,7 @@ class TeamsChat:
         return await self.connector.send(ref.service_url, conversation_id, activity)
 
     async def tell_activity(self, origin: Origin, activity: dict) -> None:
-        here = refs.conversation(self.db, origin.handle) if origin.handle else None
+        here = self.store.conversation(origin.handle) if origin.handle else None
         if here and here.kind == "personal":
             await self.connector.send(here.service_url, here.conversation_id, activity)
         elif origin.user_id:
@@ -108,11 +106,11 @@ class TeamsChat:
         return conversation.conversation_id, await self.connector.send(
             conversation.service_url, conversation.conversation_id, activity)
 
-    async def personal_conversation(self, user_id: str) -> refs.Reference:
+    async def personal_conversation(self, user_id: str) -> Reference:
         """The bot's chat with a person (AAD object id), opened with POST /v3/conversations if need be."""
-        person = refs.person(self.db, user_id)
+        person = self.store.person(user_id)
         if person and person.personal_conversation_id:
-            found = refs.conversation(self.db, person.personal_conversation_id)
+            found = self.store.conversation(person.personal_conversation_id)
             if found:
                 return found
         base = self._reference(None)
@@ -120,25 +118,23 @@ class TeamsChat:
         tenant = (person.tenant_id if person else None) or base.tenant_id
         member = person.teams_id if person else user_id
         conversation_id = await self.connector.create_conversation(service_url, tenant, base.bot_id, member)
-        ref = refs.Reference(conversation_id, service_url, tenant, base.bot_id, "personal")
+        ref = Reference(conversation_id, service_url, tenant, base.bot_id, "personal")
         if person:  # someone the bot never wrote down (an anonymous author) stays unwritten: no reference to them
-            async with write(self.db) as db:
-                refs.remember_conversation(db, ref, self.clock())
-                refs.set_personal_conversation(db, user_id, conversation_id)
+            await self.store.remember_personal_conversation(user_id, ref, self.clock())
         return ref
 
-    def _reference(self, conversation_id: str | None) -> refs.Reference:
+    def _reference(self, conversation_id: str | None) -> Reference:
         """The stored reference of a conversation; for one never seen, the latest one's serviceUrl and bot id."""
-        found = refs.conversation(self.db, conversation_id) if conversation_id else None
-        latest = found or refs.latest_conversation(self.db)
+        found = self.store.conversation(conversation_id) if conversation_id else None
+        latest = found or self.store.latest_conversation()
         if latest is None:
             raise NoConversation("no Teams conversation is known yet: install the app in a team or chat first")
         if found is None and conversation_id:
-            return refs.Reference(conversation_id, latest.service_url, latest.tenant_id, latest.bot_id, "channel")
+            return Reference(conversation_id, latest.service_url, latest.tenant_id, latest.bot_id, "channel")
         return latest
 
     def render(self, reply: Reply) -> dict:
-        return render(reply, refs.names(self.db, people_in(reply)))
+        return render(reply, self.store.names(people_in(reply)))
 
 
 def people_in(reply: Reply) -> set[str]:
