@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -142,24 +142,56 @@ def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict
 
 
 def participation(db: Database, start: datetime, end: datetime, platform: str | None = None) -> Participation:
-    """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named)."""
-    only, params = _on(platform)
-    window = [utc_text(start), utc_text(end), *params]
-    posted = db.execute("SELECT DISTINCT i.author_key, i.platform, i.author_id FROM ideas i INDEXED BY ideas_posters_by_time "
-                        f"WHERE i.created_at >= ? AND i.created_at < ?{only}", window).fetchall()
-    posters = {k for k, _, _ in posted}
-    voters = set(db.execute("SELECT DISTINCT i.platform, v.user_id FROM votes v CROSS JOIN ideas i INDEXED BY ideas_platform_by_id "
-                            "ON i.id = v.idea_id "
-                            f"WHERE v.created_at >= ? AND v.created_at < ?{only}", window).fetchall())
-    commenters = set(db.execute("SELECT DISTINCT i.platform, c.user_id FROM comments c CROSS JOIN ideas i INDEXED BY ideas_platform_by_id "
-                                "ON i.id = c.idea_id "
-                                f"WHERE c.created_at >= ? AND c.created_at < ?{only}", window).fetchall())
-    # A poster is known by their key; only anonymous posters (no id stored) need everyone else's key
-    # to tell whether they also voted or commented, so only then are those keys computed.
-    named = {(p, a) for _, p, a in posted if a}
-    acting = voters | commenters | named
-    hidden = posters - {k for k, _, a in posted if a}
-    if hidden:
-        hidden -= {keys.author_key(db, p, u) for p, u in acting}
-    people = acting | hidden
-    return Participation(len(posters), len(voters), len(commenters), len(people))
+    """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named): the
+    whole hours from the maintained `participation` rows (m023), the minutes before the first and after the last
+    whole hour from the posts, votes and comments themselves."""
+    first, last = _whole_hours(start, end)
+    only = " AND platform = ?" if platform else ""
+    parts = [(f"SELECT platform, person, posts, votes, comments FROM participation WHERE period >= ? AND period < ?"
+              f"{only}", [f"H{first:%Y-%m-%dT%H}", f"H{last:%Y-%m-%dT%H}", *([platform] if platform else [])])]
+    for edge in ((start, first), (last, end)) if first < last else ((start, end),):
+        if edge[0] < edge[1]:
+            parts += _acts_between(*edge, platform)
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    rows = db.execute(f"SELECT platform, person, sum(posts) > 0, sum(votes) > 0, sum(comments) > 0 FROM ({union}) "
+                      "GROUP BY platform, person", [p for _, params in parts for p in params]).fetchall()
+    return _counted(db, rows)
+
+
+def _whole_hours(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The first and the last whole UTC hour boundary inside [start, end] (first > last for a window inside an hour)."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    first = start.replace(minute=0, second=0, microsecond=0)
+    if first < start:
+        first += timedelta(hours=1)
+    return first, end.replace(minute=0, second=0, microsecond=0)
+
+
+def _acts_between(start: datetime, end: datetime, platform: str | None) -> list[tuple[str, list]]:
+    """(platform, person, posts, votes, comments) of each act in [start, end), as `participation` keeps them."""
+    only, extra = _on(platform)
+    window = [utc_text(start), utc_text(end), *extra]
+    return [
+        (f"SELECT i.platform, CASE WHEN i.author_id IS NULL THEN 'k:' || i.author_key ELSE i.author_id END, 1, 0, 0 "
+         f"FROM ideas i INDEXED BY ideas_posters_by_time WHERE i.created_at >= ? AND i.created_at < ?{only}", window),
+        ("SELECT i.platform, v.user_id, 0, 1, 0 FROM votes v CROSS JOIN ideas i INDEXED BY ideas_platform_by_id "
+         f"ON i.id = v.idea_id WHERE v.created_at >= ? AND v.created_at < ?{only}", window),
+        ("SELECT i.platform, c.user_id, 0, 0, 1 FROM comments c CROSS JOIN ideas i INDEXED BY ideas_platform_by_id "
+         f"ON i.id = c.idea_id WHERE c.created_at >= ? AND c.created_at < ?{only}", window),
+    ]
+
+
+def _counted(db: Database, rows: list[tuple[str, str, int, int, int]]) -> Participation:
+    """Posters are told apart by their author key, so an anonymous poster ('k:' and their key) who also posted
+    under their name, voted or commented is one person: only then are the others' keys computed."""
+    hidden = {(p, person[2:]) for p, person, *_ in rows if person.startswith("k:")}
+    named = [(p, person, posted) for p, person, posted, _, _ in rows if not person.startswith("k:")]
+    voters = sum(1 for *_, voted, _ in rows if voted)
+    commenters = sum(1 for *_, commented in rows if commented)
+    if not hidden:
+        posters = sum(1 for *_, posted in named if posted)
+        return Participation(posters, voters, commenters, len(rows))
+    key_of = {(p, person): keys.author_key(db, p, person) for p, person, _ in named}
+    poster_keys = {(p, key_of[(p, person)]) for p, person, posted in named if posted}
+    acting_keys = {(p, k) for (p, _), k in key_of.items()}
+    return Participation(len(poster_keys | hidden), voters, commenters, len(named) + len(hidden - acting_keys))
