@@ -804,3 +804,33 @@ def m023_participation(db: Database) -> None:
     db.execute(f"CREATE TRIGGER ideas_participation_ad AFTER DELETE ON ideas BEGIN {remove} END")
     db.execute(f"CREATE TRIGGER ideas_participation_au AFTER UPDATE OF platform, author_id, author_key, created_at "
                f"ON ideas BEGIN {remove} {add} END")
+
+
+@migrations()
+def m024_goal_counts(db: Database) -> None:
+    # Ideas, pilots and wins per mission goal (duplicates left out) for the dashboard, kept by triggers instead of
+    # counted over every idea at each view. '' stands for "no goal". An experiment's INSERT OR REPLACE fires the
+    # delete trigger for the row it replaces because sqlite-utils turns recursive triggers on.
+    db.execute("CREATE TABLE goal_counts (goal TEXT PRIMARY KEY, ideas INTEGER NOT NULL DEFAULT 0, "
+               "pilots INTEGER NOT NULL DEFAULT 0, wins INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID")
+    db.execute("INSERT INTO goal_counts (goal, ideas, pilots, wins) "
+               "SELECT coalesce(i.mission_goal, ''), count(*), count(e.idea_id), total(i.status = 'implemented') "
+               "FROM ideas i LEFT JOIN experiments e ON e.idea_id = i.id WHERE i.status != 'duplicate' GROUP BY 1")
+
+    def change(row: str, sign: str) -> str:
+        return (f"INSERT INTO goal_counts (goal, ideas, pilots, wins) VALUES (coalesce({row}.mission_goal, ''), {sign}1, "
+                f"{sign}EXISTS (SELECT 1 FROM experiments WHERE idea_id = {row}.id), {sign}({row}.status = 'implemented')) "
+                f"ON CONFLICT (goal) DO UPDATE SET ideas = ideas + excluded.ideas, pilots = pilots + excluded.pilots, "
+                f"wins = wins + excluded.wins;")
+    db.execute(f"CREATE TRIGGER ideas_goal_ai AFTER INSERT ON ideas WHEN new.status != 'duplicate' "
+               f"BEGIN {change('new', '')} END")
+    db.execute(f"CREATE TRIGGER ideas_goal_au_old AFTER UPDATE OF status, mission_goal ON ideas "
+               f"WHEN old.status != 'duplicate' BEGIN {change('old', '-')} END")
+    db.execute(f"CREATE TRIGGER ideas_goal_au_new AFTER UPDATE OF status, mission_goal ON ideas "
+               f"WHEN new.status != 'duplicate' BEGIN {change('new', '')} END")
+    db.execute(f"CREATE TRIGGER ideas_goal_ad AFTER DELETE ON ideas WHEN old.status != 'duplicate' "
+               f"BEGIN {change('old', '-')} END")
+    pilot = ("UPDATE goal_counts SET pilots = pilots {sign} 1 WHERE goal = (SELECT coalesce(mission_goal, '') FROM ideas "
+             "WHERE id = {row}.idea_id AND status != 'duplicate');")
+    db.execute(f"CREATE TRIGGER experiments_goal_ai AFTER INSERT ON experiments BEGIN {pilot.format(sign='+', row='new')} END")
+    db.execute(f"CREATE TRIGGER experiments_goal_ad AFTER DELETE ON experiments BEGIN {pilot.format(sign='-', row='old')} END")

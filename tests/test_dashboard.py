@@ -296,3 +296,38 @@ def test_web_settings_are_checked():
         Config.from_dict({"web": {"base_url": "javascript:alert(1)"}})
     with pytest.raises(ConfigError, match=r"\[web\] min_group must be a whole number"):
         Config.from_dict({"web": {"min_group": 0}})
+
+
+def test_goal_counts_follow_ideas_pilots_wins_and_duplicates(tmp_path):
+    """m024's counts per mission goal agree with counting the ideas, through status changes, a replaced
+    experiment, a duplicate and a goal changed."""
+    from storage import dashboard as store
+    from storage.db import open_database, write
+    db = open_database(tmp_path / "goals.db", secret=b"k" * 32)
+
+    def counted() -> list:
+        ideas = db.execute("SELECT mission_goal, count(*), sum(status = 'implemented') FROM ideas "
+                           "WHERE status != 'duplicate' GROUP BY mission_goal").fetchall()
+        pilots = dict(db.execute("SELECT i.mission_goal, count(*) FROM experiments e JOIN ideas i ON i.id = e.idea_id "
+                                 "WHERE i.status != 'duplicate' GROUP BY i.mission_goal").fetchall())
+        return sorted(((g, n, pilots.get(g, 0), w) for g, n, w in ideas), key=lambda r: (-r[1], r[0] or ""))
+
+    with write(db):
+        for n, goal in enumerate(["Faster answers 😀", None, "Faster answers 😀", "<!channel> \"goal\"", None]):
+            db.execute("INSERT INTO ideas (platform, title, text, author_id, author_key, mission_goal, created_at, "
+                       "updated_at) VALUES ('slack', 't', 't', 'U1', 'k', ?, '2026-11-01', '2026-11-01')", [goal])
+    steps = [
+        "INSERT INTO experiments (idea_id, hypothesis, metric, target, ends_on) VALUES (1, 'h', 'm', 1, '2026-12-01')",
+        "INSERT OR REPLACE INTO experiments (idea_id, hypothesis, metric, target, ends_on) VALUES (1, 'h2', 'm', 2, '2026-12-02')",
+        "INSERT INTO experiments (idea_id, hypothesis, metric, target, ends_on) VALUES (2, 'h', 'm', 1, '2026-12-01')",
+        "UPDATE ideas SET status = 'implemented' WHERE id = 1",
+        "UPDATE ideas SET status = 'duplicate' WHERE id = 3",
+        "UPDATE ideas SET mission_goal = 'Faster answers 😀' WHERE id = 2",
+        "UPDATE ideas SET status = 'duplicate' WHERE id = 1",
+        "DELETE FROM experiments WHERE idea_id = 2",
+    ]
+    for step in steps:
+        with write(db):
+            db.execute(step)
+        assert store.per_goal(db.conn) == counted(), step
+    db.close()
