@@ -30,6 +30,11 @@ def open_reader(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def figures_version(conn: sqlite3.Connection) -> int:
+    """Moves with every write to a table the figures come from (m025's triggers), and with no other."""
+    return conn.execute("SELECT n FROM figures_version WHERE id = 1").fetchone()[0]
+
+
 def claim_login(conn: sqlite3.Connection, nonce: str, at: datetime) -> bool:
     """Mark a sign-in link used, in the caller's write transaction; False when it was used before."""
     cursor = conn.execute("INSERT OR IGNORE INTO dashboard_logins (nonce, used_at) VALUES (?, ?)",

@@ -834,3 +834,19 @@ def m024_goal_counts(db: Database) -> None:
              "WHERE id = {row}.idea_id AND status != 'duplicate');")
     db.execute(f"CREATE TRIGGER experiments_goal_ai AFTER INSERT ON experiments BEGIN {pilot.format(sign='+', row='new')} END")
     db.execute(f"CREATE TRIGGER experiments_goal_ad AFTER DELETE ON experiments BEGIN {pilot.format(sign='-', row='old')} END")
+
+
+FIGURE_TABLES = ("ideas", "votes", "comments", "audit", "decisions", "experiments", "problems", "problem_reports",
+                 "idea_problems", "box_actions", "box_uses")
+
+
+@migrations()
+def m025_figures_version(db: Database) -> None:
+    # A number that moves with every write to a table the dashboard's figures come from, and with no other (claims
+    # of sends, processed events, sign-ins): a kept page is reused until it moves (bot.dashboard).
+    db.execute("CREATE TABLE figures_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
+    db.execute("INSERT INTO figures_version (id, n) VALUES (1, 0)")
+    for table in FIGURE_TABLES:
+        for verb in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER {table}_figures_{verb.lower()} AFTER {verb} ON {table} "
+                       f"BEGIN UPDATE figures_version SET n = n + 1 WHERE id = 1; END")

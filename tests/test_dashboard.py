@@ -331,3 +331,35 @@ def test_goal_counts_follow_ideas_pilots_wins_and_duplicates(tmp_path):
             db.execute(step)
         assert store.per_goal(db.conn) == counted(), step
     db.close()
+
+
+def _posted(html: str) -> int:
+    return int(re.search(r"Ideas posted in the last 12 weeks</t[dh]>\s*<td[^>]*>(\d+)<", html).group(1))
+
+
+async def test_pages_are_heavy_answers_limited_per_person_and_renewed_by_writes(settings, fake_slack):
+    """Issue 14's per-person limit on dashboard pages: a polite 429 beyond `[limits] heavy_per_minute` computed
+    pages; an answer is reused while nothing is written (not counted again), and a write renews it."""
+    limits = Config.from_dict({**CONFIG, "limits": {"heavy_per_minute": 3, "heavy_cache_seconds": 30}})
+    async with Served(settings, limits, Clock(NOW)) as served:
+        served.seed(ideas=40, votes=200)
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        first = await served.client.get("/dashboard")
+        posted = _posted(await first.text())
+        again = await served.client.get("/dashboard")  # nothing written: the same answer, not counted
+        assert again.status == 200 and _posted(await again.text()) == posted
+        with write(served.core.db) as db:
+            store.insert_idea(db, Actor("slack", "U0NEW"), Draft(text="Call back <!channel> \"today\" 📞"),
+                              NOW - timedelta(hours=1))
+        renewed = await served.client.get("/dashboard")  # a write changed it: read again (the second computed page)
+        assert renewed.status == 200 and _posted(await renewed.text()) == posted + 1
+        assert (await served.client.get("/dashboard/flow")).status == 200  # the third
+        refused = await served.client.get("/dashboard/goals")
+        text = await refused.text()
+        assert refused.status == 429 and "Try again in a moment" in text
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60 and refused.headers["Cache-Control"] == "no-store"
+        assert (await served.client.get("/dashboard")).status == 200  # still cached: shown without counting
+        await served.client.get("/dashboard/logout")
+        await served.sign_in(slack, "U0OTHER")  # someone else is not held up
+        assert (await served.client.get("/dashboard/goals")).status == 200
