@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
@@ -142,9 +142,35 @@ def outcome_of(db: Database, idea_id: int) -> tuple[str | None, str | None, dict
 
 
 def participation(db: Database, start: datetime, end: datetime, platform: str | None = None) -> Participation:
-    """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named): the
-    whole hours from the maintained `participation` rows (m023), the minutes before the first and after the last
+    """Distinct people who posted, voted or commented in the window (anonymous posters counted, not named), from the
+    rows m023's triggers keep: a window that is a whole UTC week from Monday (the default schedule's) reads that
+    week's row per person; any other window the hours it covers, and the minutes before its first and after its last
     whole hour from the posts, votes and comments themselves."""
+    if _is_week(start, end):
+        params = [f"W{start.astimezone(UTC).date().isoformat()}", *([platform] if platform else [])]
+        acts = ("SELECT platform, person, posts > 0 AS posted, votes > 0 AS voted, comments > 0 AS commented "
+                "FROM participation WHERE period = ?" + (" AND platform = ?" if platform else ""))
+    else:
+        parts = _hour_parts(start, end, platform)
+        params = [p for _, values in parts for p in values]
+        union = " UNION ALL ".join(sql for sql, _ in parts)
+        acts = (f"SELECT platform, person, sum(posts) > 0 AS posted, sum(votes) > 0 AS voted, sum(comments) > 0 "
+                f"AS commented FROM ({union}) GROUP BY platform, person")
+    people, posters, voters, commenters, hidden = db.execute(
+        f"SELECT count(*), total(posted), total(voted), total(commented), total(person LIKE 'k:%') FROM ({acts})",
+        params).fetchone()
+    if not hidden:
+        return Participation(int(posters), int(voters), int(commenters), people)
+    return _counted(db, db.execute(acts, params).fetchall())
+
+
+def _is_week(start: datetime, end: datetime) -> bool:
+    start = start.astimezone(UTC)
+    return start.weekday() == 0 and start.time() == time(0) and end - start == timedelta(days=7)
+
+
+def _hour_parts(start: datetime, end: datetime, platform: str | None) -> list[tuple[str, list]]:
+    """(SQL, parameters) of the window's acts: its whole hours' rows, and its edges' acts."""
     first, last = _whole_hours(start, end)
     only = " AND platform = ?" if platform else ""
     parts = [(f"SELECT platform, person, posts, votes, comments FROM participation WHERE period >= ? AND period < ?"
@@ -152,10 +178,7 @@ def participation(db: Database, start: datetime, end: datetime, platform: str | 
     for edge in ((start, first), (last, end)) if first < last else ((start, end),):
         if edge[0] < edge[1]:
             parts += _acts_between(*edge, platform)
-    union = " UNION ALL ".join(sql for sql, _ in parts)
-    rows = db.execute(f"SELECT platform, person, sum(posts) > 0, sum(votes) > 0, sum(comments) > 0 FROM ({union}) "
-                      "GROUP BY platform, person", [p for _, params in parts for p in params]).fetchall()
-    return _counted(db, rows)
+    return parts
 
 
 def _whole_hours(start: datetime, end: datetime) -> tuple[datetime, datetime]:

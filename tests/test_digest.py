@@ -215,6 +215,7 @@ def _participation_from_rows(db, start, end, platform=None):
 def test_participation_from_maintained_rows_matches_the_rows_themselves(settings):
     """m023's hourly and weekly rows follow every post, vote, comment, undo and forget; windows that do not start
     or end on the hour read their edges from the rows."""
+    import itertools
     import random
     from storage import digest as digest_store
     from storage import ideas as idea_store
@@ -242,15 +243,16 @@ def test_participation_from_maintained_rows_matches_the_rows_themselves(settings
             idea_store.delete_comment(db, idea, message)
 
     def check() -> None:
+        windows = [(monday, monday + timedelta(days=7)) for monday in (base - timedelta(days=7), base,
+                                                                         base + timedelta(days=7))]  # whole weeks
         for _ in range(25):
             start = at()
-            for end in (start + timedelta(days=7), start + timedelta(minutes=rng.randrange(1, 300)),
-                        start.replace(minute=0) + timedelta(days=3)):
-                for platform in (None, "slack", "teams"):
-                    got = digest_store.participation(db, start, end, platform)
-                    want = _participation_from_rows(db, start, end, platform)
-                    assert (got.posters, got.voters, got.commenters, got.people) == want, (
-                        start, end, platform)
+            windows += [(start, end) for end in (start + timedelta(days=7), start + timedelta(minutes=rng.randrange(1, 300)),
+                                                 start.replace(minute=0) + timedelta(days=3))]
+        for (start, end), platform in itertools.product(windows, (None, "slack", "teams")):
+            got = digest_store.participation(db, start, end, platform)
+            want = _participation_from_rows(db, start, end, platform)
+            assert (got.posters, got.voters, got.commenters, got.people) == want, (start, end, platform)
     check()
     with write(db):
         forget(db, "U3")
