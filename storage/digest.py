@@ -113,18 +113,30 @@ def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
     return count, [_idea(r) for r in rows]
 
 
-def decided(db: Database, start: datetime, end: datetime, platform: str | None = None) -> list[Decided]:
-    """Status changes to approved, piloting, declined, needs info or implemented in the window, in order,
-    with who made each change (`facts_of` finds the decision behind one)."""
-    marks = ", ".join("?" for _ in DECIDED)
+def decided(db: Database, start: datetime, end: datetime, platform: str | None = None, limit: int | None = None,
+            statuses: tuple[str, ...] = DECIDED) -> list[Decided]:
+    """The first `limit` status changes to `statuses` (approved, piloting, declined, needs info or implemented) in the
+    window, in order, with who made each change (`facts_of` finds the decision behind one)."""
+    marks = ", ".join("?" for _ in statuses)
     only, params = _on(platform)
+    first = " LIMIT ?" if limit is not None else ""
     rows = db.execute(
         f"""
         SELECT {_IDEA_COLUMNS}, a.to_status, a.at, a.actor
         FROM audit a JOIN ideas i ON i.id = a.idea_id
-        WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}){only} ORDER BY a.at, a.id
-        """, [utc_text(start), utc_text(end), *DECIDED, *params]).fetchall()
+        WHERE a.at >= ? AND a.at < ? AND a.to_status IN ({marks}){only} ORDER BY a.at, a.id{first}
+        """, [utc_text(start), utc_text(end), *statuses, *params, *([limit] if limit is not None else [])]).fetchall()
     return [Decided(_idea(r[:-3]), r[-3], datetime.fromisoformat(r[-2]), r[-1]) for r in rows]
+
+
+def decided_counts(db: Database, start: datetime, end: datetime, platform: str | None = None) -> dict[str, int]:
+    """How many status changes to each of DECIDED the window holds."""
+    marks = ", ".join("?" for _ in DECIDED)
+    only, params = _on(platform)
+    join = " JOIN ideas i ON i.id = a.idea_id" if platform else ""
+    return dict(db.execute(f"SELECT a.to_status, count(*) FROM audit a{join} WHERE a.at >= ? AND a.at < ? "
+                           f"AND a.to_status IN ({marks}){only} GROUP BY a.to_status",
+                           [utc_text(start), utc_text(end), *DECIDED, *params]).fetchall())
 
 
 def facts_of(db: Database, decided: Decided) -> DecisionFacts | None:
