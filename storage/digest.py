@@ -107,9 +107,11 @@ def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
     window = [utc_text(start), utc_text(end), *params]
     count = db.execute("SELECT count(*) FROM ideas i WHERE i.created_at >= ? AND i.created_at < ? "
                        f"AND i.status != 'duplicate'{only}", window).fetchone()[0]
+    # The week's most voted first (counting their votes only), then those few ideas' whole rows.
     rows = db.execute(
-        f"SELECT {_IDEA_COLUMNS} FROM ideas i WHERE i.created_at >= ? AND i.created_at < ? AND i.status != 'duplicate'"
-        f"{only} ORDER BY votes DESC, i.id LIMIT ?", [*window, top]).fetchall()
+        f"WITH best AS (SELECT i.id, (SELECT count(*) FROM votes v WHERE v.idea_id = i.id) AS n FROM ideas i "
+        f"WHERE i.created_at >= ? AND i.created_at < ? AND i.status != 'duplicate'{only} ORDER BY n DESC, i.id LIMIT ?) "
+        f"SELECT {_IDEA_COLUMNS} FROM best b JOIN ideas i ON i.id = b.id ORDER BY b.n DESC, i.id", [*window, top]).fetchall()
     return count, [_idea(r) for r in rows]
 
 
