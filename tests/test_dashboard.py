@@ -363,3 +363,25 @@ async def test_pages_are_heavy_answers_limited_per_person_and_renewed_by_writes(
         await served.client.get("/dashboard/logout")
         await served.sign_in(slack, "U0OTHER")  # someone else is not held up
         assert (await served.client.get("/dashboard/goals")).status == 200
+
+
+def test_participation_per_week_agrees_with_the_votes_and_comments(tmp_path):
+    """The Participation page's weekly voters and commenters come from m023's weekly rows: the same numbers as
+    counting the week's votes and comments."""
+    from datetime import UTC, datetime, time
+
+    from storage import dashboard as dashboard_store
+    from storage.db import open_database
+    db = open_database(tmp_path / "people.db", secret=b"k" * 32)
+    seed(db, NOW, ideas=300, votes=3000, people=60, weeks=6)
+    mondays = [(NOW - timedelta(days=NOW.weekday(), weeks=n)).date() for n in range(6)]
+    found = dashboard_store.people_per_week(db.conn, mondays)
+    for monday in mondays:
+        start = datetime.combine(monday, time(), UTC)
+        window = [start.isoformat(), (start + timedelta(days=7)).isoformat()]
+        for kind, table in (("voted", "votes"), ("commented", "comments")):
+            want = db.execute(f"SELECT count(DISTINCT user_id) FROM {table} WHERE created_at >= ? AND created_at < ?",
+                              window).fetchone()[0]
+            assert found[kind][monday.isoformat()] == want, (kind, monday)
+    assert sum(found["voted"].values()) > 0
+    db.close()
