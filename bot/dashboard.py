@@ -32,6 +32,7 @@ PILOTS_SHOWN = 50
 WAITING_SHOWN = 50
 BOX_ACTIONS_SHOWN = 12
 CLOSED_PERIOD_LIFE = 3600.0  # seconds a past week's or month's figures are reused before being read again
+WARM_FROM_IDEAS = 10_000  # below this, pages are not read ahead at start
 PAGE_LIFE = 60.0  # seconds a built page is shown again before its figures are read again (it says "as of")
 FLOW_STATUSES = ("open", "in_review", "needs_info", "approved", "piloting", "implemented", "declined")
 STAGES = (("in_review", "reached review"), ("approved", "approved"), ("piloting", "piloting"),
@@ -78,11 +79,12 @@ async def _page(core: Core, viewer: Viewer, section: str | None) -> Page | None:
     return replace(shared, tables=shared.tables + own)
 
 
-async def warm(core: Core) -> None:
+async def warm(core: Core, min_ideas: int = WARM_FROM_IDEAS) -> None:
     """Read every page's shared figures once, for managers and for everyone else, so that the first views after a
-    start find them (run in the background when the server starts)."""
+    start find them (run in the background when the server starts; a database of fewer than `min_ideas` ideas is
+    read fast enough when asked)."""
     path = store.database_file(core.db.conn)
-    if path is None:
+    if path is None or (core.db.execute("SELECT max(id) FROM ideas").fetchone()[0] or 0) < min_ideas:
         return
     for manager in (True, False):
         for section in (None, *SECTIONS):

@@ -385,3 +385,18 @@ def test_participation_per_week_agrees_with_the_votes_and_comments(tmp_path):
             assert found[kind][monday.isoformat()] == want, (kind, monday)
     assert sum(found["voted"].values()) > 0
     db.close()
+
+
+async def test_the_start_reads_every_page_ahead_so_the_first_view_finds_it(settings, fake_slack):
+    from bot import dashboard
+    clock = Clock(NOW)
+    async with Served(settings, config(), clock) as served:
+        served.seed(ideas=40, votes=200)
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        clock.advance(seconds=30)  # 12:00:30
+        await dashboard.warm(served.core, min_ideas=0)  # as a start does for a database of 10,000 ideas or more
+        clock.advance(seconds=40)  # 12:01:10, nothing the figures come from written since
+        for section in ("flow", "goals"):
+            page = await (await served.client.get(f"/dashboard/{section}")).text()
+            assert "as of 01 Dec 2026 12:00 UTC" in page  # the warm-up's figures, not read again
