@@ -8,6 +8,7 @@ fewer than `[web] min_group` people is shown as "fewer than N", never drawn or b
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import sqlite3
 import threading
 import time
@@ -31,6 +32,7 @@ PILOTS_SHOWN = 50
 WAITING_SHOWN = 50
 BOX_ACTIONS_SHOWN = 12
 CLOSED_PERIOD_LIFE = 3600.0  # seconds a past week's or month's figures are reused before being read again
+WARM_FROM_IDEAS = 10_000  # below this, pages are not read ahead at start
 PAGE_LIFE = 60.0  # seconds a built page is shown again before its figures are read again (it says "as of")
 FLOW_STATUSES = ("open", "in_review", "needs_info", "approved", "piloting", "implemented", "declined")
 STAGES = (("in_review", "reached review"), ("approved", "approved"), ("piloting", "piloting"),
@@ -53,42 +55,115 @@ def viewer_of(config: Config, platform: str, user_id: str) -> Viewer:
 
 
 async def page(core: Core, viewer: Viewer, section: str | None) -> Page | None:
-    """The overview (section None) or one section, read in a worker thread on its own read connection; None for a
-    section not shown (Empowerment while the box has no action). The organisation's figures are read at most once a
-    minute per role and shared; a member's own items every time."""
+    """The overview (section None) or one section as `viewer` sees it; None for a section not shown (Empowerment
+    while the box has no action). A page is a heavy answer (bot.heavy): reused while nothing is written, and beyond
+    `[limits] heavy_per_minute` computed pages a minute the person is Refused ("try again in a moment")."""
+    person = (viewer.platform, viewer.user_id)
+    key = ("dashboard", section, viewer.manager, None if viewer.manager else person)
+    return await core.heavy.run(person, core.db, key, lambda: _page(core, viewer, section),
+                                lambda: store.figures_version(core.db.conn))
+
+
+async def _page(core: Core, viewer: Viewer, section: str | None) -> Page | None:
+    """The organisation's figures for the viewer's role, shared by everyone of that role and read again once something
+    was written or a minute passed (in a worker thread, on a read connection of its own), then the viewer's own items."""
     now = core.now()
     viewer = replace(viewer, author_key=idea_store.author_key(core.db, Actor(viewer.platform, viewer.user_id)))
     path = store.database_file(core.db.conn)
     if path is None:  # an in-memory database has no second connection: read it here
         return build(core.db.conn, core.config, viewer, section, now)
-    key = (path, id(core.config), section, viewer.manager)
-    with _pages_lock:
-        shared = _pages.get(key)
-    if shared and not timedelta(0) <= now - shared.as_of < timedelta(seconds=PAGE_LIFE):
-        shared = None
-    shared_page, own = await asyncio.to_thread(_read, path, core.config, viewer, section, now, shared)
-    if shared_page is None:
+    shared = await _organisation_page(core, path, viewer, section, now)
+    if shared is None:
         return None
-    with _pages_lock:
-        for old in [k for k, p in _pages.items() if not timedelta(0) <= now - p.as_of < timedelta(seconds=PAGE_LIFE)]:
-            del _pages[old]
-        _pages[key] = shared_page
-    return replace(shared_page, tables=shared_page.tables + own)
+    own = await asyncio.to_thread(_read_own, path, core.config, viewer, section, now) if _has_own(viewer, section) else ()
+    return replace(shared, tables=shared.tables + own)
 
 
-_pages: dict[tuple, Page] = {}
+async def warm(core: Core, min_ideas: int = WARM_FROM_IDEAS) -> None:
+    """Read every page's shared figures once, for managers and for everyone else, so that the first views after a
+    start find them (run in the background when the server starts; a database of fewer than `min_ideas` ideas is
+    read fast enough when asked)."""
+    path = store.database_file(core.db.conn)
+    if path is None or (core.db.execute("SELECT max(id) FROM ideas").fetchone()[0] or 0) < min_ideas:
+        return
+    for manager in (True, False):
+        for section in (None, *SECTIONS):
+            await _organisation_page(core, path, Viewer("", "", manager), section, core.now())
+
+
+@dataclass(frozen=True)
+class _Kept:
+    page: Page | None
+    generation: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class _Flight:
+    generation: int
+    future: concurrent.futures.Future
+
+
+_pages: dict[tuple, _Kept] = {}
+_flights: dict[tuple, _Flight] = {}
 _pages_lock = threading.Lock()
 
 
-def _read(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime,
-          shared: Page | None) -> tuple[Page | None, tuple[Table, ...]]:
+def _fresh(kept: _Kept | None, seen: int, now: datetime) -> bool:
+    return kept is not None and kept.generation == seen and timedelta(0) <= now - kept.at < timedelta(seconds=PAGE_LIFE)
+
+
+async def _organisation_page(core: Core, path: str, viewer: Viewer, section: str | None, now: datetime) -> Page | None:
+    """The kept page while none of its tables was written since it was read (m025); else read it, once: a request arriving while the
+    same page is being read (by the start's warm-up or another person) waits for that reading."""
+    key = (path, id(core.config), section, viewer.manager)
+    seen = store.figures_version(core.db.conn)
+    with _pages_lock:
+        kept = _pages.get(key)
+        if _fresh(kept, seen, now):
+            return kept.page
+        flight = _flights.get(key)
+        reading = flight is None or flight.generation != seen
+        if reading:
+            flight = _flights[key] = _Flight(seen, concurrent.futures.Future())
+    if not reading:
+        return await asyncio.wrap_future(flight.future)
+    try:
+        shared = await asyncio.to_thread(_read_shared, path, core.config, viewer, section, now)
+    except BaseException as error:
+        flight.future.set_exception(error)
+        flight.future.exception()  # retrieved: nobody else need be waiting
+        raise
+    finally:
+        with _pages_lock:
+            if _flights.get(key) is flight:
+                del _flights[key]
+    flight.future.set_result(shared)
+    with _pages_lock:
+        for old in [k for k, p in _pages.items() if not timedelta(0) <= now - p.at < timedelta(seconds=PAGE_LIFE)]:
+            del _pages[old]
+        _pages[key] = _Kept(shared, seen, now)
+    return shared
+
+
+def _read_shared(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime) -> Page | None:
     conn = store.open_reader(path)
     try:
-        ctx = _Context(conn, config, viewer, now, path)
-        shared = shared or _shared(ctx, section)
-        return shared, _own(ctx, section) if shared else ()
+        return _shared(_Context(conn, config, viewer, now, path), section)
     finally:
         conn.close()
+
+
+def _read_own(path: str, config: Config, viewer: Viewer, section: str | None, now: datetime) -> tuple[Table, ...]:
+    conn = store.open_reader(path)
+    try:
+        return _own(_Context(conn, config, viewer, now, path), section)
+    finally:
+        conn.close()
+
+
+def _has_own(viewer: Viewer, section: str | None) -> bool:
+    return not viewer.manager and (section or "overview") in OWN
 
 
 def build(conn: sqlite3.Connection, config: Config, viewer: Viewer, section: str | None, now: datetime,
@@ -114,7 +189,7 @@ def _shared(ctx: _Context, section: str | None) -> Page | None:
 
 def _own(ctx: _Context, section: str | None) -> tuple[Table, ...]:
     """A member's own items on a page (managers see every item in the shared page already)."""
-    if ctx.viewer.manager or (section or "overview") not in OWN:
+    if not _has_own(ctx.viewer, section):
         return ()
     return OWN[section or "overview"](ctx)
 

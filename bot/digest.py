@@ -74,9 +74,11 @@ def scope(core: Core, platform: str | None) -> str | None:
 def _digest_figures(db: Database, threshold: int, start: datetime, end: datetime, platform: str | None) -> tuple:
     """Everything the digest reads, in one snapshot (on a read connection, off the event loop)."""
     count, top = store.new_ideas(db, start, end, TOP_NEW, platform)
-    decided = store.decided(db, start, end, platform)
-    facts = [store.facts_of(db, d) for d in decided[:MAX_DECISIONS]]  # only the decisions the digest shows
-    return (count, top, decided, facts, store.waiting_ideas(db, platform, MAX_WAITING),
+    decided = store.decided(db, start, end, platform, MAX_DECISIONS)  # only the decisions the digest shows
+    facts = [store.facts_of(db, d) for d in decided]
+    counts = store.decided_counts(db, start, end, platform)
+    wins = store.decided(db, start, end, platform, MAX_WINS, ("implemented",))
+    return (count, top, decided, counts, wins, facts, store.waiting_ideas(db, platform, MAX_WAITING),
             store.waiting_count(db, platform),
             hotspots_in(db, threshold, start, end, MAX_HOT, platform),
             store.participation(db, start, end, platform), store.participation(db, start - (end - start), start, platform))
@@ -88,9 +90,9 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     or every platform's when it is None."""
     weekly = Weekly.of(core.config)
     today = weekly.today(end)
-    count, top, decided, facts, waiting, waiting_total, hot, now_people, before = await core.read(
+    count, top, decided, counts, wins, facts, waiting, waiting_total, hot, now_people, before = await core.read(
         _digest_figures, core.config.self_service_threshold, start, end, platform)
-    wins = [d for d in decided if d.status == "implemented"]
+    decided_total, wins_total = sum(counts.values()), counts.get("implemented", 0)
 
     shown = [*top, *(d.idea for d in decided[:MAX_DECISIONS]), *(w.idea for w in waiting[:MAX_WAITING]),
              *(w.idea for w in wins[:MAX_WINS])]
@@ -103,9 +105,8 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
     new_lines += [("• ", ref(i), f" — 👍 {i.votes}") for i in top]
 
     decision_lines: list[Line] = [_decision(d, f, ref(d.idea)) for d, f in zip(decided, facts)]
-    totals = ", ".join(f"{n} {DECISION_WORDS[s].split(' ', 1)[1]}" for s in DECISION_WORDS
-                       if (n := sum(d.status == s for d in decided)))
-    decision_lines.insert(0, (f"{plural(len(decided), 'decision')}: {totals}." if decided else
+    totals = ", ".join(f"{n} {DECISION_WORDS[s].split(' ', 1)[1]}" for s in DECISION_WORDS if (n := counts.get(s, 0)))
+    decision_lines.insert(0, (f"{plural(decided_total, 'decision')}: {totals}." if decided else
                               "No decisions this week.",))
 
     escalate = core.config.escalate_after_days
@@ -136,11 +137,11 @@ async def build_digest(core: Core, start: datetime, end: datetime, chat: Chat | 
         return WeeklyDigest(title_for(weekly, start, end), sections + _other_parts(core, start, end, platform))
     sections = (
         Section("New ideas", tuple(new_lines), "`/hero top week`", max(0, count - len(top))),
-        Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, len(decided) - MAX_DECISIONS)),
+        Section("Decisions made", tuple(decision_lines), "`/hero show <number>`", max(0, decided_total - MAX_DECISIONS)),
         Section(f"Waiting for a decision ({waiting_total})", tuple(waiting_lines) or (("Nothing is waiting. 🎉",),),
                 "the managers' queues", max(0, waiting_total - MAX_WAITING)),
         Section("Wins of the week", tuple(win_lines) or (("No wins recorded this week.",),), "`/hero show <number>`",
-                max(0, len(wins) - MAX_WINS)),
+                max(0, wins_total - MAX_WINS)),
         Section("Hot problems", tuple(hot_lines) or (("No customer problems reported this week.",),),
                 "`/hero hotspots`"),
         Section("Participation", (people,)),

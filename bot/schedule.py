@@ -75,7 +75,8 @@ def working_days_between(start: date, end: date) -> int:
 
 def add_working_days(start: date, days: int) -> date:
     """The `days`-th working day after `start`."""
-    day = start
+    weeks = max(0, (days - 1) // 5)  # any seven days hold five working days: skip whole weeks, walk the rest
+    day, days = start + timedelta(weeks=weeks), days - 5 * weeks
     while days > 0:
         day += timedelta(days=1)
         days -= day.weekday() in WORKING_DAYS

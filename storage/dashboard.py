@@ -30,6 +30,11 @@ def open_reader(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def figures_version(conn: sqlite3.Connection) -> int:
+    """Moves with every write to a table the figures come from (m025's triggers), and with no other."""
+    return conn.execute("SELECT n FROM figures_version WHERE id = 1").fetchone()[0]
+
+
 def claim_login(conn: sqlite3.Connection, nonce: str, at: datetime) -> bool:
     """Mark a sign-in link used, in the caller's write transaction; False when it was used before."""
     cursor = conn.execute("INSERT OR IGNORE INTO dashboard_logins (nonce, used_at) VALUES (?, ?)",
@@ -137,12 +142,9 @@ def has_approved_idea(conn: sqlite3.Connection, problem_id: int) -> bool:
 # --- mission goals, pilots and wins -----------------------------------------------------------------
 
 def per_goal(conn: sqlite3.Connection) -> list[tuple[str | None, int, int, int]]:
-    """(mission goal or None, ideas, pilots, wins), most ideas first, duplicates left out."""
-    ideas = conn.execute("SELECT mission_goal, count(*), sum(status = 'implemented') FROM ideas "
-                         "WHERE status != 'duplicate' GROUP BY mission_goal").fetchall()
-    pilots = dict(conn.execute("SELECT i.mission_goal, count(*) FROM experiments e JOIN ideas i ON i.id = e.idea_id "
-                               "WHERE i.status != 'duplicate' GROUP BY i.mission_goal").fetchall())
-    rows = [(goal, n, pilots.get(goal, 0), wins or 0) for goal, n, wins in ideas]
+    """(mission goal or None, ideas, pilots, wins), most ideas first, duplicates left out: from the counts m024's
+    triggers keep."""
+    rows = conn.execute("SELECT nullif(goal, ''), ideas, pilots, wins FROM goal_counts WHERE ideas > 0").fetchall()
     return sorted(rows, key=lambda r: (-r[1], r[0] or ""))
 
 
@@ -187,20 +189,21 @@ def wins_per_month(conn: sqlite3.Connection, since: datetime) -> list[tuple[str,
 
 def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, dict[str, int]]:
     """{'posted'|'voted'|'commented': {monday: distinct people that week}} (anonymous posters counted, never
-    named). One range read per week on a (created_at, person) index: no per-row date arithmetic."""
-    queries = {
-        "posted": "SELECT count(DISTINCT author_key) FROM ideas WHERE created_at >= ? AND created_at < ?",
-        "voted": "SELECT count(DISTINCT user_id) FROM votes WHERE created_at >= ? AND created_at < ?",
-        "commented": "SELECT count(DISTINCT user_id) FROM comments WHERE created_at >= ? AND created_at < ?",
-    }
-    found: dict[str, dict[str, int]] = {kind: {} for kind in queries}
+    named). Voters and commenters from the weekly rows m023's triggers keep; posters by author key from the week's
+    ideas (a person who posted both under their name and anonymously is one poster)."""
+    found: dict[str, dict[str, int]] = {kind: {m.isoformat(): 0 for m in mondays} for kind in ("posted", "voted", "commented")}
     for monday in mondays:
         start = datetime.combine(monday, time(), UTC)
-        window = [utc_text(start), utc_text(start + timedelta(days=7))]
-        for kind, sql in queries.items():
-            found[kind][monday.isoformat()] = conn.execute(sql, window).fetchone()[0]
+        found["posted"][monday.isoformat()] = conn.execute(
+            "SELECT count(DISTINCT author_key) FROM ideas WHERE created_at >= ? AND created_at < ?",
+            [utc_text(start), utc_text(start + timedelta(days=7))]).fetchone()[0]
+    marks = ", ".join("?" for _ in mondays) or "NULL"
+    rows = conn.execute(f"SELECT substr(period, 2), count(DISTINCT CASE WHEN votes > 0 THEN person END), "
+                        f"count(DISTINCT CASE WHEN comments > 0 THEN person END) FROM participation "
+                        f"WHERE period IN ({marks}) GROUP BY period", [f"W{m.isoformat()}" for m in mondays])
+    for monday, voted, commented in rows:
+        found["voted"][monday], found["commented"][monday] = voted, commented
     return found
-
 
 
 # --- the digest's chart -----------------------------------------------------------------------------

@@ -743,6 +743,115 @@ def m020_challenges(db: Database) -> None:
     db.execute("CREATE INDEX challenge_ideas_by_challenge ON challenge_ideas (challenge_id, idea_id)")
 
 
+# --- perf: participation from maintained rows -----------------------------------------------------
+# Who took part in an hour and in a (Monday, UTC) week: one row per period, platform and person, with how
+# many posts, votes and comments they made in it, kept exact by triggers in the write's own transaction
+# (a post, vote, comment, an undo, a merge, `herobot forget`). The digest counts a window's people from the
+# hours it covers (`storage.digest.participation`), the dashboard from the weeks. A person is the voter's or
+# commenter's id, or a named poster's id (already in those tables); an anonymous poster is 'k:' and the
+# idea's author key, never their id (the key that would resolve it lives outside the file).
+PERIODS_OF = ("SELECT 'H' || substr({t}, 1, 13) AS period "
+              "UNION ALL SELECT 'W' || date(substr({t}, 1, 10), '-6 days', 'weekday 1')")
+POSTER = "CASE WHEN {r}.author_id IS NULL THEN 'k:' || {r}.author_key ELSE {r}.author_id END"
+
+
+def _took_part(kind: str, row: str, platform: str, person: str, sign: int) -> str:
+    """SQL adding `sign` (1 or -1) to `kind` for `person` in both periods of `row`'s time, then dropping empty rows."""
+    periods = PERIODS_OF.format(t=f"{row}.created_at")
+    if sign > 0:
+        return (f"INSERT INTO participation (period, platform, person, {kind}) "
+                f"SELECT p.period, {platform}, {person}, 1 FROM ({periods}) p WHERE {platform} IS NOT NULL "
+                f"ON CONFLICT (period, platform, person) DO UPDATE SET {kind} = {kind} + 1;")
+    where = f"period IN ({periods}) AND platform = {platform} AND person = {person}"
+    return (f"UPDATE participation SET {kind} = {kind} - 1 WHERE {where}; "
+            f"DELETE FROM participation WHERE {where} AND posts = 0 AND votes = 0 AND comments = 0;")
+
+
+@migrations()
+def m023_participation(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE participation (
+            period TEXT NOT NULL,   -- 'H2026-11-30T09' (an hour) or 'W2026-11-30' (the week starting that Monday)
+            platform TEXT NOT NULL,
+            person TEXT NOT NULL,
+            posts INTEGER NOT NULL DEFAULT 0,
+            votes INTEGER NOT NULL DEFAULT 0,
+            comments INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (period, platform, person)
+        ) WITHOUT ROWID
+        """
+    )
+    acts = (f"SELECT i.platform, {POSTER.format(r='i')} AS person, 1 AS posts, 0 AS votes, 0 AS comments, i.created_at "
+            "FROM ideas i UNION ALL "
+            "SELECT i.platform, v.user_id, 0, 1, 0, v.created_at FROM votes v JOIN ideas i ON i.id = v.idea_id UNION ALL "
+            "SELECT i.platform, c.user_id, 0, 0, 1, c.created_at FROM comments c JOIN ideas i ON i.id = c.idea_id")
+    for period in ("'H' || substr(a.created_at, 1, 13)", "'W' || date(substr(a.created_at, 1, 10), '-6 days', 'weekday 1')"):
+        db.execute(f"INSERT INTO participation (period, platform, person, posts, votes, comments) "
+                   f"SELECT {period}, a.platform, a.person, sum(a.posts), sum(a.votes), sum(a.comments) "
+                   f"FROM ({acts}) a GROUP BY 1, 2, 3")
+    idea_platform = "(SELECT platform FROM ideas WHERE id = {r}.idea_id)"
+    for table, kind in (("votes", "votes"), ("comments", "comments")):
+        add = _took_part(kind, "new", idea_platform.format(r="new"), "new.user_id", 1)
+        remove = _took_part(kind, "old", idea_platform.format(r="old"), "old.user_id", -1)
+        db.execute(f"CREATE TRIGGER {table}_participation_ai AFTER INSERT ON {table} BEGIN {add} END")
+        db.execute(f"CREATE TRIGGER {table}_participation_ad AFTER DELETE ON {table} BEGIN {remove} END")
+        db.execute(f"CREATE TRIGGER {table}_participation_au AFTER UPDATE OF idea_id, user_id, created_at ON {table} "
+                   f"BEGIN {remove} {add} END")
+    add = _took_part("posts", "new", "new.platform", POSTER.format(r="new"), 1)
+    remove = _took_part("posts", "old", "old.platform", POSTER.format(r="old"), -1)
+    db.execute(f"CREATE TRIGGER ideas_participation_ai AFTER INSERT ON ideas BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER ideas_participation_ad AFTER DELETE ON ideas BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER ideas_participation_au AFTER UPDATE OF platform, author_id, author_key, created_at "
+               f"ON ideas BEGIN {remove} {add} END")
+
+
+@migrations()
+def m024_goal_counts(db: Database) -> None:
+    # Ideas, pilots and wins per mission goal (duplicates left out) for the dashboard, kept by triggers instead of
+    # counted over every idea at each view. '' stands for "no goal". An experiment's INSERT OR REPLACE fires the
+    # delete trigger for the row it replaces because sqlite-utils turns recursive triggers on.
+    db.execute("CREATE TABLE goal_counts (goal TEXT PRIMARY KEY, ideas INTEGER NOT NULL DEFAULT 0, "
+               "pilots INTEGER NOT NULL DEFAULT 0, wins INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID")
+    db.execute("INSERT INTO goal_counts (goal, ideas, pilots, wins) "
+               "SELECT coalesce(i.mission_goal, ''), count(*), count(e.idea_id), total(i.status = 'implemented') "
+               "FROM ideas i LEFT JOIN experiments e ON e.idea_id = i.id WHERE i.status != 'duplicate' GROUP BY 1")
+
+    def change(row: str, sign: str) -> str:
+        return (f"INSERT INTO goal_counts (goal, ideas, pilots, wins) VALUES (coalesce({row}.mission_goal, ''), {sign}1, "
+                f"{sign}EXISTS (SELECT 1 FROM experiments WHERE idea_id = {row}.id), {sign}({row}.status = 'implemented')) "
+                f"ON CONFLICT (goal) DO UPDATE SET ideas = ideas + excluded.ideas, pilots = pilots + excluded.pilots, "
+                f"wins = wins + excluded.wins;")
+    db.execute(f"CREATE TRIGGER ideas_goal_ai AFTER INSERT ON ideas WHEN new.status != 'duplicate' "
+               f"BEGIN {change('new', '')} END")
+    db.execute(f"CREATE TRIGGER ideas_goal_au_old AFTER UPDATE OF status, mission_goal ON ideas "
+               f"WHEN old.status != 'duplicate' BEGIN {change('old', '-')} END")
+    db.execute(f"CREATE TRIGGER ideas_goal_au_new AFTER UPDATE OF status, mission_goal ON ideas "
+               f"WHEN new.status != 'duplicate' BEGIN {change('new', '')} END")
+    db.execute(f"CREATE TRIGGER ideas_goal_ad AFTER DELETE ON ideas WHEN old.status != 'duplicate' "
+               f"BEGIN {change('old', '-')} END")
+    pilot = ("UPDATE goal_counts SET pilots = pilots {sign} 1 WHERE goal = (SELECT coalesce(mission_goal, '') FROM ideas "
+             "WHERE id = {row}.idea_id AND status != 'duplicate');")
+    db.execute(f"CREATE TRIGGER experiments_goal_ai AFTER INSERT ON experiments BEGIN {pilot.format(sign='+', row='new')} END")
+    db.execute(f"CREATE TRIGGER experiments_goal_ad AFTER DELETE ON experiments BEGIN {pilot.format(sign='-', row='old')} END")
+
+
+FIGURE_TABLES = ("ideas", "votes", "comments", "audit", "decisions", "experiments", "problems", "problem_reports",
+                 "idea_problems", "box_actions", "box_uses")
+
+
+@migrations()
+def m025_figures_version(db: Database) -> None:
+    # A number that moves with every write to a table the dashboard's figures come from, and with no other (claims
+    # of sends, processed events, sign-ins): a kept page is reused until it moves (bot.dashboard).
+    db.execute("CREATE TABLE figures_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
+    db.execute("INSERT INTO figures_version (id, n) VALUES (1, 0)")
+    for table in FIGURE_TABLES:
+        for verb in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER {table}_figures_{verb.lower()} AFTER {verb} ON {table} "
+                       f"BEGIN UPDATE figures_version SET n = n + 1 WHERE id = 1; END")
+
+
 @migrations()
 def m028_teams_channel_teams_and_unsure_posts(db: Database) -> None:
     # Reading a Teams channel back (Microsoft Graph, to find a post an interrupted attempt made) needs the

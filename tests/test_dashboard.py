@@ -296,3 +296,107 @@ def test_web_settings_are_checked():
         Config.from_dict({"web": {"base_url": "javascript:alert(1)"}})
     with pytest.raises(ConfigError, match=r"\[web\] min_group must be a whole number"):
         Config.from_dict({"web": {"min_group": 0}})
+
+
+def test_goal_counts_follow_ideas_pilots_wins_and_duplicates(tmp_path):
+    """m024's counts per mission goal agree with counting the ideas, through status changes, a replaced
+    experiment, a duplicate and a goal changed."""
+    from storage import dashboard as store
+    from storage.db import open_database, write
+    db = open_database(tmp_path / "goals.db", secret=b"k" * 32)
+
+    def counted() -> list:
+        ideas = db.execute("SELECT mission_goal, count(*), sum(status = 'implemented') FROM ideas "
+                           "WHERE status != 'duplicate' GROUP BY mission_goal").fetchall()
+        pilots = dict(db.execute("SELECT i.mission_goal, count(*) FROM experiments e JOIN ideas i ON i.id = e.idea_id "
+                                 "WHERE i.status != 'duplicate' GROUP BY i.mission_goal").fetchall())
+        return sorted(((g, n, pilots.get(g, 0), w) for g, n, w in ideas), key=lambda r: (-r[1], r[0] or ""))
+
+    with write(db):
+        for n, goal in enumerate(["Faster answers 😀", None, "Faster answers 😀", "<!channel> \"goal\"", None]):
+            db.execute("INSERT INTO ideas (platform, title, text, author_id, author_key, mission_goal, created_at, "
+                       "updated_at) VALUES ('slack', 't', 't', 'U1', 'k', ?, '2026-11-01', '2026-11-01')", [goal])
+    steps = [
+        "INSERT INTO experiments (idea_id, hypothesis, metric, target, ends_on) VALUES (1, 'h', 'm', 1, '2026-12-01')",
+        "INSERT OR REPLACE INTO experiments (idea_id, hypothesis, metric, target, ends_on) VALUES (1, 'h2', 'm', 2, '2026-12-02')",
+        "INSERT INTO experiments (idea_id, hypothesis, metric, target, ends_on) VALUES (2, 'h', 'm', 1, '2026-12-01')",
+        "UPDATE ideas SET status = 'implemented' WHERE id = 1",
+        "UPDATE ideas SET status = 'duplicate' WHERE id = 3",
+        "UPDATE ideas SET mission_goal = 'Faster answers 😀' WHERE id = 2",
+        "UPDATE ideas SET status = 'duplicate' WHERE id = 1",
+        "DELETE FROM experiments WHERE idea_id = 2",
+    ]
+    for step in steps:
+        with write(db):
+            db.execute(step)
+        assert store.per_goal(db.conn) == counted(), step
+    db.close()
+
+
+def _posted(html: str) -> int:
+    return int(re.search(r"Ideas posted in the last 12 weeks</t[dh]>\s*<td[^>]*>(\d+)<", html).group(1))
+
+
+async def test_pages_are_heavy_answers_limited_per_person_and_renewed_by_writes(settings, fake_slack):
+    """Issue 14's per-person limit on dashboard pages: a polite 429 beyond `[limits] heavy_per_minute` computed
+    pages; an answer is reused while nothing is written (not counted again), and a write renews it."""
+    limits = Config.from_dict({**CONFIG, "limits": {"heavy_per_minute": 3, "heavy_cache_seconds": 30}})
+    async with Served(settings, limits, Clock(NOW)) as served:
+        served.seed(ideas=40, votes=200)
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        first = await served.client.get("/dashboard")
+        posted = _posted(await first.text())
+        again = await served.client.get("/dashboard")  # nothing written: the same answer, not counted
+        assert again.status == 200 and _posted(await again.text()) == posted
+        with write(served.core.db) as db:
+            store.insert_idea(db, Actor("slack", "U0NEW"), Draft(text="Call back <!channel> \"today\" 📞"),
+                              NOW - timedelta(hours=1))
+        renewed = await served.client.get("/dashboard")  # a write changed it: read again (the second computed page)
+        assert renewed.status == 200 and _posted(await renewed.text()) == posted + 1
+        assert (await served.client.get("/dashboard/flow")).status == 200  # the third
+        refused = await served.client.get("/dashboard/goals")
+        text = await refused.text()
+        assert refused.status == 429 and "Try again in a moment" in text
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60 and refused.headers["Cache-Control"] == "no-store"
+        assert (await served.client.get("/dashboard")).status == 200  # still cached: shown without counting
+        await served.client.get("/dashboard/logout")
+        await served.sign_in(slack, "U0OTHER")  # someone else is not held up
+        assert (await served.client.get("/dashboard/goals")).status == 200
+
+
+def test_participation_per_week_agrees_with_the_votes_and_comments(tmp_path):
+    """The Participation page's weekly voters and commenters come from m023's weekly rows: the same numbers as
+    counting the week's votes and comments."""
+    from datetime import UTC, datetime, time
+
+    from storage import dashboard as dashboard_store
+    from storage.db import open_database
+    db = open_database(tmp_path / "people.db", secret=b"k" * 32)
+    seed(db, NOW, ideas=300, votes=3000, people=60, weeks=6)
+    mondays = [(NOW - timedelta(days=NOW.weekday(), weeks=n)).date() for n in range(6)]
+    found = dashboard_store.people_per_week(db.conn, mondays)
+    for monday in mondays:
+        start = datetime.combine(monday, time(), UTC)
+        window = [start.isoformat(), (start + timedelta(days=7)).isoformat()]
+        for kind, table in (("voted", "votes"), ("commented", "comments")):
+            want = db.execute(f"SELECT count(DISTINCT user_id) FROM {table} WHERE created_at >= ? AND created_at < ?",
+                              window).fetchone()[0]
+            assert found[kind][monday.isoformat()] == want, (kind, monday)
+    assert sum(found["voted"].values()) > 0
+    db.close()
+
+
+async def test_the_start_reads_every_page_ahead_so_the_first_view_finds_it(settings, fake_slack):
+    from bot import dashboard
+    clock = Clock(NOW)
+    async with Served(settings, config(), clock) as served:
+        served.seed(ideas=40, votes=200)
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        clock.advance(seconds=30)  # 12:00:30
+        await dashboard.warm(served.core, min_ideas=0)  # as a start does for a database of 10,000 ideas or more
+        clock.advance(seconds=40)  # 12:01:10, nothing the figures come from written since
+        for section in ("flow", "goals"):
+            page = await (await served.client.get(f"/dashboard/{section}")).text()
+            assert "as of 01 Dec 2026 12:00 UTC" in page  # the warm-up's figures, not read again

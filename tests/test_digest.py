@@ -194,3 +194,70 @@ async def test_the_app_catches_up_a_missed_digest_right_after_start(settings, fa
     db = open_database(settings.db_path)
     assert [r["period"] for r in sends.sent(db, "digest")] == ["2026-W48"]
     db.close()
+
+
+def _participation_from_rows(db, start, end, platform=None):
+    """The figure as the posts, votes and comments themselves give it (what the maintained rows must agree with)."""
+    from storage import keys
+    window = [start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()]
+    posts = [r for r in db.execute("SELECT platform, author_key, author_id FROM ideas WHERE created_at >= ? "
+                                   "AND created_at < ?", window) if platform in (None, r[0])]
+    acts = [r for r in db.execute("SELECT i.platform, v.user_id FROM votes v JOIN ideas i ON i.id = v.idea_id "
+                                  "WHERE v.created_at >= ? AND v.created_at < ?", window) if platform in (None, r[0])]
+    talks = [r for r in db.execute("SELECT i.platform, c.user_id FROM comments c JOIN ideas i ON i.id = c.idea_id "
+                                   "WHERE c.created_at >= ? AND c.created_at < ?", window) if platform in (None, r[0])]
+    acting = set(acts) | set(talks) | {(p, a) for p, _, a in posts if a}
+    acting_keys = {(p, keys.author_key(db, p, u)) for p, u in acting}
+    hidden = {(p, k) for p, k, a in posts if not a} - acting_keys
+    return len({(p, k) for p, k, _ in posts}), len(set(acts)), len(set(talks)), len(acting) + len(hidden)
+
+
+def test_participation_from_maintained_rows_matches_the_rows_themselves(settings):
+    """m023's hourly and weekly rows follow every post, vote, comment, undo and forget; windows that do not start
+    or end on the hour read their edges from the rows."""
+    import itertools
+    import random
+    from storage import digest as digest_store
+    from storage import ideas as idea_store
+    from storage.privacy import forget
+    rng = random.Random(23)
+    db = open_database(settings.db_path)
+    base = utc(2026, 11, 16, 0, 0)
+    people = [f"U{n}" for n in range(12)]
+
+    def at() -> datetime:
+        return base + timedelta(minutes=rng.randrange(14 * 24 * 60))
+
+    with write(db):
+        ideas = [insert_idea(db, Actor(rng.choice(["slack", "teams"]), rng.choice(people)),
+                             Draft(text=f"Idea {n} 😀 <!channel>", anonymous=rng.random() < 0.3), at()) for n in range(40)]
+        ideas.append(insert_idea(db, Actor("slack", "U0SHY"), Draft(text="Shy", anonymous=True), at()))
+        for _ in range(300):
+            idea_store.add_vote_mark(db, rng.choice(ideas), rng.choice(people), "button", at())
+        for n in range(80):
+            idea_store.add_comment(db, rng.choice(ideas), rng.choice(people), "Yes \"please\"", f"c{n}", at())
+    with write(db):  # undo: votes taken back, comments deleted
+        for idea, user in db.execute("SELECT idea_id, user_id FROM votes LIMIT 40").fetchall():
+            idea_store.remove_vote_mark(db, idea, user, "button")
+        for idea, message in db.execute("SELECT idea_id, message_id FROM comments LIMIT 10").fetchall():
+            idea_store.delete_comment(db, idea, message)
+
+    def check() -> None:
+        windows = [(monday, monday + timedelta(days=7)) for monday in (base - timedelta(days=7), base,
+                                                                         base + timedelta(days=7))]  # whole weeks
+        for _ in range(25):
+            start = at()
+            windows += [(start, end) for end in (start + timedelta(days=7), start + timedelta(minutes=rng.randrange(1, 300)),
+                                                 start.replace(minute=0) + timedelta(days=3))]
+        for (start, end), platform in itertools.product(windows, (None, "slack", "teams")):
+            got = digest_store.participation(db, start, end, platform)
+            want = _participation_from_rows(db, start, end, platform)
+            assert (got.posters, got.voters, got.commenters, got.people) == want, (start, end, platform)
+    check()
+    with write(db):
+        forget(db, "U3")
+    check()
+    stored = " ".join(str(r) for r in db.execute("SELECT * FROM participation"))
+    assert "U3'" not in stored and "'U3" not in stored
+    assert "U0SHY" not in stored and "'k:" in stored  # an anonymous poster is kept by their key, never their id
+    db.close()

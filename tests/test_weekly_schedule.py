@@ -124,3 +124,17 @@ async def test_a_rate_limited_send_waits_for_retry_after(settings, fake_slack):
         clock.set(utc(2026, 11, 30, 9, 10))
         assert [key.kind for key in await run_due(core)] == ["digest"]
     assert len(posts_to(fake_slack, "C0IDEAS")) == 2
+
+
+def test_working_days_far_ahead_are_counted_by_whole_weeks():
+    """`[nudges] remind_after_days = 100000` (a bench's way to keep reminders quiet) must not stall each tick."""
+    import time as clock
+    from datetime import date, timedelta
+
+    from bot.schedule import add_working_days
+    saturday = date(2026, 11, 21)
+    assert add_working_days(saturday, 5) == date(2026, 11, 27) and add_working_days(saturday, 10) == date(2026, 12, 4)
+    assert add_working_days(saturday + timedelta(days=6), 5) == date(2026, 12, 4)  # from a Friday: the next Friday
+    started = clock.perf_counter()
+    assert add_working_days(saturday, 100_000).weekday() < 5
+    assert clock.perf_counter() - started < 0.01

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from aiohttp import web
 
 from bot import dashboard, dashboard_auth
 from bot.core import Core
 from bot.dashboard_figures import SECTIONS
+from bot.errors import Refused
 from handlers.dashboard.html import message_html, page_html
 
 log = logging.getLogger(__name__)
@@ -55,12 +57,22 @@ def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], 
         if identity is None:
             return _page(401, "Please sign in", "You need to sign in to see the dashboard.", HINT)
         viewer = dashboard.viewer_of(core.config, identity.platform, identity.user_id)
-        built = await dashboard.page(core, viewer, section)
+        try:
+            built = await dashboard.page(core, viewer, section)
+        except Refused as refused:
+            wait = core.heavy.retry_after((identity.platform, identity.user_id))
+            return _page(429, "Try again in a moment", str(refused),
+                         f"This page will be ready for you again in about {wait} seconds.", {"Retry-After": str(wait)})
         if built is None:
             return _not_found()
         who = f"{identity.user_id} ({'manager' if viewer.manager else 'member'})"
         return web.Response(text=page_html(built, who), content_type="text/html", headers=HEADERS)
 
+    async def warm(app: web.Application) -> None:  # after cleanup_ctx's start (aiohttp runs it first): the core exists
+        core = core_of(SimpleNamespace(app=app))
+        core.background.spawn(dashboard.warm(core), "dashboard warm-up")
+
+    app.on_startup.append(warm)
     app.router.add_get("/dashboard", show)
     app.router.add_get("/dashboard/login", login)
     app.router.add_get("/dashboard/logout", logout)
@@ -72,5 +84,6 @@ def _not_found() -> web.Response:
                  "The sections: " + ", ".join(SECTIONS) + ".")
 
 
-def _page(status: int, title: str, text: str, hint: str) -> web.Response:
-    return web.Response(status=status, text=message_html(title, text, hint), content_type="text/html", headers=HEADERS)
+def _page(status: int, title: str, text: str, hint: str, headers: dict | None = None) -> web.Response:
+    return web.Response(status=status, text=message_html(title, text, hint), content_type="text/html",
+                        headers={**HEADERS, **(headers or {})})
