@@ -16,7 +16,8 @@ from bot.core import Core
 from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
 from bot.errors import Refused
 from bot.news import tell_voters
-from bot.model import Actor, Decision, Experiment, Idea, Status, can_move
+from bot.model import Actor, Decision, Experiment, Idea, Status
+from bot.policy import DECISIONS, TARGETS, allows
 from bot.replies import Notice
 from bot.author_answers import AuthorQuestion
 from bot.review import post_in_thread, refresh, tell_author, update_review_messages
@@ -28,30 +29,22 @@ from storage.db import write
 
 log = logging.getLogger(__name__)
 
-TARGETS = {"approve": Status.APPROVED, "pilot": Status.PILOTING, "decline": Status.DECLINED,
-           "needs_info": Status.NEEDS_INFO}
-KINDS = (*TARGETS, "outcome")
+KINDS = DECISIONS
 PAST = {"approve": "approved", "pilot": "piloting", "decline": "declined", "needs_info": "waiting for information"}
 
 
 def _check(core: Core, db, idea: Idea, actor: Actor, kind: str) -> None:
-    """Refuses people who may not decide and decisions the idea's status does not allow."""
+    """Refuses people who may not decide and decisions the idea's status does not allow (bot.policy)."""
     if kind == "outcome":
         champion = decided.extras(db, idea.id)["champion"]
         if not is_manager_of(core.config, idea, actor.user_id) and actor.user_id != champion:
             raise Refused(f"Only a manager of idea #{idea.id} (or its IT champion) can record its outcome.")
-        if idea.status not in (Status.APPROVED, Status.PILOTING):
+        if not allows(idea.status, kind):
             raise Refused(_state_note(db, idea, "Only approved ideas and pilots can be marked implemented."))
         return
     if not is_manager_of(core.config, idea, actor.user_id):
         raise Refused(f"Only a manager of idea #{idea.id} can decide on it. Nothing changed.")
-    if idea.status.closed:  # a duplicate's DUPLICATE → NEEDS_INFO edge is for undoing its merge only
-        raise Refused(_state_note(db, idea, f"It can no longer be {PAST[kind]}."))
-    target = TARGETS[kind]
-    status = idea.status
-    if status == Status.OPEN:
-        status = Status.IN_REVIEW  # a manager's decision on an open idea takes it through review
-    if not (can_move(status, target) or status == target == Status.NEEDS_INFO):
+    if not allows(idea.status, kind):
         raise Refused(_state_note(db, idea, f"It can no longer be {PAST[kind]}."))
 
 
