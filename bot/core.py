@@ -49,17 +49,10 @@ class Core:
 
     def connect(self, chat: Chat, per_message: float = 1.0, bucket: TokenBucket | None = None) -> None:
         """Plug in a platform; its cards are refreshed at that platform's pace."""
-        from bot.ideas import refresh_card  # the refresher calls back into the service
-        from bot.challenge_cards import refresh_challenge_card
-        from bot.problems import refresh_problem_card
+        from bot.cards import update_card  # the one card updater; to be injected by the composition root
 
-        async def refresh(key) -> None:  # an idea number, or ("problem", number), or ("challenge", number)
-            if isinstance(key, tuple) and key[0] == "problem":
-                await refresh_problem_card(self, key[1])
-            elif isinstance(key, tuple) and key[0] == "challenge":
-                await refresh_challenge_card(self, key[1])
-            else:
-                await refresh_card(self, key)
+        async def refresh(key) -> None:  # ("idea" | "problem" | "challenge", number)
+            await update_card(self, key)
 
         self.chats[chat.platform] = chat
         self.refreshers[chat.platform] = Refresher(refresh, self.background, per_message, bucket)

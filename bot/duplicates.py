@@ -8,15 +8,16 @@ Post mine anyway. Managers can mark an item a duplicate of another and undo it
 
 from __future__ import annotations
 
+from bot.cards import refresh
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.events import DuplicateUndone, MarkedDuplicate
 from bot.followups import emit
-from bot.ideas import BUTTON, _refresh, closed_note, draft_errors, submit_idea
+from bot.ideas import BUTTON, closed_note, draft_errors, submit_idea
 from bot.model import Actor, Draft, ProblemDraft, ProblemStatus
 from bot.problems import check as check_problem
-from bot.problems import me_too, not_open_note, refresh_problem, submit_problem
+from bot.problems import me_too, not_open_note, submit_problem
 from bot.replies import Notice, Reply, SimilarFound
 from bot.roles import is_manager_of
 from storage import ideas as idea_store
@@ -100,7 +101,7 @@ async def vote_instead(core: Core, origin: Origin, idea_id: int, token: str) -> 
             raise Refused(closed_note(idea))
         pending.take(db, token, actor)
         added = idea_store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
-    _refresh(core, idea)
+    refresh(core, idea)
     verb = "You voted for" if added else "You already vote for"
     return Notice(f"{verb} #{idea_id}; your draft was not posted.")
 
@@ -219,7 +220,7 @@ async def link_idea(core: Core, actor: Actor, idea_ref: str, problem_ref: str) -
         if problem.status == ProblemStatus.DUPLICATE:
             raise Refused(not_open_note(problem))
         added = problem_store.link(db, idea_id, problem_id, core.now())
-    refresh_problem(core, problem)
+    refresh(core, problem)
     if not added:
         return Notice(f"#{idea_id} is already linked to {problem.ref}.")
     return Notice(f"#{idea_id} now addresses problem {problem.ref}.")

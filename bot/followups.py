@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 from bot.author_answers import AuthorQuestion
+from bot.cards import refresh
 from bot.challenge_cards import challenge_credit
 from bot.chat import Chat
 from bot.core import Core
@@ -32,8 +33,7 @@ from bot.events import (
 )
 from bot.model import Experiment, Idea
 from bot.news import tell_of_duplicate, tell_voters
-from bot.problems import refresh_problem
-from bot.review import post_in_thread, refresh, tell_author, update_review_messages
+from bot.review import post_in_thread, tell_author, update_review_messages
 from storage import decisions as decided
 from storage import ideas as store
 from storage import problems as problem_store
@@ -115,13 +115,9 @@ def refresh_merged_cards(scene: Scene) -> None:
     event, core = scene.event, scene.core
     ids = [event.item_id, event.original_id] if isinstance(event, MarkedDuplicate) else [event.item_id,
                                                                                           *event.originals]
+    load = store.get_idea if event.kind == "idea" else problem_store.get_problem
     for item_id in ids:
-        if event.kind == "idea":
-            idea = store.get_idea(core.db, item_id)
-            if idea:
-                refresh(core, idea)
-        else:
-            refresh_problem(core, problem_store.get_problem(core.db, item_id))
+        refresh(core, load(core.db, item_id))
 
 
 # --- the thread and the author --------------------------------------------------------------------
