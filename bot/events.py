@@ -1,14 +1,15 @@
 """Typed domain events: what a committed change did, for its follow-ups (bot.followups) to act on.
 
-A use case commits, then emits one event; the follow-ups (refresh a card, tell the author, post in
-the thread, announce the win, tell voters) are small handlers listed per event type in bot.followups.
+A use case commits, then emits one event; the follow-ups (refresh a card, request a review, tell the
+author, post in the thread, announce the win, tell voters) are small handlers listed per event type in
+bot.followups.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.model import Experiment
+from bot.model import Experiment, Idea
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,15 @@ class Implemented(Decided):
 
 
 @dataclass(frozen=True)
+class VoteChanged:
+    """A vote was added or taken back (a button or a reaction); `reached_review` when it took the idea to review."""
+
+    idea: Idea  # as read in the vote's transaction: its card and platform
+    by: str
+    reached_review: bool = False
+
+
+@dataclass(frozen=True)
 class MarkedDuplicate:
     """An idea (or problem) was merged into its original; `kind` is "idea" or "problem"."""
 
@@ -79,4 +89,5 @@ class DuplicateUndone:
     by: str
 
 
-Event = Approved | PilotStarted | Declined | InfoRequested | PilotClosed | Implemented | MarkedDuplicate | DuplicateUndone
+Event = (Approved | PilotStarted | Declined | InfoRequested | PilotClosed | Implemented | VoteChanged | MarkedDuplicate
+         | DuplicateUndone)

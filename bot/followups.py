@@ -30,10 +30,11 @@ from bot.events import (
     MarkedDuplicate,
     PilotClosed,
     PilotStarted,
+    VoteChanged,
 )
 from bot.model import Experiment, Idea
 from bot.news import tell_of_duplicate, tell_voters
-from bot.review import post_in_thread, tell_author, update_review_messages
+from bot.review import post_in_thread, request_review, tell_author, update_review_messages
 from storage import decisions as decided
 from storage import ideas as store
 from storage import problems as problem_store
@@ -89,6 +90,8 @@ def emit(core: Core, event: Event) -> None:
 
 
 def _subject(event: Event) -> int:
+    if isinstance(event, VoteChanged):
+        return event.idea.id
     return event.idea_id if isinstance(event, Decided) else event.item_id
 
 
@@ -108,6 +111,16 @@ async def refresh_idea_card(scene: Scene) -> None:
 
 async def update_review_requests(scene: Scene) -> None:
     await update_review_messages(scene.core, scene.idea)
+
+
+def refresh_voted_card(scene: Scene) -> None:
+    refresh(scene.core, scene.event.idea)
+
+
+def request_review_when_reached(scene: Scene) -> None:
+    """Enough votes: the managers get the idea (in the background, like every message)."""
+    if scene.event.reached_review:
+        request_review(scene.core, scene.event.idea.id)
 
 
 def refresh_merged_cards(scene: Scene) -> None:
@@ -262,6 +275,7 @@ FOLLOW_UPS: dict[type, tuple[Handler, ...]] = {
     InfoRequested: (*_CARDS, *_TOLD),  # voters hear of decisions, not of questions
     PilotClosed: (*_CARDS, *_TOLD, tell_the_voters),
     Implemented: (*_CARDS, *_TOLD, announce_the_win, tell_the_voters),
+    VoteChanged: (refresh_voted_card, request_review_when_reached),
     MarkedDuplicate: (refresh_merged_cards, tell_of_the_duplicate),
     DuplicateUndone: (refresh_merged_cards,),
 }

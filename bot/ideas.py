@@ -13,11 +13,13 @@ from bot.chat import Origin
 from bot.challenge_cards import join as join_challenge
 from bot.core import Core
 from bot.errors import Refused
+from bot.events import VoteChanged
+from bot.followups import emit
 from bot.model import MAX_TEXT, Actor, Draft, Idea
 from bot.outbox import channel_for, deliver
 from bot.publishing import publish
 from bot.replies import Notice
-from bot.review import after_answer, author_answered, reach_review, request_review
+from bot.review import after_answer, author_answered, reach_review
 from storage import ideas as store
 from storage import outbox as outbox_store
 from storage import problems as problem_store
@@ -104,9 +106,7 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
             store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
             note = f"You voted for #{idea_id}."
             in_review = reach_review(core, db, idea_id)
-    refresh(core, idea)
-    if in_review:
-        request_review(core, idea_id)
+    emit(core, VoteChanged(idea, actor.user_id, in_review))
     return Notice(note)
 
 
@@ -130,9 +130,7 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
             in_review = reach_review(core, db, idea.id)
         else:
             store.remove_vote_mark(db, idea.id, actor.user_id, source)
-    refresh(core, idea)
-    if in_review:
-        request_review(core, idea.id)
+    emit(core, VoteChanged(idea, actor.user_id, in_review))
     return None
 
 

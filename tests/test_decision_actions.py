@@ -58,3 +58,11 @@ async def test_remind_tomorrow_and_mark_duplicate_answer_with_a_note_or_a_field_
     assert wrong.errors == {"original": f"#{second} cannot be a duplicate of itself."}
     merged = await submit_mark_duplicate(core, DecisionRequest(BOSS, str(second), values={"original": str(first)}))
     assert merged.note.text.startswith(f"#{second} is now a duplicate of #{first}")
+
+
+def test_the_decision_adapters_only_translate():
+    """They read no storage: what they show after an action comes back from bot.decision_actions."""
+    from tests.test_architecture import ROOT, imports_of
+
+    for name in ("slack/decisions.py", "teams/decisions.py", "slack/nudges.py", "teams/nudges.py"):
+        assert [m for m, _ in imports_of(ROOT / "handlers" / name) if m.split(".")[0] == "storage"] == [], name

@@ -14,9 +14,12 @@ from bot.chat import Origin
 from bot.config import Config
 from bot.core import Core
 from bot.author_answers import AuthorQuestion
-from bot.decision_replies import CHOICES, Story, WinStory, choices_for
+from bot.decision_replies import CHOICES, ReviewRequest, Story, WinStory, choices_for
 from bot.errors import Refused
-from bot.events import Approved, Declined, Implemented, InfoRequested, MarkedDuplicate, PilotClosed, PilotStarted
+from bot.events import (
+    Approved, Declined, DuplicateUndone, Implemented, InfoRequested, MarkedDuplicate, PilotClosed, PilotStarted,
+    VoteChanged,
+)
 from bot.followups import FOLLOW_UPS, tell_the_voters
 from bot.model import Actor, Draft, Status
 from bot.policy import ALLOWED, BUTTONS, CLOSED, DECISIONS, DUPLICATE_FROM, REMINDABLE, TARGETS, WAITING, allows, can_move
@@ -200,6 +203,21 @@ async def tell_the_voters_again(core, idea_id):
     await tell_the_voters(Scene(core, Implemented(idea_id, MANAGER)))
 
 
+# --- votes -------------------------------------------------------------------------------------------
+
+async def test_the_vote_that_reaches_the_threshold_refreshes_the_card_and_brings_the_managers(core, chat):
+    idea = (await ideas.submit_idea(core, Origin("slack", AUTHOR, "CGEN"), Draft(text=LOUD)))[0]
+    await core.background.drain()
+    chat.calls.clear()
+    await ideas.toggle_vote(core, Actor("slack", "UV1"), idea.id)
+    await core.background.drain()
+    assert [c[0] for c in chat.calls] == ["update"]  # one vote: the card's count, nothing else
+    await ideas.toggle_vote(core, Actor("slack", "UV2"), idea.id)
+    await core.background.drain()
+    assert [(what, to) for what, to, _, reply in chat.calls if isinstance(reply, ReviewRequest)] == [("direct", MANAGER)]
+    assert store.get_idea(core.db, idea.id).status == Status.IN_REVIEW
+
+
 # --- merges ------------------------------------------------------------------------------------------
 
 async def test_a_merge_refreshes_both_cards_at_once_and_tells_the_author_once(core, chat):
@@ -219,5 +237,6 @@ async def test_a_merge_refreshes_both_cards_at_once_and_tells_the_author_once(co
 
 
 def test_every_event_has_its_follow_ups():
-    for event in (Approved, PilotStarted, Declined, InfoRequested, PilotClosed, Implemented, MarkedDuplicate):
+    for event in (Approved, PilotStarted, Declined, InfoRequested, PilotClosed, Implemented, VoteChanged,
+                  MarkedDuplicate, DuplicateUndone):
         assert FOLLOW_UPS[event]
