@@ -10,7 +10,7 @@ comes back on the refreshed review card. `hero …` is answered by the ideas fea
 from __future__ import annotations
 
 from bot.core import Core
-from bot.decision_actions import DecisionRequest, back_to_review, open_decision, submit_decision
+from bot.decision_actions import DecisionRequest, DecisionResult, back_to_review, open_decision, submit_decision
 from bot.decision_replies import DecisionForm
 from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.box import offer_after_decision
@@ -44,7 +44,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     def request(turn: Turn, data: dict, choice: str = "", values: dict | None = None) -> DecisionRequest:
         return DecisionRequest(turn.actor, str(data.get("idea", "")), choice, values or {})
 
-    def shown(result, typed: dict | None = None):
+    def shown(result: DecisionResult, typed: dict | None = None):
         """The card to show after the action; a note alone when there is nothing to show."""
         if isinstance(result.view, DecisionForm):
             return decision_form(result.view, chat.names_in(result.view), typed, result.errors)
