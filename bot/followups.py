@@ -79,12 +79,10 @@ Handler = Callable[[Scene], object]
 
 def emit(core: Core, event: Event) -> None:
     """Run the event's follow-ups: plain handlers now, async ones in order in one background task."""
-    handlers = FOLLOW_UPS[type(event)]
+    now, later = _PLAN[type(event)]
     scene = Scene(core, event)
-    for handler in handlers:
-        if not inspect.iscoroutinefunction(handler):
-            handler(scene)
-    later = [h for h in handlers if inspect.iscoroutinefunction(h)]
+    for handler in now:
+        handler(scene)
     if later:
         core.background.spawn(_run(scene, later), name=f"follow up {type(event).__name__} {_subject(event)}")
 
@@ -95,7 +93,7 @@ def _subject(event: Event) -> int:
     return event.idea_id if isinstance(event, Decided) else event.item_id
 
 
-async def _run(scene: Scene, handlers: list[Handler]) -> None:
+async def _run(scene: Scene, handlers: tuple[Handler, ...]) -> None:
     if isinstance(scene.event, Decided) and scene.chat is None:
         return  # the idea's platform is not connected here (a CLI run): nobody to tell
     for handler in handlers:
@@ -279,3 +277,7 @@ FOLLOW_UPS: dict[type, tuple[Handler, ...]] = {
     MarkedDuplicate: (refresh_merged_cards, tell_of_the_duplicate),
     DuplicateUndone: (refresh_merged_cards,),
 }
+# Each event's (plain, async) handlers, sorted once: the vote path runs through `emit`.
+_PLAN = {kind: (tuple(h for h in handlers if not inspect.iscoroutinefunction(h)),
+                tuple(h for h in handlers if inspect.iscoroutinefunction(h)))
+         for kind, handlers in FOLLOW_UPS.items()}

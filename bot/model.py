@@ -22,9 +22,7 @@ class Status(enum.StrEnum):
 
     @property
     def closed(self) -> bool:
-        from bot.policy import is_closed  # the policy reads Status; it decides what is closed
-
-        return is_closed(self)
+        return _policy.is_closed(self)  # bot.policy decides what is closed
 
     @property
     def label(self) -> str:
@@ -217,3 +215,6 @@ class Problem:
     @property
     def display_title(self) -> str:
         return shorten(first_line(self.text), TITLE_DISPLAY)
+
+
+from bot import policy as _policy  # noqa: E402 (at the end: the policy reads Status from this module)
