@@ -16,7 +16,8 @@ from bot.decision_replies import Story, story
 from bot.errors import Refused
 from bot.model import Actor, Idea, Status
 from bot.replies import Notice
-from bot.review import ANONYMOUS_AUTHOR, after_answer, post_in_thread, refresh
+from bot.cards import refresh
+from bot.review import ANONYMOUS_AUTHOR, after_answer, post_in_thread
 from storage import decisions as decided
 from storage import ideas as store
 from storage.audit import transition

@@ -14,30 +14,18 @@ from datetime import datetime
 from typing import TextIO
 
 from bot import platforms
-from bot.challenge_cards import refresh_challenge_card
+from bot.cards import update_card
 from bot.chat import Chat
 from bot.config import Config, Settings
 from bot.core import Core
-from bot.ideas import refresh_card as refresh_idea_card
 from bot.lifecycle import opened_core
 from bot.platforms import Overrides, Wiring
-from bot.problems import refresh_problem_card
 from storage.conversations import SqliteConversations
-
-
-async def refresh_card(core: Core, key) -> None:
-    """Redraw one card wherever it is shown: an idea number, or ("problem", n), or ("challenge", n)."""
-    if isinstance(key, tuple) and key[0] == "problem":
-        await refresh_problem_card(core, key[1])
-    elif isinstance(key, tuple) and key[0] == "challenge":
-        await refresh_challenge_card(core, key[1])
-    else:
-        await refresh_idea_card(core, key)
 
 
 def new_core(db, config: Config, **collaborators) -> Core:
     """A core over an open database (tests, suites, benchmarks), wired like the running one."""
-    return Core(db=db, config=config, refresh_card=refresh_card, **collaborators)
+    return Core(db=db, config=config, refresh_card=update_card, **collaborators)
 
 
 @contextlib.asynccontextmanager
@@ -45,7 +33,7 @@ async def running_core(settings: Settings, config: Config | None = None,
                        clock: Callable[[], datetime] | None = None) -> AsyncIterator[Core]:
     """The core over the settings' database, with its collaborators; `clock` replaces the system's (tests)."""
     async with opened_core(settings, config) as core:
-        core.refresh_card = refresh_card
+        core.refresh_card = update_card
         if clock is not None:
             core.clock = clock
         yield core

@@ -17,6 +17,7 @@ from bot.chat import Chat, Origin
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.errors import Refused
+from bot.events import Decided, Implemented
 from bot.model import MAX_TEXT, Actor
 from bot.replies import Notice
 from storage import box as store
@@ -335,8 +336,8 @@ async def answer_follow_up(core: Core, actor: Actor, use_id: int, outcome: str) 
 
 # --- pilot → box -----------------------------------------------------------------------------
 
-def offer_after_outcome(core: Core, actor: Actor, idea_id: int, note: str, news: dict):
+def offer_after_outcome(core: Core, actor: Actor, idea_id: int, note: str, event: Decided):
     """After a pilot is closed with its target met (rolled out, with a result): offer Add to the box (managers)."""
-    if news.get("kind") == "implemented" and news.get("result") is not None and is_manager(core, actor):
+    if isinstance(event, Implemented) and event.result is not None and is_manager(core, actor):
         return BoxOffer(note, idea_id=idea_id)
     return _notice(note)

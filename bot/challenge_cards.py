@@ -57,29 +57,6 @@ def join(db, idea_id: int, challenge_id: int, platform: str) -> None:
     store.add_idea(db, challenge_id, idea_id)
 
 
-async def refresh_challenge_card(core: Core, challenge_id: int) -> None:
-    challenge = store.get_challenge(core.db, challenge_id)
-    chat = core.chat(challenge.platform) if challenge else None
-    if challenge and chat and challenge.message_id:
-        await chat.update(challenge.channel_id, challenge.message_id, card(core, challenge))
-
-
-def refresh_challenge(core: Core, challenge_id: int | None) -> None:
-    """Ask for the challenge's message to be brought up to date, paced like idea cards."""
-    challenge = store.get_challenge(core.db, challenge_id) if challenge_id else None
-    refresher = core.refreshers.get(challenge.platform) if challenge else None
-    if refresher and challenge.message_id:
-        refresher.request(("challenge", challenge.id))
-
-
-def refresh_for_idea(core: Core, idea_id: int) -> None:
-    """An idea changed (votes, status): the message of its challenge, if it has one, follows."""
-    found = store.posted_challenge_of_idea(core.db, idea_id)
-    refresher = core.refreshers.get(found[1]) if found else None
-    if refresher:
-        refresher.request(("challenge", found[0]))
-
-
 def challenge_credit(core: Core, idea_id: int) -> str | None:
     """What a win says of the challenge its idea came from: `C1 · How might we …`."""
     challenge_id = store.challenge_of_idea(core.db, idea_id)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.challenge_cards import card, closes_at, halfway_at, refresh_challenge
+from bot.cards import refresh_challenge
+from bot.challenge_cards import card, closes_at, halfway_at
 from bot.challenge_model import MAX_ADVANCE, MAX_QUESTION, Challenge, ChallengeDraft
 from bot.roles import is_manager
 from bot.challenge_replies import ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, time_left_text

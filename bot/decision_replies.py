@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.model import Decision, Experiment, Idea, Status
+from bot.policy import DUPLICATE_FROM, buttons_for  # noqa: F401 (DUPLICATE_FROM: renderers read it here)
 from bot.words import plural
 
 
@@ -65,24 +66,14 @@ CHOICES = {c.name: c for c in (
     Choice("implemented", "Mark implemented", "outcome"),
     Choice("close_pilot", "Close as declined", "outcome", "declined"),  # a pilot that missed its target
 )}
-_DECIDE = ("approve", "pilot", "decline", "needs_info")
-_CHOICES_BY_STATUS = {
-    Status.OPEN: _DECIDE,
-    Status.IN_REVIEW: _DECIDE,
-    Status.NEEDS_INFO: _DECIDE,
-    Status.APPROVED: ("implemented",),
-    Status.PILOTING: ("implemented", "close_pilot"),
-}
-
-
-# Next to the decisions, a manager may mark an idea that is still undecided a duplicate of another.
+# Next to the decisions, a manager may mark an idea that is still undecided (bot.policy.DUPLICATE_FROM)
+# a duplicate of another.
 MARK_DUPLICATE = "Mark duplicate"
-DUPLICATE_FROM = frozenset({Status.OPEN, Status.IN_REVIEW, Status.NEEDS_INFO})
 
 
 def choices_for(status: Status) -> tuple[Choice, ...]:
     """The decision buttons that still make sense in `status` (none once an idea is closed)."""
-    return tuple(CHOICES[name] for name in _CHOICES_BY_STATUS.get(status, ()))
+    return tuple(CHOICES[name] for name in buttons_for(status))
 
 
 @dataclass(frozen=True)

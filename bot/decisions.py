@@ -7,51 +7,38 @@ its write transaction, so of two managers deciding at once exactly one wins.
 
 from __future__ import annotations
 
-import logging
-
 from bot import decision_forms as forms
 from bot.box import offer_after_outcome
-from bot.challenge_cards import challenge_credit
 from bot.core import Core
-from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
+from bot.decision_replies import DecisionForm
 from bot.errors import Refused
-from bot.news import tell_voters
-from bot.model import Actor, Decision, Experiment, Idea, Status, can_move
+from bot.events import Approved, Decided, Declined, Implemented, InfoRequested, PilotClosed, PilotStarted
+from bot.followups import emit, win_channel
+from bot.model import Actor, Decision, Idea, Status
+from bot.policy import DECISIONS, TARGETS, allows
 from bot.replies import Notice
-from bot.author_answers import AuthorQuestion
-from bot.review import post_in_thread, refresh, tell_author, update_review_messages
 from bot.roles import is_manager_of
 from storage import decisions as decided
 from storage import ideas as store
 from storage.audit import transition
 from storage.db import write
 
-log = logging.getLogger(__name__)
-
-TARGETS = {"approve": Status.APPROVED, "pilot": Status.PILOTING, "decline": Status.DECLINED,
-           "needs_info": Status.NEEDS_INFO}
-KINDS = (*TARGETS, "outcome")
+KINDS = DECISIONS
 PAST = {"approve": "approved", "pilot": "piloting", "decline": "declined", "needs_info": "waiting for information"}
 
 
 def _check(core: Core, db, idea: Idea, actor: Actor, kind: str) -> None:
-    """Refuses people who may not decide and decisions the idea's status does not allow."""
+    """Refuses people who may not decide and decisions the idea's status does not allow (bot.policy)."""
     if kind == "outcome":
         champion = decided.extras(db, idea.id)["champion"]
         if not is_manager_of(core.config, idea, actor.user_id) and actor.user_id != champion:
             raise Refused(f"Only a manager of idea #{idea.id} (or its IT champion) can record its outcome.")
-        if idea.status not in (Status.APPROVED, Status.PILOTING):
+        if not allows(idea.status, kind):
             raise Refused(_state_note(db, idea, "Only approved ideas and pilots can be marked implemented."))
         return
     if not is_manager_of(core.config, idea, actor.user_id):
         raise Refused(f"Only a manager of idea #{idea.id} can decide on it. Nothing changed.")
-    if idea.status.closed:  # a duplicate's DUPLICATE → NEEDS_INFO edge is for undoing its merge only
-        raise Refused(_state_note(db, idea, f"It can no longer be {PAST[kind]}."))
-    target = TARGETS[kind]
-    status = idea.status
-    if status == Status.OPEN:
-        status = Status.IN_REVIEW  # a manager's decision on an open idea takes it through review
-    if not (can_move(status, target) or status == target == Status.NEEDS_INFO):
+    if not allows(idea.status, kind):
         raise Refused(_state_note(db, idea, f"It can no longer be {PAST[kind]}."))
 
 
@@ -96,11 +83,11 @@ async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict
             raise Refused(f"There is no idea #{idea_id}.")
         _check(core, db, idea, actor, kind)
         if kind == "outcome":
-            note, news = _outcome(core, db, idea, actor, values, at)
+            note, event = _outcome(core, db, idea, actor, values, at)
         else:
-            note, news = _decide(core, db, idea, actor, kind, values, at)
-    core.background.spawn(_announce(core, idea_id, news), name=f"announce {kind} {idea_id}")
-    return offer_after_outcome(core, actor, idea_id, note, news)
+            note, event = _decide(core, db, idea, actor, kind, values, at)
+    emit(core, event)
+    return offer_after_outcome(core, actor, idea_id, note, event)
 
 
 def _move(db, idea: Idea, actor: Actor, action: str, target: Status, at) -> None:
@@ -111,30 +98,30 @@ def _move(db, idea: Idea, actor: Actor, action: str, target: Status, at) -> None
             raise Refused(f"Idea #{idea.id} changed meanwhile. Nothing changed.")
 
 
-def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, at) -> tuple[str, dict]:
-    today = at.date()
-    risk = note = reason = champion = None
-    experiment = None
+def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, at) -> tuple[str, Decided]:
+    by, risk, note, reason, champion, experiment = actor.user_id, None, None, None, None, None
     if kind == "approve":
         risk, note, champion = forms.approval(values)
+        event = Approved(idea.id, by, risk, note or None, champion)
     elif kind == "pilot":
-        experiment, risk, note = forms.pilot(values, today)
+        experiment, risk, note = forms.pilot(values, at.date())
+        event = PilotStarted(idea.id, by, experiment, risk, note or None)
     elif kind == "decline":
         reason = forms.reason(values, "reason", "Say why, so the author understands.")
+        event = Declined(idea.id, by, reason)
     else:
         note = forms.reason(values, "question", "What would you like to know?")
+        event = InfoRequested(idea.id, by, note)
     _move(db, idea, actor, kind, TARGETS[kind], at)
-    decided.record_decision(db, Decision(idea.id, kind, actor.user_id, at, risk, note or None, reason))
+    decided.record_decision(db, Decision(idea.id, kind, by, at, risk, note or None, reason))
     if experiment:
         decided.save_experiment(db, idea.id, experiment)
     if champion:
         decided.set_champion(db, idea.id, champion)
-    news = {"kind": kind, "by": actor.user_id, "risk": risk, "note": note, "reason": reason,
-            "champion": champion, "experiment": experiment}
-    return f"Idea #{idea.id} is {PAST[kind]}. The author and the idea's thread are told.", news
+    return f"Idea #{idea.id} is {PAST[kind]}. The author and the idea's thread are told.", event
 
 
-def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict, at) -> tuple[str, dict]:
+def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict, at) -> tuple[str, Decided]:
     piloting = idea.status == Status.PILOTING
     text, result, verdict = forms.outcome(values, piloting)
     if verdict == "declined":
@@ -144,7 +131,7 @@ def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict, at) -> tupl
         decided.record_result(db, idea.id, result, text)
         decided.set_outcome(db, idea.id, text)
         return (f"Pilot #{idea.id} is closed as declined; the learning is recorded.",
-                {"kind": "close_pilot", "by": actor.user_id, "note": text, "result": result})
+                PilotClosed(idea.id, actor.user_id, text, result))
     _move(db, idea, actor, "implemented", Status.IMPLEMENTED, at)
     if piloting:
         decided.record_result(db, idea.id, result, None)
@@ -153,110 +140,4 @@ def _outcome(core: Core, db, idea: Idea, actor: Actor, values: dict, at) -> tupl
     told = (f"The win is announced in {channel[0]}." if channel else
             f"The win was not announced: no wins or ideas channel is configured ([{idea.platform}] wins_channel).")
     return (f"Idea #{idea.id} is implemented. {told}",
-            {"kind": "implemented", "by": actor.user_id, "note": text, "result": result})
-
-
-# --- what people hear after a decision --------------------------------------------------------
-
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
-
-
-def _experiment_line(experiment: Experiment) -> str:
-    baseline = f"from {_number(experiment.baseline)} " if experiment.baseline is not None else ""
-    return (f"Hypothesis: {experiment.hypothesis}\nMetric: {experiment.metric}, {baseline}to "
-            f"{_number(experiment.target)} by {experiment.ends_on}")
-
-
-async def _announce(core: Core, idea_id: int, news: dict) -> None:
-    idea = store.get_idea(core.db, idea_id)
-    chat = core.chat(idea.platform)
-    if chat is None:
-        return
-    refresh(core, idea)
-    await update_review_messages(core, idea)
-    link = await chat.link(idea.channel_id, idea.message_id) if idea.message_id else None
-    kind, by, title = news["kind"], Person(news["by"]), Strong(f"#{idea.id} {idea.display_title}")
-    risk = f" Risk: {news['risk']}." if news.get("risk") else ""
-    mitigation = f" Mitigation: {news['note']}" if news.get("note") and kind in ("approve", "pilot") else ""
-    if kind == "approve":
-        champion = news["champion"]
-        await post_in_thread(core, idea, story("✅ Approved by ", by, f".{risk}{mitigation}",
-                                               " IT champion: " if champion else None,
-                                               Person(champion) if champion else None))
-        await tell_author(core, idea, story("✅ Your idea ", title, " was approved by ", by, ".", link=link))
-        if champion:
-            await _safe(chat.send_direct(champion, story(
-                "🛠️ You are the IT champion for ", title, ", approved by ", by, f".{risk}{mitigation}\n",
-                idea.body or idea.title, link=link)))
-    elif kind == "pilot":
-        experiment = news["experiment"]
-        await post_in_thread(core, idea, story("🧪 Pilot started by ", by, f".{risk}{mitigation}\n",
-                                               _experiment_line(experiment)))
-        await tell_author(core, idea, story("🧪 Your idea ", title, " will be piloted, decided by ", by,
-                                            ".\n", _experiment_line(experiment), link=link))
-    elif kind == "decline":
-        await post_in_thread(core, idea, story("⛔ Declined by ", by, ". Reason: ", news["reason"]))
-        await tell_author(core, idea, story("⛔ Your idea ", title, " was declined by ", by, ". Reason: ",
-                                            news["reason"], link=link))
-    elif kind == "needs_info":
-        how = ("The author answers privately; the answer will appear here without their name."
-               if idea.anonymous else "The author can answer by replying in this thread.")
-        await post_in_thread(core, idea, story("❓ ", by, " asks: ", news["note"], "\n" + how))
-        if idea.anonymous:  # never in public: the Answer button opens a private form
-            await tell_author(core, idea, AuthorQuestion(idea, story(
-                "❓ ", by, " has a question about your idea ", title, ": ", news["note"],
-                "\nAnswer with the button: your answer is posted in the idea's thread without your name.",
-                link=link)))
-        else:
-            await tell_author(core, idea, story("❓ ", by, " has a question about your idea ", title, ": ",
-                                                news["note"], "\nAnswer by replying in the idea's thread.", link=link))
-    elif kind == "close_pilot":
-        experiment = decided.experiment_of(core.db, idea.id)
-        target = f" against a target of {_number(experiment.target)}" if experiment else ""
-        result = f"Result {_number(news['result'])}{target}. What we learned: "
-        await post_in_thread(core, idea, story("⛔ Pilot closed as declined by ", by, ". ", result, news["note"]))
-        await tell_author(core, idea, story("⛔ The pilot of your idea ", title, " is closed by ", by, ". ", result,
-                                            news["note"], link=link))
-    elif kind == "implemented":
-        await post_in_thread(core, idea, story("🏆 Implemented, marked by ", by, ". What changed: ", news["note"]))
-        await tell_author(core, idea, story("🏆 Your idea ", title, " is implemented. What changed: ", news["note"],
-                                            " Thank you!", link=link))
-        await announce_win(core, idea, news["by"])
-    if kind in ("approve", "pilot", "decline", "close_pilot", "implemented"):
-        await tell_voters(core, idea.id, news["by"])
-
-
-async def _safe(work) -> None:
-    try:
-        await work
-    except Exception:
-        log.warning("a decision message could not be sent", exc_info=True)
-
-
-def win_channel(core: Core, idea: Idea) -> tuple[str, str] | None:
-    """(words for the manager, channel id) where a win is announced: the wins channel, else the ideas channel,
-    else the channel the idea was posted in; None when there is none."""
-    for kind in ("wins", "ideas"):
-        if channel := core.config.channel(idea.platform, kind):
-            return f"the {kind} channel", channel
-    return ("the idea's channel", idea.channel_id) if idea.channel_id else None
-
-
-async def announce_win(core: Core, idea: Idea, marked_by: str) -> None:
-    """The win, told in the wins channel, crediting the author (unless anonymous), supporters, manager, champion."""
-    chat = core.chat(idea.platform)
-    where = win_channel(core, idea)
-    if chat is None or where is None:
-        log.warning("idea %s is implemented but not announced: set [%s] wins_channel", idea.id, idea.platform)
-        return
-    channel = where[1]
-    decider = decided.last_decision(core.db, idea.id, ("approve", "pilot"))
-    extras = decided.extras(core.db, idea.id)
-    win = WinStory(
-        idea=idea, outcome=extras["outcome"] or "", supporters=idea.votes,
-        author=None if idea.anonymous else idea.author_id, decider=decider.by_user if decider else marked_by,
-        champion=extras["champion"], experiment=decided.experiment_of(core.db, idea.id),
-        challenge=challenge_credit(core, idea.id),
-    )
-    await _safe(chat.post(channel, win))
+            Implemented(idea.id, actor.user_id, text, result))

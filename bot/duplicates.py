@@ -8,14 +8,16 @@ Post mine anyway. Managers can mark an item a duplicate of another and undo it
 
 from __future__ import annotations
 
+from bot.cards import refresh
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
-from bot.ideas import BUTTON, _refresh, closed_note, draft_errors, submit_idea
+from bot.events import DuplicateUndone, MarkedDuplicate
+from bot.followups import emit
+from bot.ideas import BUTTON, closed_note, draft_errors, submit_idea
 from bot.model import Actor, Draft, ProblemDraft, ProblemStatus
-from bot.news import tell_of_duplicate
 from bot.problems import check as check_problem
-from bot.problems import me_too, not_open_note, refresh_problem, submit_problem
+from bot.problems import me_too, not_open_note, submit_problem
 from bot.replies import Notice, Reply, SimilarFound
 from bot.roles import is_manager_of
 from storage import ideas as idea_store
@@ -99,7 +101,7 @@ async def vote_instead(core: Core, origin: Origin, idea_id: int, token: str) -> 
             raise Refused(closed_note(idea))
         pending.take(db, token, actor)
         added = idea_store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
-    _refresh(core, idea)
+    refresh(core, idea)
     verb = "You voted for" if added else "You already vote for"
     return Notice(f"{verb} #{idea_id}; your draft was not posted.")
 
@@ -178,9 +180,7 @@ async def mark_duplicate(core: Core, actor: Actor, ref: str, original_ref: str) 
             state = item.status.value
         if not done:
             raise Refused(f"{me} is {state}; only open (or in review) items can be marked duplicates.")
-    _refresh_items(core, kind, [item_id, original_id])
-    core.background.spawn(tell_of_duplicate(core, actor, kind, item_id, original_id),
-                          name=f"tell of duplicate {kind} {item_id}")
+    emit(core, MarkedDuplicate(kind, item_id, original_id, actor.user_id))
     moved = "votes" if kind == IDEA else "reporters"
     return Notice(f"{me} is now a duplicate of {other}; its {moved} count there (each person once).")
 
@@ -198,18 +198,8 @@ async def unmark_duplicate(core: Core, actor: Actor, ref: str) -> Notice:
         undo = merges.unmerge_idea if kind == IDEA else merges.unmerge_problem
         if not undo(db, item_id, actor.user_id, core.now()):
             raise Refused(f"{me} could not be unmarked; try again.")
-    _refresh_items(core, kind, [item_id, *chain])
+    emit(core, DuplicateUndone(kind, item_id, tuple(chain), actor.user_id))
     return Notice(f"{me} is no longer a duplicate of {show_ref(kind, chain[0])}; every count is as it was.")
-
-
-def _refresh_items(core: Core, kind: str, ids: list[int]) -> None:
-    for item_id in ids:
-        if kind == IDEA:
-            idea = idea_store.get_idea(core.db, item_id)
-            if idea:
-                _refresh(core, idea)
-        else:
-            refresh_problem(core, problem_store.get_problem(core.db, item_id))
 
 
 # --- linking ideas to problems ------------------------------------------------------------------------
@@ -230,7 +220,7 @@ async def link_idea(core: Core, actor: Actor, idea_ref: str, problem_ref: str) -
         if problem.status == ProblemStatus.DUPLICATE:
             raise Refused(not_open_note(problem))
         added = problem_store.link(db, idea_id, problem_id, core.now())
-    refresh_problem(core, problem)
+    refresh(core, problem)
     if not added:
         return Notice(f"#{idea_id} is already linked to {problem.ref}.")
     return Notice(f"#{idea_id} now addresses problem {problem.ref}.")

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import logging
 
+from bot.cards import refresh, refresh_challenge
 from bot.chat import Origin
 from bot.challenge_cards import join as join_challenge
-from bot.challenge_cards import refresh_challenge, refresh_for_idea
 from bot.core import Core
 from bot.errors import Refused
+from bot.events import VoteChanged
+from bot.followups import emit
 from bot.model import MAX_TEXT, Actor, Draft, Idea
 from bot.outbox import channel_for, deliver
-from bot.problems import refresh_problem
 from bot.publishing import publish
-from bot.replies import IdeaCard, Notice
-from bot.review import after_answer, author_answered, reach_review, request_review
+from bot.replies import Notice
+from bot.review import after_answer, author_answered, reach_review
 from storage import ideas as store
 from storage import outbox as outbox_store
 from storage import problems as problem_store
@@ -66,7 +67,7 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
     idea = store.get_idea(core.db, idea_id)
     refresh_challenge(core, draft.challenge_id)
     if draft.problem_id is not None:
-        refresh_problem(core, problem_store.get_problem(core.db, draft.problem_id))
+        refresh(core, problem_store.get_problem(core.db, draft.problem_id))
     note = await publish(core, origin, publish_idea(core, idea, origin), f"publish idea {idea_id}", answer_within)
     return idea, note
 
@@ -74,20 +75,6 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
 async def publish_idea(core: Core, idea: Idea, origin: Origin) -> Notice | None:
     """Post the idea's card to the ideas channel (first attempt; the outbox retries); the note for the poster."""
     return await deliver(core, "idea", idea.id)
-
-
-async def refresh_card(core: Core, idea_id: int) -> None:
-    idea = store.get_idea(core.db, idea_id)
-    chat = core.chat(idea.platform) if idea else None
-    if idea and chat and idea.message_id:
-        await chat.update(idea.channel_id, idea.message_id, IdeaCard(idea))
-
-
-def _refresh(core: Core, idea: Idea) -> None:
-    refresher = core.refreshers.get(idea.platform)
-    if refresher and idea.message_id:
-        refresher.request(idea.id)
-    refresh_for_idea(core, idea.id)
 
 
 def _closed_note(idea: Idea) -> str:
@@ -119,9 +106,7 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
             store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
             note = f"You voted for #{idea_id}."
             in_review = reach_review(core, db, idea_id)
-    _refresh(core, idea)
-    if in_review:
-        request_review(core, idea_id)
+    emit(core, VoteChanged(idea, actor.user_id, in_review))
     return Notice(note)
 
 
@@ -145,9 +130,7 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
             in_review = reach_review(core, db, idea.id)
         else:
             store.remove_vote_mark(db, idea.id, actor.user_id, source)
-    _refresh(core, idea)
-    if in_review:
-        request_review(core, idea.id)
+    emit(core, VoteChanged(idea, actor.user_id, in_review))
     return None
 
 
@@ -162,7 +145,7 @@ async def comment_in_thread(core: Core, actor: Actor, channel_id: str, thread_id
             return
         added = store.add_comment(db, idea.id, actor.user_id, text, message_id, core.now())
         answered = added and author_answered(core, db, idea, actor)
-    _refresh(core, idea)
+    refresh(core, idea)
     if answered:
         core.background.spawn(after_answer(core, idea.id), name=f"answered {idea.id}")
 
@@ -191,7 +174,7 @@ async def delete_in_thread(core: Core, platform: str, channel_id: str, thread_id
                 else store.idea_of_comment(db, platform, channel_id, message_id))
         deleted = idea is not None and store.delete_comment(db, idea.id, message_id)
     if deleted:
-        _refresh(core, idea)
+        refresh(core, idea)
 
 
 async def comment_on_idea(core: Core, actor: Actor, idea_id: int, text: str, message_id: str) -> Notice:
@@ -204,7 +187,7 @@ async def comment_on_idea(core: Core, actor: Actor, idea_id: int, text: str, mes
             raise Refused(f"There is no idea #{idea_id}.")
         added = store.add_comment(db, idea_id, actor.user_id, text.strip(), message_id, core.now())
         answered = added and author_answered(core, db, idea, actor)
-    _refresh(core, idea)
+    refresh(core, idea)
     if answered:
         core.background.spawn(after_answer(core, idea.id), name=f"answered {idea.id}")
     return Notice(f"Comment added to #{idea_id}.")

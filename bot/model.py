@@ -22,14 +22,12 @@ class Status(enum.StrEnum):
 
     @property
     def closed(self) -> bool:
-        return self in CLOSED
+        return _policy.is_closed(self)  # bot.policy decides what is closed
 
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
 
-
-CLOSED = frozenset({Status.DECLINED, Status.IMPLEMENTED, Status.DUPLICATE})
 
 
 @dataclass(frozen=True)
@@ -135,23 +133,6 @@ class Comment:
     user_id: str
     text: str
     created_at: datetime
-
-
-# The status graph: every change of status goes along one of these edges, with one audit row.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.OPEN: frozenset({Status.IN_REVIEW, Status.DUPLICATE}),
-    Status.IN_REVIEW: frozenset({Status.APPROVED, Status.PILOTING, Status.DECLINED, Status.NEEDS_INFO, Status.DUPLICATE}),
-    Status.NEEDS_INFO: frozenset({Status.IN_REVIEW, Status.APPROVED, Status.PILOTING, Status.DECLINED, Status.DUPLICATE}),
-    Status.APPROVED: frozenset({Status.IMPLEMENTED, Status.PILOTING}),
-    Status.PILOTING: frozenset({Status.IMPLEMENTED, Status.DECLINED}),
-    Status.DECLINED: frozenset(),
-    Status.IMPLEMENTED: frozenset(),
-    Status.DUPLICATE: frozenset({Status.OPEN, Status.IN_REVIEW, Status.NEEDS_INFO}),  # undoing a merge
-}
-
-
-def can_move(from_status: Status, to_status: Status) -> bool:
-    return to_status in TRANSITIONS[from_status]
 
 
 # --- decisions ---------------------------------------------------------------------------
@@ -264,3 +245,6 @@ class Problem:
     @property
     def display_title(self) -> str:
         return shorten(first_line(self.text), TITLE_DISPLAY)
+
+
+from bot import policy as _policy  # noqa: E402 (at the end: the policy reads Status from this module)

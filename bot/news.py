@@ -87,14 +87,14 @@ def _review_send(core: Core, key: SendKey, managers: list[str] | None = None) ->
     return Send(key, key.platform, deliver)
 
 
-async def tell_of_duplicate(core: Core, actor: Actor, kind: str, item_id: int, original_id: int) -> None:
+async def tell_of_duplicate(core: Core, marked_by: str, kind: str, item_id: int, original_id: int) -> None:
     """The author of an idea (or reporter of a problem) marked a duplicate hears of which, with a link to it."""
     if kind == "idea":
         key = SendKey("duplicate_news", item_id, "author", f"of-{original_id}", _platform_of_idea(core, item_id))
     else:
         problem = problem_store.get_problem(core.db, item_id)
         key = SendKey("problem_duplicate_news", item_id, problem.reporter_id, f"of-{original_id}", problem.platform)
-    await deliver_all(core, [_duplicate_send(core, key, actor.user_id)])
+    await deliver_all(core, [_duplicate_send(core, key, marked_by)])
 
 
 def _platform_of_idea(core: Core, idea_id: int) -> str:

@@ -16,8 +16,9 @@ from datetime import date, datetime
 from bot.chat import Chat
 from bot.core import Core
 from bot.errors import Refused
-from bot.model import Actor, Idea, Status
+from bot.model import Actor, Idea
 from bot.notices import Escalation, PilotCheckIn, Reminder
+from bot.policy import REMINDABLE
 from bot.replies import Notice
 from bot.roles import managers_for
 from bot.schedule import Weekly, add_working_days, next_working_day, working_days_between
@@ -29,9 +30,6 @@ from storage.db import write
 from storage.sends import SendKey
 
 log = logging.getLogger(__name__)
-
-WAITING = (Status.IN_REVIEW, Status.NEEDS_INFO)
-
 
 def waits(db) -> tuple[list[store.Waiting], list[store.Pilot]]:
     """What `due_nudges` looks through: every waiting idea and pilot (read off the loop by the scheduler)."""
@@ -121,7 +119,7 @@ async def remind_tomorrow(core: Core, actor: Actor, idea_id: int) -> Notice:
     idea = ideas_store.get_idea(core.db, idea_id)
     if idea is None:
         raise Refused(f"There is no idea #{idea_id}.")
-    if idea.status not in (*WAITING, Status.PILOTING):
+    if idea.status not in REMINDABLE:
         raise Refused(f"Idea #{idea_id} is {idea.status.label} now: there is nothing left to remind you about.")
     allowed = set(managers_for(core.config, idea)) | {core.config.escalation} | set(
         p.decided_by for p in store.pilots(core.db) if p.idea.id == idea_id)

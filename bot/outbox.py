@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.cards import problem_card
 from bot.chat import Chat, Origin
 from bot.core import Core
 from bot.replies import IdeaCard, Notice, Reply
@@ -45,10 +46,8 @@ def _item(core: Core, kind: str, item_id: int):
     if kind == "idea":
         idea = idea_store.get_idea(core.db, item_id)
         return idea, (IdeaCard(idea) if idea else None), f"Idea #{item_id}"
-    from bot.problems import card  # bot.problems publishes through here
-
     problem = problem_store.get_problem(core.db, item_id)
-    return problem, (card(core, problem) if problem else None), f"Problem {problem.ref if problem else item_id}"
+    return problem, (problem_card(core, problem) if problem else None), f"Problem {problem.ref if problem else item_id}"
 
 
 async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:

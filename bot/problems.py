@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from bot.cards import problem_card as card  # noqa: F401 (handlers.teams.problems builds it from here)
+from bot.cards import refresh
 from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Problem, ProblemDraft, ProblemStatus
 from bot.outbox import channel_for, deliver
 from bot.publishing import publish
-from bot.replies import Notice, ProblemCard
-from storage import ideas as idea_store
+from bot.replies import Notice
 from storage import outbox as outbox_store
 from storage import problems as store
 from storage.db import write
@@ -63,24 +64,6 @@ async def publish_problem(core: Core, problem: Problem, origin: Origin) -> Notic
     return await deliver(core, "problem", problem.id)
 
 
-def card(core: Core, problem: Problem) -> ProblemCard:
-    ideas = [idea_store.get_idea(core.db, i) for i in store.ideas_for_problem(core.db, problem.id)]
-    return ProblemCard(problem, [i for i in ideas if i is not None])
-
-
-async def refresh_problem_card(core: Core, problem_id: int) -> None:
-    problem = store.get_problem(core.db, problem_id)
-    chat = core.chat(problem.platform) if problem else None
-    if problem and chat and problem.message_id:
-        await chat.update(problem.channel_id, problem.message_id, card(core, problem))
-
-
-def refresh_problem(core: Core, problem: Problem | None) -> None:
-    refresher = core.refreshers.get(problem.platform) if problem else None
-    if refresher and problem.message_id:
-        refresher.request(("problem", problem.id))
-
-
 def not_open_note(problem: Problem) -> str:
     if problem.status == ProblemStatus.DUPLICATE:
         return f"Problem {problem.ref} is a duplicate of P{problem.duplicate_of}; add yourself there."
@@ -96,7 +79,7 @@ async def me_too(core: Core, actor: Actor, problem_id: int) -> Notice:
         if problem.status != ProblemStatus.OPEN:
             raise Refused(not_open_note(problem))
         new = store.add_report(db, problem_id, actor.user_id, None, None, core.now())
-    refresh_problem(core, problem)
+    refresh(core, problem)
     if not new:
         return Notice(f"You are already counted on problem {problem.ref}.")
     return Notice(f"Thanks, you are counted on problem {problem.ref}.")

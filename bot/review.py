@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.challenge_cards import refresh_for_idea
+from bot.cards import refresh
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_replies import Person, ReviewRequest, Story, Strong, story
@@ -110,13 +110,6 @@ async def after_answer(core: Core, idea_id: int) -> None:
         await chat.send_direct(asked.by_user, story("💬 The author answered your question on ",
                                                     Strong(f"#{idea.id} {idea.display_title}"),
                                                     "; it is back in review.", link=link))
-
-
-def refresh(core: Core, idea: Idea) -> None:
-    refresher = core.refreshers.get(idea.platform)
-    if refresher and idea.message_id:
-        refresher.request(idea.id)
-    refresh_for_idea(core, idea.id)  # a challenge's message follows its ideas' fate
 
 
 async def update_review_messages(core: Core, idea: Idea) -> None:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from bot.model import Status, can_move
+from bot.model import Status
+from bot.policy import can_move
 
 
 def transition(db: Database, idea_id: int, actor: str, action: str, to_status: Status, at: datetime) -> Status | None:
@@ -34,8 +35,3 @@ def audit_trail(db: Database) -> list[dict]:
     keys = ("idea_id", "actor", "action", "from_status", "to_status", "at")
     return [dict(zip(keys, row)) for row in rows]
 
-
-def last_change(db: Database, idea_id: int) -> datetime | None:
-    """When the idea's status last changed (its age in the current status)."""
-    row = db.execute("SELECT max(at) FROM audit WHERE idea_id = ?", [idea_id]).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None

@@ -6,7 +6,7 @@ states that do not allow it), through the core services on a real SQLite file.
 After every step, against a reference model kept beside the machine:
 - one vote per person per idea (the votes table), and each idea's voters are the model's;
 - the counts on ideas equal their rows (votes, comments);
-- every status is the model's, and every audit row is an edge of bot.model.TRANSITIONS;
+- every status is the model's, and every audit row is an edge of bot.policy.TRANSITIONS;
 - exactly one audit row per status change: the new rows are the model's changes, and each
   idea's status is the last audit row's `to_status` (open without one);
 - audit rows never change (earlier rows stay as they were; UPDATE and DELETE are refused).
@@ -47,7 +47,8 @@ from bot.decision_forms import FormInvalid
 from bot.duplicates import mark_duplicate, unmark_duplicate
 from bot.errors import Refused
 from bot.ideas import comment_on_idea, react, submit_idea, toggle_vote
-from bot.model import TRANSITIONS, Actor, Draft, Status
+from bot.model import Actor, Draft, Status
+from bot.policy import TRANSITIONS
 from bot.refresh import TokenBucket
 from bot.review import SYSTEM
 from storage import ideas as store

@@ -14,11 +14,6 @@ FORBIDDEN = ("slack_bolt", "slack_sdk", "microsoft_agents", "aiohttp.web", "aioh
 COMPOSITION_ROOT = {"bot/bootstrap.py", "bot/platform_packages.py"}
 # What storage may know of bot/: the domain model, its values and errors.
 DOMAIN = ("bot.model", "bot.box_model", "bot.challenge_model", "bot.conversations", "bot.errors", "bot.timefmt")
-# TEMPORARY (issue 12): engineers "layer" (ideas, problems) and "decisions" are taking storage out of these
-# three Teams modules on their branches; the lead empties this set after the merge.
-STILL_READING_STORAGE = {"handlers/teams/ideas.py", "handlers/teams/problems.py", "handlers/teams/decisions.py"}
-
-
 def imports_of(path: Path) -> list[tuple[str, bool]]:
     """(module, at top level) for every import in the file."""
     tree = ast.parse(path.read_text())
@@ -63,7 +58,7 @@ def test_adapters_never_import_storage():
     offenders = []
     for name, path in modules_in("handlers"):
         for module, _ in imports_of(path):
-            if is_in(module, "storage") and name not in STILL_READING_STORAGE:
+            if is_in(module, "storage"):
                 offenders.append(f"{name}: {module}")
     assert offenders == []
 

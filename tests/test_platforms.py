@@ -159,7 +159,7 @@ def test_a_core_connects_a_chat_only_with_an_injected_card_refresher(tmp_path):
         Core(db=db, config=Config()).connect(RoomChat())
     core = bootstrap.new_core(db, Config())
     core.connect(RoomChat())
-    assert core.refresh_card is bootstrap.refresh_card and "matrix" in core.refreshers
+    assert core.refresh_card is bootstrap.update_card and "matrix" in core.refreshers
 
 
 def test_a_platform_with_reactions_of_its_own_says_which_count_as_a_vote(monkeypatch, matrix):

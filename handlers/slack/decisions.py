@@ -13,13 +13,11 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import hero
 from bot.core import Core
-from bot.decision_forms import FIRST_FIELD, FormInvalid
+from bot.decision_actions import DecisionRequest, open_decision, submit_decision
 from bot.decision_replies import CHOICES, DecisionForm
-from bot.decisions import open_form, submit
-from bot.errors import Refused, SaveFailed
 from bot.replies import Notice
 from handlers.slack import parse
-from handlers.slack.answers import SAVE_FAILED, outcome, tell_later
+from handlers.slack.answers import outcome, tell_later
 from handlers.slack.blocks import render
 from handlers.slack.chat import SlackChat
 from handlers.slack.decision_blocks import FORM_CALLBACKS, decision_modal
@@ -29,7 +27,7 @@ log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas; typed decisions are answered here
 EVENTS: tuple[str, ...] = ()
 
-CLICKS = {f"decide_{c.name}": (c.form, c.verdict) for c in CHOICES.values()}  # action_id -> (form, verdict)
+CLICKS = {f"decide_{name}": name for name in CHOICES}  # action_id -> the button's choice
 
 
 def form_values(view: dict) -> dict:
@@ -65,18 +63,16 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
         core.background.spawn(chat.client.views_open(trigger_id=trigger_id, view=view),
                               name=f"open {form.kind} form {form.idea.id}")
 
-    def clicked(kind: str, verdict: str | None):
+    def clicked(choice: str):
         async def listener(ack, body, action):
             origin = parse.origin_of_action(body)
-            try:
-                idea_id = hero.parse_idea_number(action.get("value", ""))
-                form = open_form(core, parse.actor(origin.user_id), idea_id, kind, verdict)
-            except Refused as refusal:
-                await ack()
-                tell_later(core, chat, origin, Notice(str(refusal)))
-                return
+            result = open_decision(core, DecisionRequest(parse.actor(origin.user_id), action.get("value", ""), choice))
             await ack()
-            open_modal(body["trigger_id"], form, {"channel": origin.channel_id, "response_url": origin.handle})
+            if isinstance(result.view, DecisionForm):
+                open_modal(body["trigger_id"], result.view, {"channel": origin.channel_id,
+                                                             "response_url": origin.handle})
+            else:
+                tell_later(core, chat, origin, result.note)
 
         return listener
 
@@ -84,25 +80,21 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
         async def listener(ack, body, view):
             origin = parse.origin_of_view(body)
             idea_id = parse.view_metadata(body).get("idea")
-            try:
-                if not isinstance(idea_id, int):
-                    raise Refused("This form has lost its idea number; open it again from the idea.")
-                note = await submit(core, parse.actor(origin.user_id), kind, idea_id, form_values(view))
-            except FormInvalid as invalid:
-                return await ack(response_action="errors", errors=invalid.errors)
-            except SaveFailed:
-                return await ack(response_action="errors", errors={FIRST_FIELD[kind]: SAVE_FAILED})
-            except Refused as refusal:
+            if not isinstance(idea_id, int):
                 await ack()
-                tell_later(core, chat, origin, Notice(str(refusal)))
+                tell_later(core, chat, origin, Notice("This form has lost its idea number; open it again from the idea."))
                 return
+            request = DecisionRequest(parse.actor(origin.user_id), str(idea_id), kind, form_values(view))
+            result = await submit_decision(core, request)
+            if result.errors:
+                return await ack(response_action="errors", errors=result.errors)
             await ack()
-            tell_later(core, chat, origin, note)
+            tell_later(core, chat, origin, result.note)  # the review messages follow through the core
 
         return listener
 
-    for action_id, (kind, verdict) in CLICKS.items():
-        app.action(action_id)(clicked(kind, verdict))
+    for action_id, choice in CLICKS.items():
+        app.action(action_id)(clicked(choice))
     for kind, callback_id in FORM_CALLBACKS.items():
         app.view(callback_id)(submitted(kind))
 

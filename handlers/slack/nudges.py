@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import hero
 from bot.core import Core
-from bot.nudges import remind_tomorrow
+from bot.decision_actions import DecisionRequest, remind_me_tomorrow
 from handlers.slack import digest_blocks, parse
-from handlers.slack.answers import answer_action
+from handlers.slack.answers import tell_later
 from handlers.slack.chat import SlackChat
 
 COMMANDS: tuple[str, ...] = ()
@@ -19,9 +18,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.action(digest_blocks.REMIND_TOMORROW)
     async def remind_tomorrow_clicked(ack, body, action):
         origin = parse.origin_of_action(body)
-
-        async def snooze():
-            idea_id = hero.parse_idea_number(action.get("value", ""))
-            return await remind_tomorrow(core, parse.actor(origin.user_id), idea_id)
-
-        await answer_action(ack, core, chat, origin, snooze())
+        request = DecisionRequest(parse.actor(origin.user_id), action.get("value", ""))
+        result = await remind_me_tomorrow(core, request)  # committed before the ack
+        await ack()
+        tell_later(core, chat, origin, result.note)

@@ -134,7 +134,11 @@ class TeamsChat:
         return latest
 
     def render(self, reply: Reply) -> dict:
-        return render(reply, self.store.names(people_in(reply)))
+        return render(reply, self.names_in(reply))
+
+    def names_in(self, reply: Reply) -> dict[str, str]:
+        """The names the rendering of `reply` shows, for cards built outside `render` (forms with errors)."""
+        return self.store.names(people_in(reply))
 
 
 def people_in(reply: Reply) -> set[str]:

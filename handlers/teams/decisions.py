@@ -9,16 +9,12 @@ comes back on the refreshed review card. `hero …` is answered by the ideas fea
 
 from __future__ import annotations
 
-from bot import hero
 from bot.core import Core
-from bot.decision_forms import FIRST_FIELD, FormInvalid
-from bot.decision_replies import CHOICES, ReviewRequest
-from bot.decisions import KINDS, may_see_review, open_form, submit
-from bot.errors import Refused, SaveFailed
-from bot.model import Idea
-from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
+from bot.decision_actions import DecisionRequest, DecisionResult, back_to_review, open_decision, submit_decision
+from bot.decision_replies import DecisionForm
+from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.box import offer_after_decision
-from handlers.teams.chat import TeamsChat, people_in
+from handlers.teams.chat import TeamsChat
 from handlers.teams.decision_cards import (
     DECIDE_VERB,
     FORM_VERB,
@@ -26,9 +22,6 @@ from handlers.teams.decision_cards import (
     decision_form,
     review_card,
 )
-from storage import decisions as decided
-from storage import ideas as store
-from storage import teams as refs
 
 COMMANDS = (  # listed in teams/manifest.json (at most 12 there, so the typed decisions share one line)
     ("hero queue", "Managers: the ideas waiting for your decision; hero review <number> sends an open idea to review"),
@@ -48,44 +41,28 @@ def form_values(data: dict) -> dict:
 
 
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
-    def names_for(reply) -> dict[str, str]:
-        return refs.names(core.db, people_in(reply))
+    def request(turn: Turn, data: dict, choice: str = "", values: dict | None = None) -> DecisionRequest:
+        return DecisionRequest(turn.actor, str(data.get("idea", "")), choice, values or {})
 
-    async def current_review_card(idea: Idea, note: str | None = None) -> dict:
-        link = await chat.link(idea.channel_id, idea.message_id) if idea.message_id else None
-        reply = ReviewRequest(idea, link, decided.last_decision(core.db, idea.id))
-        return review_card(reply, names_for(reply), note)
-
-    def idea_number(data: dict) -> int:
-        return hero.parse_idea_number(str(data.get("idea", "")))
+    def shown(result: DecisionResult, typed: dict | None = None):
+        """The card to show after the action; a note alone when there is nothing to show."""
+        if isinstance(result.view, DecisionForm):
+            return decision_form(result.view, chat.names_in(result.view), typed, result.errors)
+        if result.view is not None:
+            return review_card(result.view, chat.names_in(result.view), result.note_text)
+        return result.note
 
     @bot.verb(DECIDE_VERB)
-    async def clicked(turn: Turn, data: dict) -> dict:
-        choice = CHOICES.get(str(data.get("choice", "")))
-        if choice is None:
-            raise Refused("This button is no longer in use.")
-        form = open_form(core, turn.actor, idea_number(data), choice.form, choice.verdict)
-        return decision_form(form, names_for(form))
+    async def clicked(turn: Turn, data: dict):
+        return shown(open_decision(core, request(turn, data, str(data.get("choice", "")))))
 
     @bot.verb(FORM_VERB)
-    async def submitted(turn: Turn, data: dict) -> dict:
-        idea_id, kind = idea_number(data), str(data.get("kind", ""))
-        if kind not in KINDS:
-            raise Refused("This form is no longer in use; open it again from the idea.")
-        values = form_values(data)
-        try:
-            note = await submit(core, turn.actor, kind, idea_id, values)
-        except (FormInvalid, SaveFailed) as problem:
-            errors = problem.errors if isinstance(problem, FormInvalid) else {FIRST_FIELD[kind]: SAVE_FAILED}
-            form = open_form(core, turn.actor, idea_id, kind, values.get("verdict"))
-            typed = {k: v for k, v in data.items() if isinstance(v, str)}
-            return decision_form(form, names_for(form), typed, errors)
-        except Refused as refusal:  # the idea moved on meanwhile: show where it is now, and why nothing changed
-            idea = may_see_review(core, turn.actor, idea_id)  # someone who may not decide gets the refusal alone
-            return await current_review_card(idea, str(refusal))
-        offer_after_decision(bot, turn, note)
-        return await current_review_card(store.get_idea(core.db, idea_id), note.text)
+    async def submitted(turn: Turn, data: dict):
+        result = await submit_decision(core, request(turn, data, str(data.get("kind", "")), form_values(data)))
+        if not result.errors:
+            offer_after_decision(bot, turn, result.note)
+        return shown(result, {k: v for k, v in data.items() if isinstance(v, str)})
 
     @bot.verb(REVIEW_VERB)
-    async def back(turn: Turn, data: dict) -> dict:
-        return await current_review_card(may_see_review(core, turn.actor, idea_number(data)))
+    async def back(turn: Turn, data: dict):
+        return shown(await back_to_review(core, request(turn, data)))

@@ -6,9 +6,8 @@ scheduler sends through TeamsChat.
 
 from __future__ import annotations
 
-from bot import hero
 from bot.core import Core
-from bot.nudges import remind_tomorrow
+from bot.decision_actions import DecisionRequest, remind_me_tomorrow
 from bot.replies import Notice
 from handlers.teams import digest_cards
 from handlers.teams.bot import TeamsBot, Turn
@@ -20,5 +19,5 @@ COMMANDS: tuple[tuple[str, str], ...] = ()
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.verb(digest_cards.REMIND_TOMORROW_VERB)
     async def remind_tomorrow_clicked(turn: Turn, data: dict) -> Notice:
-        idea_id = hero.parse_idea_number(str(data.get("idea", "")))
-        return await remind_tomorrow(core, turn.actor, idea_id)  # shown to the clicker; the reminder card stays
+        result = await remind_me_tomorrow(core, DecisionRequest(turn.actor, str(data.get("idea", ""))))
+        return result.note  # shown to the clicker; the reminder card stays
