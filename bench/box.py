@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.bootstrap import new_core
 from bot import hero  # noqa: E402
 from bot.box_followups import empowerment_section  # noqa: E402
 from bot.chat import Origin  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.timefmt import utc_text  # noqa: E402
 from storage.db import open_database, write  # noqa: E402
 
@@ -97,7 +97,7 @@ def main() -> int:
     if not path.exists():
         print(f"building {path} …", flush=True)
         print(f"  built in {build(path):.1f} s")
-    core = Core(open_database(path), Config(), clock=lambda: NOW)
+    core = new_core(open_database(path), Config(), clock=lambda: NOW)
     origin = Origin("slack", "U00001", "C1")
     loop = asyncio.new_event_loop()
 

@@ -14,9 +14,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.bootstrap import new_core
 from bot.challenge_model import ChallengeDraft
 from bot.config import Config
-from bot.core import Core
 from bot.ideas import toggle_vote
 from bot.model import Actor, Draft
 from storage import challenges as challenge_store
@@ -27,7 +27,7 @@ from storage.db import open_database, write
 async def measure(rounds: int, votes: int) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "bench.db")
-        core = Core(db=db, config=Config.from_dict({"voting": {"threshold": 10**9}}))
+        core = new_core(db=db, config=Config.from_dict({"voting": {"threshold": 10**9}}))
         now = datetime.now(UTC)
         with write(db):
             plain = store.insert_idea(db, Actor("slack", "U1"), Draft(text="plain"), now)

@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.bootstrap import new_core
 from bot.config import Config  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.digest import build_digest  # noqa: E402
 from bot.schedule import Weekly  # noqa: E402
 from storage import hotspots  # noqa: E402
@@ -115,7 +115,7 @@ def measure(path: Path, runs: int, window: str = "scheduled") -> list[float]:
     db = open_database(path)
     with write(db):  # as the scheduler's tick does every minute at the bench's clock (storage.hotspots)
         hotspots.catch_up(db, NOW)
-    core = Core(db=db, config=Config.from_dict({"roles": {"managers": MANAGERS}}), clock=lambda: NOW)
+    core = new_core(db=db, config=Config.from_dict({"roles": {"managers": MANAGERS}}), clock=lambda: NOW)
     weekly = Weekly.of(core.config)
     start, end = weekly.covered(weekly.last_fire(NOW)) if window == "scheduled" else (NOW - timedelta(days=7), NOW)
     times = []

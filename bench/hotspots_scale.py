@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.problems_scale import NOW  # noqa: E402
+from bot.bootstrap import new_core
 from bot.config import Config  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.problem_commands import hotspots  # noqa: E402
 from storage import hotspots as hot_store  # noqa: E402
 from storage.db import open_database, write  # noqa: E402
@@ -82,7 +82,7 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     migrated = time.perf_counter() - started
     with write(db):
         hot_store.catch_up(db, NOW)
-    core = Core(db=db, config=Config(), clock=lambda: NOW)
+    core = new_core(db=db, config=Config(), clock=lambda: NOW)
     figures = {"open (m014 backfill the first time) s": migrated}
     for days in (30, 90):
         times = []

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.bootstrap import new_core
 from bot.config import Config  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.problem_commands import hotspots  # noqa: E402
 from storage import search  # noqa: E402
 from storage.db import open_database, write  # noqa: E402
@@ -105,7 +105,7 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     db = open_database(path)
     rng = random.Random(7)
     vocab = vocabulary(random.Random(42))
-    core = Core(db=db, config=Config(), clock=lambda: NOW)
+    core = new_core(db=db, config=Config(), clock=lambda: NOW)
     new_texts = [text(rng, vocab) for _ in range(runs)]
     queries = iter(new_texts * 4)
     two_words = iter([" ".join(rng.sample(DOMAIN, 2)) for _ in range(runs * 2)])

@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
+from bot.bootstrap import new_core
 from bot.config import Config  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.digest import build_digest  # noqa: E402
 from bot.model import Actor, Draft, Status  # noqa: E402
 from bot.scheduler import run_due  # noqa: E402
@@ -35,7 +35,7 @@ async def main(ideas: int, waiting: int) -> None:
             insert_idea(db, Actor("slack", f"U{n % 500}"), Draft(text=f"idea {n}"), now - timedelta(minutes=n))
         for n in range(1, waiting + 1):
             transition(db, n, "herobot", "threshold", Status.IN_REVIEW, now - timedelta(hours=1))
-    core = Core(db=db, config=Config.from_dict({"slack": {"ideas_channel": "C1"}, "roles": {"managers": ["M1"]}}),
+    core = new_core(db=db, config=Config.from_dict({"slack": {"ideas_channel": "C1"}, "roles": {"managers": ["M1"]}}),
                 clock=lambda: now)
     core.chats["slack"] = NullChat()
     await run_due(core)  # claims nothing sendable yet (the reminders are not due); warms up

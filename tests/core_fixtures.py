@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import new_core
 from bot.chat import Origin
 from bot.config import Config
 from bot.core import Core
@@ -139,7 +140,7 @@ def fresh_core(template: Path, directory: Path | None = None, config: Config | N
     """A core on a new copy of the template, each chat connected without pacing (cards refresh at once).
     Close it with `core.db.close()` after `await core.background.drain()`."""
     directory = Path(directory or tempfile.mkdtemp(prefix="herobot-core-"))
-    core = Core(db=open_database(copy_database(template, directory)), config=config or Config.from_dict({}),
+    core = new_core(db=open_database(copy_database(template, directory)), config=config or Config.from_dict({}),
                 clock=clock or Clock(START))
     for chat in chats:
         core.connect(chat, per_message=0, bucket=TokenBucket(per_minute=10**9, burst=10**6))

@@ -14,6 +14,8 @@ FORBIDDEN = ("slack_bolt", "slack_sdk", "microsoft_agents", "aiohttp.web", "aioh
 COMPOSITION_ROOT = {"bot/bootstrap.py", "bot/platform_packages.py"}
 # What storage may know of bot/: the domain model, its values and errors.
 DOMAIN = ("bot.model", "bot.box_model", "bot.challenge_model", "bot.conversations", "bot.errors", "bot.timefmt")
+
+
 def imports_of(path: Path) -> list[tuple[str, bool]]:
     """(module, at top level) for every import in the file."""
     tree = ast.parse(path.read_text())

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.bootstrap import new_core
 from bot import box, box_actions, hero
 from bot.box_followups import due_follow_ups
 from bot.box_replies import (
@@ -14,7 +15,6 @@ from bot.box_replies import (
 )
 from bot.chat import Origin
 from bot.config import Config
-from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.digest import build_digest
 from bot.errors import Refused
@@ -70,7 +70,7 @@ def chat():
 def core(tmp_path, chat):
     config = Config.from_dict({"slack": {"ideas_channel": "CIDEAS", "wins_channel": "CWINS"},
                                "roles": {"managers": [MANAGER]}, "box": {"follow_up_days": 2}})
-    core = Core(open_database(tmp_path / "box.db"), config, clock=Clock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC)))
+    core = new_core(open_database(tmp_path / "box.db"), config, clock=Clock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC)))
     core.chats["slack"] = chat
     return core
 
@@ -266,7 +266,7 @@ class MovingClock:
 async def test_on_a_moving_clock_limits_follow_ups_and_stories_hold(tmp_path, chat):
     config = Config.from_dict({"slack": {"wins_channel": "CWINS"}, "roles": {"managers": [MANAGER]},
                                "box": {"follow_up_days": 1}})
-    core = Core(open_database(tmp_path / "moving.db"), config, clock=MovingClock(datetime(2026, 3, 2, 8, tzinfo=UTC)))
+    core = new_core(open_database(tmp_path / "moving.db"), config, clock=MovingClock(datetime(2026, 3, 2, 8, tzinfo=UTC)))
     core.chats["slack"] = chat
     await add(core, {"limit": "1 per customer per month"})
     used = await hero.run(core, origin(), "used B1 ACC-9 rebooked")

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.bootstrap import new_core
 from bot import decisions, duplicates, ideas
 from bot.chat import Origin
 from bot.config import Config
-from bot.core import Core
 from bot.author_answers import AuthorQuestion
 from bot.decision_replies import CHOICES, ReviewRequest, Story, WinStory, choices_for
 from bot.errors import Refused
@@ -84,7 +84,7 @@ async def core(tmp_path, chat):
     config = Config.from_dict({"slack": {"ideas_channel": "CIDEAS", "wins_channel": "CWINS"},
                                "roles": {"managers": [MANAGER], "it_champions": [CHAMPION]},
                                "voting": {"threshold": 2}})
-    core = Core(open_database(tmp_path / "events.db"), config, clock=Clock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC)))
+    core = new_core(open_database(tmp_path / "events.db"), config, clock=Clock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC)))
     core.connect(chat, per_message=0, bucket=TokenBucket(per_minute=10**6, burst=10**3))
     yield core
     await core.background.drain()

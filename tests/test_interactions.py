@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.bootstrap import new_core
 from bot import clicks, grammar
 from bot.challenges import submit_challenge
 from bot.chat import Origin
 from bot.commands import ANONYMOUS_IN_PRIVATE, idea_command, problem_command
 from bot.config import Config
-from bot.core import Core
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.export import export
 from bot.interactions import FieldErrors, FormToFill, Outcome, Request, SimilarFound, outcome
@@ -73,7 +73,7 @@ def core(tmp_path, chat, request):
     config = Config.from_dict({"slack": {"ideas_channel": "CIDEAS"}, "roles": {"managers": [MANAGER]},
                                "mission": {"goals": ["Shorter waits"]}})
     clock = Clock(START) if request.param == "fixed" else MovingClock(START)
-    core = Core(open_database(tmp_path / "core.db"), config, clock=clock)
+    core = new_core(open_database(tmp_path / "core.db"), config, clock=clock)
     core.chats["slack"] = chat
     return core
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.bootstrap import new_core
 from bot.config import Config
-from bot.core import Core
 from bot.duplicates import mark_duplicate, unmark_duplicate
 from bot.errors import Refused
 from bot.ideas import toggle_vote
@@ -88,7 +88,7 @@ def fresh_core(template, directory):
             idea_store.insert_idea(db, Actor("slack", "UAUTHOR"), Draft(text=f"idea {n}"), NOW)
             problem_store.insert_problem(db, Actor("slack", "UAUTHOR"), ProblemDraft(text=f"problem {n}"), NOW)
         db.execute("DELETE FROM problem_reports")  # start every problem at zero reporters, like ideas
-    return Core(db=db, config=Config.from_dict({"roles": {"managers": [MANAGER.user_id]}}), clock=lambda: NOW)
+    return new_core(db=db, config=Config.from_dict({"roles": {"managers": [MANAGER.user_id]}}), clock=lambda: NOW)
 
 
 async def act(core, model, kind, item, user):
