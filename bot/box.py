@@ -9,8 +9,17 @@ import math
 from datetime import datetime, timedelta
 
 from bot.box_model import PERIOD_DAYS, BoxAction, BoxUse, limit_text, number_text
-from bot.box_replies import (
-    ANSWERS, BoxEntry, BoxList, BoxOffer, BoxStory, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseForm,
+from bot.replies import (
+    ANSWERS,
+    BoxEntry,
+    BoxList,
+    BoxOffer,
+    BoxStory,
+    ExceptionRequest,
+    FollowUp,
+    NoMatch,
+    OverLimit,
+    UseForm,
     UseLogged,
 )
 from bot.chat import Chat, Origin

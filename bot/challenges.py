@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 from bot.challenge_cards import card, closes_at, halfway_at, refresh_challenge
 from bot.challenge_model import MAX_ADVANCE, MAX_QUESTION, Challenge, ChallengeDraft
 from bot.roles import is_manager
-from bot.challenge_replies import ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, time_left_text
+from bot.replies import ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, time_left_text
 from bot.chat import Chat, Origin
 from bot.core import Core
-from bot.decision_replies import Strong, story
+from bot.replies import Strong, story
 from bot.duplicates import propose_idea
 from bot.errors import Refused
 from bot.model import Actor, Draft, ProblemStatus, Status

@@ -136,7 +136,7 @@ def _quiet_stdout() -> None:
 def _digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot import digest
     from bot.sending import deliver_all
-    from handlers.shell import as_text
+    from handlers.shell_render import as_text
 
     async def preview() -> int:
         async with running_core(settings) as core:

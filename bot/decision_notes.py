@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.decision_replies import Person, story
+from bot.replies import Person, story
 from bot.model import Experiment
 
 ACTION_WORDS = {"approve": "Approved", "pilot": "Pilot approved", "decline": "Declined", "needs_info": "Question",

@@ -13,12 +13,12 @@ from bot import decision_forms as forms
 from bot.box import offer_after_outcome
 from bot.challenge_cards import challenge_credit
 from bot.core import Core
-from bot.decision_replies import DecisionForm, Person, Strong, WinStory, story
+from bot.replies import DecisionForm, Person, Strong, WinStory, story
 from bot.errors import Refused
 from bot.news import tell_voters
 from bot.model import Actor, Decision, Experiment, Idea, Status, can_move
 from bot.replies import Notice
-from bot.author_answers import AuthorQuestion
+from bot.replies import AuthorQuestion
 from bot.review import post_in_thread, refresh, tell_author, update_review_messages
 from bot.roles import is_manager_of
 from storage import decisions as decided

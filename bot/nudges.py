@@ -17,7 +17,7 @@ from bot.chat import Chat
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import Actor, Idea, Status
-from bot.notices import Escalation, PilotCheckIn, Reminder
+from bot.replies import Escalation, PilotCheckIn, Reminder
 from bot.replies import Notice
 from bot.roles import managers_for
 from bot.schedule import Weekly, add_working_days, next_working_day, working_days_between

@@ -8,7 +8,7 @@ from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused, SaveFailed
 from bot.replies import Notice, Reply
-from handlers.slack.blocks import render
+from handlers.slack.render import render
 from handlers.slack.chat import SlackChat
 
 SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."

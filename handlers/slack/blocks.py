@@ -7,10 +7,9 @@ button text 75, plain-text input 3,000, modal title 24.
 from __future__ import annotations
 
 import json
-from functools import singledispatch
 
-from bot.challenge_replies import CHALLENGE_LABEL
-from bot.decision_replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, Person, Story, Strong, choices_for
+from bot.replies import CHALLENGE_LABEL
+from bot.replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, Person, Story, Strong, choices_for
 from bot.model import Idea, shorten
 from bot.replies import STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, counts
 
@@ -54,20 +53,12 @@ def story_mrkdwn(story: Story) -> str:
     return "".join(part(p) for p in story.parts)
 
 
-@singledispatch
-def render(reply) -> dict:
-    """A reply as `chat.postMessage` / response_url arguments: `text` (the fallback) and `blocks`."""
-    raise TypeError(f"no Slack rendering for {type(reply).__name__}")
-
-
-@render.register
-def _(reply: Notice) -> dict:
+def notice_message(reply: Notice) -> dict:
     text = escape(reply.text) + (f" <{reply.link}|View it>" if reply.link else "")
     return {"text": text, "blocks": [section(text)]}
 
 
-@render.register
-def _(reply: IdeaCard) -> dict:
+def idea_card_message(reply: IdeaCard) -> dict:
     idea = reply.idea
     body = f"{idea_heading(idea)}\n{escape(idea.body)}" if idea.body else idea_heading(idea)
     blocks = [
@@ -90,8 +81,7 @@ def vote_button(idea: Idea) -> dict:
     }
 
 
-@render.register
-def _(reply: IdeaList) -> dict:
+def idea_list_message(reply: IdeaList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.ideas:
         blocks.append(section(escape(reply.empty)))
@@ -99,10 +89,9 @@ def _(reply: IdeaList) -> dict:
     return {"text": escape(reply.heading), "blocks": blocks}
 
 
-@render.register
-def _(reply: IdeaDetail) -> dict:
+def idea_detail_message(reply: IdeaDetail) -> dict:
     idea = reply.idea
-    card = render(IdeaCard(idea))["blocks"][:2]
+    card = idea_card_message(IdeaCard(idea))["blocks"][:2]
     extra = [f"posted {idea.created_at:%Y-%m-%d}"]
     if reply.link:
         extra.append(f"<{reply.link}|open the thread>")

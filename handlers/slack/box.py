@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot import box, box_actions, hero
-from bot.box_replies import BoxForm
+from bot.replies import BoxForm
 from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea
 from bot.errors import Refused, SaveFailed
@@ -15,7 +15,7 @@ from bot.model import Draft
 from bot.replies import Notice
 from handlers.slack import parse
 from handlers.slack.answers import SAVE_FAILED, answer_action, open_form_or_refuse, outcome, tell_later
-from handlers.slack.blocks import render
+from handlers.slack.render import render
 from handlers.slack.box_blocks import (
     ADD_FROM_PILOT_ACTION, ALLOW_ACTION, ANSWER_ACTIONS, ASK_EXCEPTION_ACTION, BOX_FORM, DECLINE_ACTION,
     POST_IDEA_ACTION, STORY_ACTION, USE_FORM, USED_ACTION, box_modal, use_modal,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.challenge_replies import (
+from bot.replies import (
     ADD_IDEA,
     LABELS,
     ChallengeCard,
@@ -18,7 +18,7 @@ from bot.challenge_replies import (
 )
 from bot.model import shorten
 from bot.replies import reporters_text, trend_text
-from handlers.slack.blocks import context, escape, render, section
+from handlers.slack.blocks import context, escape, section
 from handlers.slack.problem_blocks import START_CHALLENGE_ACTION, button
 
 ADD_IDEA_ACTION = "challenge_add_idea"
@@ -34,8 +34,7 @@ def _ideas(title: str, ideas) -> str:
     return f"*{title}*\n" + "\n".join(f"• {escape(idea_line(i))}" for i in ideas)
 
 
-@render.register
-def _(reply: ChallengeCard) -> dict:
+def challenge_card_message(reply: ChallengeCard) -> dict:
     challenge = reply.challenge
     text = heading(reply)
     if len(challenge.question) > len(challenge.display_question):
@@ -59,8 +58,7 @@ def _(reply: ChallengeCard) -> dict:
     return {"text": f"Challenge {challenge.ref}: {escape(challenge.display_question)}", "blocks": blocks}
 
 
-@render.register
-def _(reply: ChallengeList) -> dict:
+def challenge_list_message(reply: ChallengeList) -> dict:
     blocks = [section("*Open challenges*")]
     if not reply.open:
         blocks.append(section("No challenge is open right now."))
@@ -75,8 +73,7 @@ def _(reply: ChallengeList) -> dict:
     return {"text": "Challenges", "blocks": blocks}
 
 
-@render.register
-def _(reply: ChallengeHalfway) -> dict:
+def challenge_halfway_message(reply: ChallengeHalfway) -> dict:
     challenge = reply.challenge
     text = (f"⏳ *Halfway through challenge {challenge.ref}.* {ideas_text(challenge.ideas)} so far, "
             f"{reply.time_left}.")
@@ -86,8 +83,7 @@ def _(reply: ChallengeHalfway) -> dict:
     return {"text": f"Halfway through challenge {challenge.ref}", "blocks": [section(text)]}
 
 
-@render.register
-def _(reply: ChallengeSummary) -> dict:
+def challenge_summary_message(reply: ChallengeSummary) -> dict:
     challenge = reply.challenge
     people = f"{reply.people} {'person' if reply.people == 1 else 'people'}"
     lines = [f"🏁 *Challenge {challenge.ref} is closed:* {escape(challenge.display_question)}",
@@ -101,8 +97,7 @@ def _(reply: ChallengeSummary) -> dict:
     return {"text": f"Challenge {challenge.ref} is closed", "blocks": [section("\n".join(lines))]}
 
 
-@render.register
-def _(reply: ChallengeForm) -> dict:  # only when a form cannot be opened (no trigger)
+def challenge_form_message(reply: ChallengeForm) -> dict:  # only when a form cannot be opened (no trigger)
     text = "Start a challenge with `/hero challenge` or a hot spot's *Start a challenge* button."
     return {"text": text, "blocks": [section(text)]}
 

@@ -12,7 +12,8 @@ from bot.errors import Refused, SaveFailed
 from bot.replies import FieldErrors, Notice
 from handlers.slack import parse
 from handlers.slack.answers import POST_WITHIN, SAVE_FAILED, answer_command, open_form_or_refuse
-from handlers.slack.blocks import field_errors, idea_modal, render
+from handlers.slack.blocks import field_errors, idea_modal
+from handlers.slack.render import render
 from handlers.slack.challenge_blocks import ADD_IDEA_ACTION, CHALLENGE_FORM, START_CHALLENGE_ACTION, challenge_modal
 from handlers.slack.chat import SlackChat
 from handlers.slack.decisions import form_values

@@ -14,13 +14,13 @@ from slack_bolt.async_app import AsyncApp
 from bot import hero
 from bot.core import Core
 from bot.decision_forms import FIRST_FIELD, FormInvalid
-from bot.decision_replies import CHOICES, DecisionForm
+from bot.replies import CHOICES, DecisionForm
 from bot.decisions import open_form, submit
 from bot.errors import Refused, SaveFailed
 from bot.replies import Notice
 from handlers.slack import parse
 from handlers.slack.answers import SAVE_FAILED, outcome, tell_later
-from handlers.slack.blocks import render
+from handlers.slack.render import render
 from handlers.slack.chat import SlackChat
 from handlers.slack.decision_blocks import FORM_CALLBACKS, decision_modal
 

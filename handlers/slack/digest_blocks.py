@@ -7,13 +7,11 @@ a section): each section keeps whole lines while they fit and says how many more
 from __future__ import annotations
 
 from bot.model import shorten
-from bot.notices import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
+from bot.replies import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
 from bot.replies import STATUS_BADGES, counts
-from handlers.slack.author_answers import answer_button
 from bot.words import plural
-from handlers.slack.blocks import (
-    SECTION_LIMIT, context, decision_buttons, escape, idea_heading, render, section,
-)
+from handlers.slack.decision_blocks import answer_button
+from handlers.slack.blocks import SECTION_LIMIT, context, decision_buttons, escape, idea_heading, section
 
 REMIND_TOMORROW = "remind_tomorrow"
 RECORD_RESULT = "decide_implemented"  # the decision flow's listener opens the outcome modal
@@ -52,16 +50,14 @@ def _more(count: int, hint: str) -> str:
     return f"…and {count:,} more" + (f" — see {hint}" if hint else "")
 
 
-@render.register
-def _(reply: WeeklyDigest) -> dict:
+def weekly_digest_message(reply: WeeklyDigest) -> dict:
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": shorten(reply.title, 150), "emoji": True}}]
     for item in reply.sections[: MAX_BLOCKS - 1]:
         blocks.append(fit_section(item))
     return {"text": escape(reply.title), "blocks": blocks}
 
 
-@render.register
-def _(reply: ManagerQueue) -> dict:
+def manager_queue_message(reply: ManagerQueue) -> dict:
     blocks = [section(f"*{escape(reply.title)}*")]
     for item in reply.items[:23]:  # two blocks each, under the 50-block limit
         idea = item.idea
@@ -88,8 +84,7 @@ def record_button(idea_id: int) -> dict:
             "text": {"type": "plain_text", "text": "Record result"}}
 
 
-@render.register
-def _(reply: Reminder) -> dict:
+def reminder_message(reply: Reminder) -> dict:
     idea = reply.idea
     if reply.pilot_ended:
         text = (f"⏰ The pilot of {idea_heading(idea)} ended on {reply.pilot_ended:%Y-%m-%d} and its result is "
@@ -104,8 +99,7 @@ def _(reply: Reminder) -> dict:
     return {"text": f"Reminder: idea #{idea.id} is waiting for you", "blocks": blocks}
 
 
-@render.register
-def _(reply: Escalation) -> dict:
+def escalation_message(reply: Escalation) -> dict:
     idea = reply.idea
     managers = ", ".join(f"<@{m}>" for m in reply.managers[:5]) or "no manager configured"
     what = (f"has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
@@ -114,8 +108,7 @@ def _(reply: Escalation) -> dict:
     return {"text": f"Escalation: idea #{idea.id}", "blocks": [section(text), context(f"`/hero show {idea.id}`")]}
 
 
-@render.register
-def _(reply: PilotCheckIn) -> dict:
+def pilot_check_in_message(reply: PilotCheckIn) -> dict:
     idea = reply.idea
     baseline = f"from {reply.baseline:g} " if reply.baseline is not None else ""
     who = "your idea" if reply.for_author else "the pilot of"

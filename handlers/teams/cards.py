@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import singledispatch
 
-from bot.challenge_replies import CHALLENGE_LABEL
-from bot.decision_replies import Person, Strong
+from bot.replies import CHALLENGE_LABEL
+from bot.replies import Person, Strong
 from bot.model import Idea, shorten
 from bot.replies import (
     STATUS_BADGES,
@@ -130,14 +129,7 @@ def vote_action(idea: Idea) -> dict:
     return execute(f"👍 Vote ({idea.votes})", VOTE_VERB, {"idea": idea.id})
 
 
-@singledispatch
-def render(reply, names: Names) -> dict:
-    """A reply as the fields of an outgoing message activity."""
-    raise TypeError(f"no Teams rendering for {type(reply).__name__}")
-
-
-@render.register
-def _(reply: Notice, names: Names) -> dict:
+def notice_activity(reply: Notice, names: Names) -> dict:
     text = teams_words(reply.text) + (f" [View it]({reply.link})" if reply.link else "")
     return {"type": "message", "text": text, "textFormat": "markdown"}
 
@@ -150,13 +142,11 @@ def idea_card(idea: Idea, names: Names, note: str | None = None) -> dict:
     return card(body, [] if idea.status.closed else [vote_action(idea)])
 
 
-@render.register
-def _(reply: IdeaCard, names: Names) -> dict:
+def idea_card_activity(reply: IdeaCard, names: Names) -> dict:
     return message(idea_card(reply.idea, names), f"Idea #{reply.idea.id}: {reply.idea.display_title}")
 
 
-@render.register
-def _(reply: IdeaList, names: Names) -> dict:
+def idea_list_activity(reply: IdeaList, names: Names) -> dict:
     body = [text_block(reply.heading, bold=True)]
     if not reply.ideas:
         body.append(runs(reply.empty))
@@ -168,8 +158,7 @@ def _(reply: IdeaList, names: Names) -> dict:
     return message(card(body), reply.heading)
 
 
-@render.register
-def _(reply: IdeaDetail, names: Names) -> dict:
+def idea_detail_activity(reply: IdeaDetail, names: Names) -> dict:
     idea = reply.idea
     body = idea_lines(idea, names) + [text_block(f"posted {idea.created_at:%Y-%m-%d}", subtle=True)]
     if reply.decision:
@@ -242,5 +231,40 @@ def error_line(error: str | None) -> list[dict]:
     return [{**text_block(teams_words(error)), "color": "Attention", "spacing": "None"}] if error else []
 
 
+def idea_form_activity(reply: IdeaForm, names: Names) -> dict:
+    return message(idea_form(reply), "Share an idea")
+
+
+def field_errors_activity(reply: FieldErrors, names: Names) -> dict:
+    """Errors on their own, for a form that is no longer open (an open form shows them next to its fields)."""
+    body = [text_block("Please fix:", bold=True)]
+    for error in reply.errors.values():
+        body += error_line(error)
+    return message(card(body), "Please fix the form")
+
+
 def field_errors_form(form: IdeaForm, values: Mapping[str, str], reply: FieldErrors) -> dict:
     return idea_form(form, values, reply.errors)
+
+
+# --- whose names a card shows (handlers/teams/render.py PEOPLE) --------------------------------
+
+def authors_of(ideas) -> set[str]:
+    """The named authors of ideas (an anonymous author's id is never looked up)."""
+    return {i.author_id for i in ideas if i.author_id and not i.anonymous}
+
+
+def people_in_story(story) -> set[str]:
+    return {p.user_id for p in story.parts if isinstance(p, Person)} if story else set()
+
+
+def people_of_idea_card(reply: IdeaCard) -> set[str]:
+    return authors_of([reply.idea])
+
+
+def people_of_idea_list(reply: IdeaList) -> set[str]:
+    return authors_of(reply.ideas).union(*(people_in_story(s) for s in reply.decisions.values()))
+
+
+def people_of_idea_detail(reply: IdeaDetail) -> set[str]:
+    return authors_of([reply.idea]) | {c.user_id for c in reply.comments} | people_in_story(reply.decision)

@@ -12,13 +12,14 @@ from __future__ import annotations
 from bot import hero
 from bot.core import Core
 from bot.decision_forms import FIRST_FIELD, FormInvalid
-from bot.decision_replies import CHOICES, ReviewRequest
+from bot.replies import CHOICES, ReviewRequest
 from bot.decisions import KINDS, may_see_review, open_form, submit
 from bot.errors import Refused, SaveFailed
 from bot.model import Idea
 from handlers.teams.bot import SAVE_FAILED, TeamsBot, Turn
 from handlers.teams.box import offer_after_decision
-from handlers.teams.chat import TeamsChat, people_in
+from handlers.teams.chat import TeamsChat
+from handlers.teams.render import people_in
 from handlers.teams.decision_cards import (
     DECIDE_VERB,
     FORM_VERB,

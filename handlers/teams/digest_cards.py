@@ -13,32 +13,11 @@ from __future__ import annotations
 import base64
 
 from bot.model import Idea, shorten
-from bot.notices import (
-    Escalation,
-    IdeaRef,
-    Line,
-    ManagerQueue,
-    Person,
-    PilotCheckIn,
-    Reminder,
-    Section,
-    WeeklyDigest,
-)
+from bot.replies import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
 from bot.replies import STATUS_BADGES, counts
 from bot.words import plural
-from handlers.teams.cards import (
-    Names,
-    card,
-    execute,
-    message,
-    name_of,
-    render,
-    runs,
-    text_block,
-)
-from handlers.teams.author_answers import answer_action
-from handlers.teams.chat import people_of
-from handlers.teams.decision_cards import decision_actions, record_result_action
+from handlers.teams.cards import Names, card, execute, message, name_of, runs, text_block
+from handlers.teams.decision_cards import answer_action, decision_actions, record_result_action
 
 REMIND_TOMORROW_VERB = "remind_tomorrow"
 LINE_LIMIT = 400
@@ -95,8 +74,7 @@ def _more(count: int, hint: str) -> dict:
     return text_block(f"…and {count:,} more" + (f" — see {hint}" if hint else ""), subtle=True)
 
 
-@render.register
-def _(reply: WeeklyDigest, names: Names) -> dict:
+def weekly_digest_activity(reply: WeeklyDigest, names: Names) -> dict:
     body = [text_block(reply.title, bold=True, size="Large"), *chart_image(reply)]
     for item in reply.sections:
         body += section_blocks(item, names)
@@ -122,8 +100,7 @@ def _heading(idea: Idea) -> tuple[str, dict]:
     return f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}
 
 
-@render.register
-def _(reply: ManagerQueue, names: Names) -> dict:
+def manager_queue_activity(reply: ManagerQueue, names: Names) -> dict:
     body = [text_block(reply.title, bold=True, size="Medium")]
     for item in reply.items[:MAX_QUEUE_SHOWN]:
         idea = item.idea
@@ -137,8 +114,7 @@ def _(reply: ManagerQueue, names: Names) -> dict:
     return message(card(body), reply.title)
 
 
-@render.register
-def _(reply: Reminder, names: Names) -> dict:
+def reminder_activity(reply: Reminder, names: Names) -> dict:
     idea = reply.idea
     if reply.pilot_ended:
         text = runs("⏰ The pilot of ", _heading(idea), f" ended on {reply.pilot_ended:%Y-%m-%d} and its result is "
@@ -152,8 +128,7 @@ def _(reply: Reminder, names: Names) -> dict:
     return message(card(body, [*actions, remind_action(idea)]), f"Reminder: idea #{idea.id} is waiting for you")
 
 
-@render.register
-def _(reply: Escalation, names: Names) -> dict:
+def escalation_activity(reply: Escalation, names: Names) -> dict:
     idea = reply.idea
     what = (f" has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
             else f" has waited {_days(reply.waiting_days)} for a decision")
@@ -166,8 +141,7 @@ def _(reply: Escalation, names: Names) -> dict:
     return message(card(body), f"Escalation: idea #{idea.id}")
 
 
-@render.register
-def _(reply: PilotCheckIn, names: Names) -> dict:
+def pilot_check_in_activity(reply: PilotCheckIn, names: Names) -> dict:
     idea = reply.idea
     baseline = f"from {reply.baseline:g} " if reply.baseline is not None else ""
     who = "🧪 Your idea " if reply.for_author else "🧪 The pilot of "
@@ -184,11 +158,9 @@ def _(reply: PilotCheckIn, names: Names) -> dict:
     return message(card(body, [record_result_action(idea)]), f"Pilot #{idea.id} ends today: record its result")
 
 
-@people_of.register
-def _(reply: WeeklyDigest) -> set[str]:
+def people_of_weekly_digest(reply: WeeklyDigest) -> set[str]:
     return {part.user_id for item in reply.sections for line in item.lines for part in line if isinstance(part, Person)}
 
 
-@people_of.register
-def _(reply: Escalation) -> set[str]:
+def people_of_escalation(reply: Escalation) -> set[str]:
     return set(reply.managers[:5])

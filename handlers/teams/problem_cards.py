@@ -15,7 +15,7 @@ from bot.model import (
     ProblemStatus,
     shorten,
 )
-from bot.challenge_replies import START_CHALLENGE
+from bot.replies import START_CHALLENGE
 from bot.replies import (
     PROBLEM_BADGES,
     STATUS_BADGES,
@@ -29,19 +29,7 @@ from bot.replies import (
     reporters_text,
     trend_text,
 )
-from handlers.teams.cards import (
-    Names,
-    card,
-    error_line,
-    execute,
-    message,
-    name_of,
-    render,
-    runs,
-    teams_words,
-    text_block,
-)
-from handlers.teams.chat import people_of
+from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, teams_words, text_block
 
 ME_TOO_VERB = "me_too"
 SIMILAR_VOTE_VERB = "similar_vote"
@@ -90,8 +78,7 @@ def problem_card(reply: ProblemCard, names: Names, note: str | None = None) -> d
     return card(body, [me_too_action(problem)] if problem.status == ProblemStatus.OPEN else [])
 
 
-@render.register
-def _(reply: ProblemCard, names: Names) -> dict:
+def problem_card_activity(reply: ProblemCard, names: Names) -> dict:
     return message(problem_card(reply, names), f"Problem {reply.problem.ref}: {reply.problem.display_title}")
 
 
@@ -107,14 +94,12 @@ def similar_card(reply: SimilarFound) -> dict:
     return card(body, [execute("Post mine anyway", POST_ANYWAY_VERB, {"token": reply.token}, style="positive")])
 
 
-@render.register
-def _(reply: SimilarFound, names: Names) -> dict:
+def similar_found_activity(reply: SimilarFound, names: Names) -> dict:
     noun = "ideas" if reply.kind == "idea" else "problems"
     return message(similar_card(reply), f"Similar {noun} are already open: vote for one, or post yours anyway.")
 
 
-@render.register
-def _(reply: HotspotList, names: Names) -> dict:
+def hotspot_list_activity(reply: HotspotList, names: Names) -> dict:
     body = [text_block(reply.heading, bold=True)]
     if not reply.hotspots:
         body.append(runs(reply.empty))
@@ -130,8 +115,7 @@ def _(reply: HotspotList, names: Names) -> dict:
     return message(card(body), reply.heading)
 
 
-@render.register
-def _(reply: SearchResults, names: Names) -> dict:
+def search_results_activity(reply: SearchResults, names: Names) -> dict:
     heading = f"Search: {shorten(reply.words, 100)}"
     body = [runs((heading, {"weight": "Bolder"}))]
     if not reply.items:
@@ -181,8 +165,7 @@ def problem_form(form: ProblemForm, values: Mapping[str, str] | None = None,
     return card(body, [execute("Log problem", PROBLEM_FORM_VERB, style="positive")])
 
 
-@render.register
-def _(reply: ProblemForm, names: Names) -> dict:
+def problem_form_activity(reply: ProblemForm, names: Names) -> dict:
     return message(problem_form(reply), "Log a customer problem")
 
 
@@ -210,6 +193,5 @@ def problem_select(problems: tuple[Problem, ...], value: str | None = None) -> l
     return [field]
 
 
-@people_of.register
-def _(reply: ProblemCard) -> set[str]:
+def people_of_problem_card(reply: ProblemCard) -> set[str]:
     return {reply.problem.reporter_id}
