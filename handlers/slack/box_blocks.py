@@ -80,7 +80,7 @@ def no_match_message(reply: NoMatch) -> dict:
 
 def box_action_card_message(reply: BoxActionCard) -> dict:
     action = reply.action
-    return {"text": f"{reply.headline}: {action.ref} {escape(shorten(action.action, 200))}", "blocks": [
+    return {"text": f"{escape(reply.headline)}: {action.ref} {escape(shorten(action.action, 200))}", "blocks": [
         section(f"*{escape(reply.headline)}*\n{details(action)}"),
         context(f"owner <@{action.owner}>", f"expected: {escape(shorten(action.expected_outcome, 300))}",
                 "retired" if not action.active else f"`/hero can` finds it · `/hero used {action.ref}` logs a use")]}
