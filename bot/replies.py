@@ -206,6 +206,26 @@ class WinStory:
     experiment: Experiment | None = None
     challenge: str | None = None  # "C1 · How might we …" when the idea came from a challenge
 
+    def facts(self) -> tuple[str, ...]:
+        """What came of it, beyond the outcome: the challenge it was born in, the pilot's measured result."""
+        facts = [f"🚩 born in challenge {self.challenge}"] if self.challenge else []
+        experiment = self.experiment
+        if experiment and experiment.result is not None:
+            baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""
+            facts.append(f"📈 {experiment.metric}: {experiment.result:g} against a target of {experiment.target:g}{baseline}")
+        return tuple(facts)
+
+    def credits(self) -> tuple[tuple[str | Person, ...], ...]:
+        """Its people, one credit a line: the author (or that they stayed anonymous), supporters, decider, champion."""
+        author = ("💡 idea by ", Person(self.author)) if self.author else (
+            "💡 idea by a colleague who chose to stay anonymous",)
+        credits = [author, (f"👍 {plural(self.supporters, 'supporter')}",)]
+        if self.decider:
+            credits.append(("✅ decided by ", Person(self.decider)))
+        if self.champion:
+            credits.append(("🛠️ IT champion ", Person(self.champion)))
+        return tuple(credits)
+
 
 @dataclass(frozen=True)
 class WinList:
@@ -282,7 +302,7 @@ class DigestChart:
     alt: str  # what the picture shows, in words (its alt text, and its title on Slack)
 
 
-Part = str | Person | IdeaRef
+Part = str | Person | Strong | IdeaRef  # people and ideas each platform shows its way; Strong: emphasis
 Line = tuple[Part, ...]
 
 
@@ -602,18 +622,17 @@ def time_left_text(now: datetime, closes_at: datetime) -> str:
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         count = int(left.total_seconds()) // size
         if count >= 1:
-            return f"{count} {unit}{'s' if count != 1 else ''} left"
+            return f"{plural(count, unit)} left"
     return "less than a minute left"
 
 
 def ideas_text(count: int) -> str:
-    return "💡 1 idea" if count == 1 else f"💡 {count} ideas"
+    return f"💡 {plural(count, 'idea')}"
 
 
 def idea_line(idea: Idea) -> str:
     """`#4 Title — 👍 5 · 🔎 in review` (text only: adapters escape it)."""
-    votes = "1 vote" if idea.votes == 1 else f"{idea.votes} votes"
-    return f"#{idea.id} {idea.display_title} — 👍 {votes} · {STATUS_BADGES[idea.status]}"
+    return f"#{idea.id} {idea.display_title} — 👍 {plural(idea.votes, 'vote')} · {STATUS_BADGES[idea.status]}"
 
 
 def status_line(card: ChallengeCard) -> str:
@@ -641,6 +660,39 @@ PROBLEM_BADGES = {ProblemStatus.OPEN: "🟠 open", ProblemStatus.DUPLICATE: "�
 
 def counts(idea: Idea) -> str:
     return f"👍 {plural(idea.votes, 'vote')} · 💬 {plural(idea.comments, 'comment')}"
+
+
+def idea_badges(idea: Idea) -> str:
+    """`🟢 open · 👍 3 votes · 💬 1 comment`: an idea's status and counts, the line under its title everywhere."""
+    return f"{STATUS_BADGES[idea.status]} · {counts(idea)}"
+
+
+def problem_badges(problem: Problem) -> str:
+    """`🟠 open · 🙋 4 reporters`."""
+    return f"{PROBLEM_BADGES[problem.status]} · {reporters_text(problem.reporters)}"
+
+
+def working_days(days: int) -> str:
+    return plural(days, "working day")
+
+
+def people_text(count: int) -> str:
+    return plural(count, "person", "people")
+
+
+def uses_text(count: int) -> str:
+    return plural(count, "use")
+
+
+def hotspot_figures(spot: Hotspot) -> str:
+    """`🙋 5 reporters · ▲ +3 vs the period before (2) · phone 3, chat 2`."""
+    figures = f"{reporters_text(spot.reporters)} · {trend_text(spot.reporters, spot.previous)}"
+    return figures + (f" · {channel_mix_text(spot.channel_mix)}" if spot.channel_mix else "")
+
+
+def self_service_note(threshold: int) -> tuple[str | Strong, ...]:
+    """Why a hot spot is a self-service candidate, its key words strong."""
+    return "🛟 ", Strong("self-service candidate"), f" ({threshold}+ reporters, no approved idea linked)"
 
 
 def reporters_text(count: int) -> str:

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot import hero
-from bot.replies import ChallengeCard, ChallengeForm
+from bot.replies import ChallengeCard, ChallengeForm, DecisionForm, IdeaCard, IdeaForm, Notice, ProblemCard, Reply
 from bot.challenges import is_challenge_idea, post_to_challenge
 from handlers import shell_box
 from bot.chat import Origin
 from bot.core import Core
-from bot.replies import DecisionForm
 from bot.decision_forms import FormInvalid
 from bot.decisions import submit
 from bot.errors import Refused, SaveFailed
@@ -31,7 +30,6 @@ from bot.problems import me_too
 from bot.scheduler import run_due
 from handlers import shell_challenges
 from handlers.shell_render import FORM_TITLES, as_text, problem_summary, summary
-from bot.replies import IdeaCard, IdeaForm, Notice, ProblemCard, Reply
 
 SHELL_COMMANDS = ("/idea", "/hero", "/problem", "/metoo", "/anyway", "/vote", "/comment", "/as", "/help", "/quit")
 PLATFORM = "shell"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from bot import box, box_actions
-from bot.replies import BOX_FIELDS, USE_FIELDS, BoxForm, UseForm
+from bot.replies import BOX_FIELDS, USE_FIELDS, BoxForm, FieldErrors, UseForm
 from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea
 from bot.errors import Refused
 from bot.model import Actor, Draft
-from bot.replies import FieldErrors
 
 HELP = """          /iused B1 (I used this: asks each field) · /story N · /exception N · /allow N · /decline N
           /worked N · /didnotwork N · /tooearly N (the follow-up's answers) · /addtobox N (a proven pilot)"""

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.replies import LABELS, ChallengeForm
+from bot.replies import LABELS, ChallengeForm, Notice, Reply
 from bot.challenges import blank_form, submit_challenge
 from bot.chat import Origin
 from bot.core import Core
-from bot.replies import Notice, Reply
 
 
 async def fill_in(core: Core, origin: Origin, form: ChallengeForm, ask: Callable[[str], str], out: TextIO) -> Reply:

@@ -54,9 +54,12 @@ from bot.replies import (
     age_text,
     idea_line,
     ideas_text,
+    people_text,
     reporters_text,
     status_line,
     trend_text,
+    uses_text,
+    working_days,
 )
 from bot.words import plural
 
@@ -174,10 +177,9 @@ def decision_form_text(reply: DecisionForm) -> str:
 
 
 def win_story_text(reply: WinStory) -> str:
-    author = reply.author or "an anonymous colleague"
-    challenge = f", born in challenge {reply.challenge}" if reply.challenge else ""
-    return (f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, "
-            f"{plural(reply.supporters, 'supporter')}{challenge})")
+    credits = "; ".join(story_text(Story(credit)) for credit in reply.credits())
+    facts = "".join(f"\n    {fact}" for fact in reply.facts())
+    return f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} ({credits}){facts}"
 
 
 def win_list_text(reply: WinList) -> str:
@@ -203,7 +205,7 @@ def box_list_text(reply: BoxList) -> str:
         lines.append("  The box is empty. Managers add to it with /hero box add.")
     for entry in reply.entries:
         lines.append("  " + _action_text(entry.action).replace("\n", "\n  "))
-        lines.append(f"      {entry.stats.uses} uses this month, {entry.stats.rate_text}  → /iused {entry.action.ref}")
+        lines.append(f"      {uses_text(entry.stats.uses)} this month, {entry.stats.rate_text}  → /iused {entry.action.ref}")
     return "\n".join(lines)
 
 def no_match_text(reply: NoMatch) -> str:
@@ -246,7 +248,7 @@ def box_story_text(reply: BoxStory) -> str:
 def champion_list_text(reply: ChampionList) -> str:
     lines = [reply.heading] + ([f"  {reply.empty}"] if not reply.champions else [])
     for champion in reply.champions:
-        lines.append(f"  🏅 {champion.user_id}: {champion.worked} uses that worked")
+        lines.append(f"  🏅 {champion.user_id}: {uses_text(champion.worked)} that worked")
         lines += [f"      {action.ref} {action.action}: {use.note}" for action, use in champion.stories]
     return "\n".join(lines)
 
@@ -288,7 +290,7 @@ def challenge_summary_text(reply: ChallengeSummary) -> str:
     named = f" Thanks to {', '.join(reply.named)}." if reply.named else ""
     advanced = "; ".join(idea_line(i) for i in reply.advanced) or "none"
     return (f"Challenge {challenge.ref} is closed: {challenge.display_question}. {ideas_text(challenge.ideas)} "
-            f"from {reply.people} people.{named} Advanced to review: {advanced}")
+            f"from {people_text(reply.people)}.{named} Advanced to review: {advanced}")
 
 def challenge_form_text(reply: ChallengeForm) -> str:
     return "Start a challenge with /hero challenge (managers)."
@@ -326,7 +328,7 @@ def home_view_text(reply: r.HomeView) -> str:
 
 
 def manager_queue_text(reply: r.ManagerQueue) -> str:
-    lines = [reply.title] + [f"  {summary(item.idea)}, waiting {plural(item.waiting_days, 'working day')}"
+    lines = [reply.title] + [f"  {summary(item.idea)}, waiting {working_days(item.waiting_days)}"
                              + ("  ESCALATED" if item.escalated else "") for item in reply.items]
     return "\n".join(lines + ([f"  …and {reply.hidden:,} more"] if reply.hidden else []))
 
@@ -334,13 +336,13 @@ def manager_queue_text(reply: r.ManagerQueue) -> str:
 def reminder_text(reply: r.Reminder) -> str:
     if reply.pilot_ended:
         return (f"Reminder: the pilot of {summary(reply.idea)} ended on {reply.pilot_ended:%Y-%m-%d}; its result is "
-                f"missing ({plural(reply.waiting_days, 'working day')} overdue).")
-    return f"Reminder: {summary(reply.idea)} has waited {plural(reply.waiting_days, 'working day')} for your decision."
+                f"missing ({working_days(reply.waiting_days)} overdue).")
+    return f"Reminder: {summary(reply.idea)} has waited {working_days(reply.waiting_days)} for your decision."
 
 
 def escalation_text(reply: r.Escalation) -> str:
     what = (f"has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
-            else f"has waited {plural(reply.waiting_days, 'working day')} for a decision")
+            else f"has waited {working_days(reply.waiting_days)} for a decision")
     managers = ", ".join(reply.managers) or "no manager configured"
     return f"Escalation: {summary(reply.idea)} {what}. Its managers: {managers}."
 

@@ -8,10 +8,27 @@ from __future__ import annotations
 
 import json
 
-from bot.replies import CHALLENGE_LABEL
-from bot.replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, Person, Story, Strong, choices_for
+from bot.replies import (
+    CHALLENGE_LABEL,
+    CHOICES,
+    DUPLICATE_FROM,
+    MARK_DUPLICATE,
+    STATUS_BADGES,
+    FieldErrors,
+    IdeaCard,
+    IdeaDetail,
+    IdeaForm,
+    IdeaList,
+    IdeaRef,
+    Notice,
+    Person,
+    Story,
+    Strong,
+    choices_for,
+    counts,
+    idea_badges,
+)
 from bot.model import Idea, shorten
-from bot.replies import STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, counts
 
 VOTE_ACTION = "idea_vote"
 IDEA_FORM = "idea_form"
@@ -40,17 +57,25 @@ def idea_heading(idea: Idea) -> str:
 
 
 def idea_summary_line(idea: Idea, decision: Story | None = None) -> str:
-    line = f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}"
+    line = f"{idea_heading(idea)}\n{idea_badges(idea)}"
     return line + (f"\n{story_mrkdwn(decision)}" if decision else "")
 
 
-def story_mrkdwn(story: Story) -> str:
-    """A story's parts as mrkdwn: people as mentions, bold as bold, everything typed escaped."""
+def parts_mrkdwn(parts) -> str:
+    """The core's worded parts as mrkdwn: people as mentions, ideas as links (or bold), strong as bold, all typed
+    text escaped."""
     def part(p) -> str:
         if isinstance(p, Person):
             return f"<@{p.user_id}>"
+        if isinstance(p, IdeaRef):
+            label = escape(f"#{p.idea_id} {p.title}")
+            return f"<{p.link}|{label}>" if p.link else f"*{label}*"
         return f"*{escape(p.text)}*" if isinstance(p, Strong) else escape(p)
-    return "".join(part(p) for p in story.parts)
+    return "".join(part(p) for p in parts)
+
+
+def story_mrkdwn(story: Story) -> str:
+    return parts_mrkdwn(story.parts)
 
 
 def notice_message(reply: Notice) -> dict:

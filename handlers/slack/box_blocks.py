@@ -29,6 +29,7 @@ from bot.replies import (
     OverLimit,
     UseForm,
     UseLogged,
+    uses_text,
 )
 from bot.model import shorten
 from handlers.slack.blocks import context, escape, section
@@ -65,7 +66,7 @@ def box_list_message(reply: BoxList) -> dict:
         block = section(details(action))
         block["accessory"] = button(USED_ACTION, I_USED_THIS, str(action.id), "primary")
         blocks.append(block)
-        blocks.append(context(f"{stats.uses} use{'s' if stats.uses != 1 else ''} this month", stats.rate_text,
+        blocks.append(context(f"{uses_text(stats.uses)} this month", stats.rate_text,
                               f"expected: {escape(shorten(action.expected_outcome, 300))}"))
     if len(reply.entries) > MAX_ENTRIES:
         blocks.append(context(f"and {len(reply.entries) - MAX_ENTRIES} more: try `/hero can <words>`"))
@@ -152,7 +153,7 @@ def champion_list_message(reply: ChampionList) -> dict:
     if not reply.champions:
         blocks.append(section(escape(reply.empty)))
     for champion in reply.champions[:10]:
-        lines = [f"🏅 <@{champion.user_id}> — {champion.worked} use{'s' if champion.worked != 1 else ''} that worked"]
+        lines = [f"🏅 <@{champion.user_id}> — {uses_text(champion.worked)} that worked"]
         lines += [f"• {heading(action)}: {escape(shorten(use.note, 300))}" for action, use in champion.stories]
         blocks.append(section("\n".join(lines)))
     return {"text": escape(reply.heading), "blocks": blocks}

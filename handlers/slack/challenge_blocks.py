@@ -14,10 +14,12 @@ from bot.replies import (
     ChallengeSummary,
     idea_line,
     ideas_text,
+    people_text,
+    reporters_text,
     status_line,
+    trend_text,
 )
 from bot.model import shorten
-from bot.replies import reporters_text, trend_text
 from handlers.slack.blocks import context, escape, section
 from handlers.slack.problem_blocks import START_CHALLENGE_ACTION, button
 
@@ -85,7 +87,7 @@ def challenge_halfway_message(reply: ChallengeHalfway) -> dict:
 
 def challenge_summary_message(reply: ChallengeSummary) -> dict:
     challenge = reply.challenge
-    people = f"{reply.people} {'person' if reply.people == 1 else 'people'}"
+    people = people_text(reply.people)
     lines = [f"🏁 *Challenge {challenge.ref} is closed:* {escape(challenge.display_question)}",
              f"{ideas_text(challenge.ideas)} from {people}."]
     if reply.named:

@@ -7,6 +7,7 @@ import re
 
 from bot.replies import (
     DECIDED_BY,
+    STATUS_BADGES,
     AnswerForm,
     AuthorQuestion,
     DecisionForm,
@@ -19,12 +20,22 @@ from bot.replies import (
     WinList,
     WinStory,
     age_text,
+    counts,
+    idea_badges,
     review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
-from bot.replies import STATUS_BADGES, counts
 from bot.words import plural
-from handlers.slack.blocks import author_of, context, decision_buttons, escape, idea_heading, idea_summary_line, section
+from handlers.slack.blocks import (
+    author_of,
+    context,
+    decision_buttons,
+    escape,
+    idea_heading,
+    idea_summary_line,
+    parts_mrkdwn,
+    section,
+)
 
 FORM_CALLBACKS = {kind: f"decision_{kind}" for kind in ("approve", "pilot", "decline", "needs_info", "outcome")}
 MAX_INPUT = 3000
@@ -70,22 +81,9 @@ def review_request_message(reply: ReviewRequest) -> dict:
 
 def win_story_message(reply: WinStory) -> dict:
     idea = reply.idea
-    author = f"<@{reply.author}>" if reply.author else "a colleague who chose to stay anonymous"
-    supporters = plural(reply.supporters, "supporter")
-    people = [f"💡 idea by {author}", f"👍 {supporters}"]
-    if reply.decider:
-        people.append(f"✅ decided by <@{reply.decider}>")
-    if reply.champion:
-        people.append(f"🛠️ IT champion <@{reply.champion}>")
-    lines = [f"🏆 *A win!* #{idea.id} · {escape(idea.display_title)}", escape(shorten(reply.outcome, 1500))]
-    if reply.challenge:
-        lines.append(f"🚩 born in challenge {escape(reply.challenge)}")
-    experiment = reply.experiment
-    if experiment and experiment.result is not None:
-        baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""
-        lines.append(f"📈 {escape(experiment.metric)}: {experiment.result:g} against a target of "
-                     f"{experiment.target:g}{baseline}")
-    blocks = [section("\n".join(lines)), context(*people)]
+    lines = [f"🏆 *A win!* #{idea.id} · {escape(idea.display_title)}", escape(shorten(reply.outcome, 1500)),
+             *map(escape, reply.facts())]
+    blocks = [section("\n".join(lines)), context(*map(parts_mrkdwn, reply.credits()))]
     return {"text": f"A win: #{idea.id} {escape(idea.display_title)}", "blocks": blocks}
 
 
@@ -164,7 +162,7 @@ SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 def _form_blocks(form: DecisionForm) -> tuple[str, str, list[dict]]:
     """(title, submit label, blocks); titles stay under Slack's 24 characters."""
     idea = form.idea
-    about = section(f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}")
+    about = section(f"{idea_heading(idea)}\n{idea_badges(idea)}")
     if form.kind == "approve":
         tech = _option("tech", "Needs technology support")
         champion = {"type": "users_select", "placeholder": _plain("Pick an IT champion")}

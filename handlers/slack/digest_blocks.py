@@ -7,11 +7,20 @@ a section): each section keeps whole lines while they fit and says how many more
 from __future__ import annotations
 
 from bot.model import shorten
-from bot.replies import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
-from bot.replies import STATUS_BADGES, counts
-from bot.words import plural
+from bot.replies import (
+    STATUS_BADGES,
+    Escalation,
+    Line,
+    ManagerQueue,
+    PilotCheckIn,
+    Reminder,
+    Section,
+    WeeklyDigest,
+    counts,
+    working_days,
+)
 from handlers.slack.decision_blocks import answer_button
-from handlers.slack.blocks import SECTION_LIMIT, context, decision_buttons, escape, idea_heading, section
+from handlers.slack.blocks import SECTION_LIMIT, context, decision_buttons, escape, idea_heading, parts_mrkdwn, section
 
 REMIND_TOMORROW = "remind_tomorrow"
 RECORD_RESULT = "decide_implemented"  # the decision flow's listener opens the outcome modal
@@ -20,16 +29,7 @@ LINE_LIMIT = 400
 
 
 def mrkdwn(line: Line) -> str:
-    parts = []
-    for part in line:
-        if isinstance(part, Person):
-            parts.append(f"<@{part.user_id}>")
-        elif isinstance(part, IdeaRef):
-            label = escape(f"#{part.idea_id} {part.title}")
-            parts.append(f"<{part.link}|{label}>" if part.link else f"*{label}*")
-        else:
-            parts.append(escape(part))
-    return shorten("".join(parts), LINE_LIMIT)
+    return shorten(parts_mrkdwn(line), LINE_LIMIT)
 
 
 def fit_section(item: Section, limit: int = SECTION_LIMIT) -> dict:
@@ -62,16 +62,12 @@ def manager_queue_message(reply: ManagerQueue) -> dict:
     for item in reply.items[:23]:  # two blocks each, under the 50-block limit
         idea = item.idea
         flag = " · ⚠️ escalated" if item.escalated else ""
-        blocks.append(section(f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} for {_days(item.waiting_days)}"
+        blocks.append(section(f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} for {working_days(item.waiting_days)}"
                               f" · {counts(idea)}{flag}"))
         blocks.append({"type": "actions", "block_id": f"queue_{idea.id}", "elements": decision_buttons(idea)})
     if reply.hidden:
         blocks.append(context(f"…and {reply.hidden:,} more waiting: decide on these first, the rest follow next week"))
     return {"text": escape(reply.title), "blocks": blocks}
-
-
-def _days(days: int) -> str:
-    return plural(days, "working day")
 
 
 def remind_button(idea_id: int) -> dict:
@@ -88,10 +84,10 @@ def reminder_message(reply: Reminder) -> dict:
     idea = reply.idea
     if reply.pilot_ended:
         text = (f"⏰ The pilot of {idea_heading(idea)} ended on {reply.pilot_ended:%Y-%m-%d} and its result is "
-                f"still missing ({_days(reply.waiting_days)} overdue).")
+                f"still missing ({working_days(reply.waiting_days)} overdue).")
         buttons = [record_button(idea.id)]
     else:
-        text = (f"⏰ {idea_heading(idea)} has waited {_days(reply.waiting_days)} for your decision "
+        text = (f"⏰ {idea_heading(idea)} has waited {working_days(reply.waiting_days)} for your decision "
                 f"({STATUS_BADGES[idea.status]}).")
         buttons = decision_buttons(idea)
     blocks = [section(text), context(counts(idea)),
@@ -103,7 +99,7 @@ def escalation_message(reply: Escalation) -> dict:
     idea = reply.idea
     managers = ", ".join(f"<@{m}>" for m in reply.managers[:5]) or "no manager configured"
     what = (f"has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
-            else f"has waited {_days(reply.waiting_days)} for a decision")
+            else f"has waited {working_days(reply.waiting_days)} for a decision")
     text = f"⚠️ Escalation: {idea_heading(idea)} {what}. Its managers: {managers}."
     return {"text": f"Escalation: idea #{idea.id}", "blocks": [section(text), context(f"`/hero show {idea.id}`")]}
 

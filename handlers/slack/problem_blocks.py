@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 
-from bot.replies import START_CHALLENGE
-from bot.model import CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten
 from bot.replies import (
-    PROBLEM_BADGES, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound, channel_mix_text, reporters_text,
-    trend_text,
+    PROBLEM_BADGES,
+    START_CHALLENGE,
+    HotspotList,
+    ProblemCard,
+    ProblemForm,
+    SearchResults,
+    SimilarFound,
+    hotspot_figures,
+    problem_badges,
+    reporters_text,
+    self_service_note,
 )
-from handlers.slack.blocks import _text_input, context, escape, idea_summary_line, section
+from bot.model import CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten
+from handlers.slack.blocks import _text_input, context, escape, idea_summary_line, parts_mrkdwn, section
 
 ME_TOO_ACTION = "problem_me_too"
 SIMILAR_VOTE_ACTION = "similar_vote"
@@ -27,7 +35,7 @@ def problem_heading(problem: Problem) -> str:
 
 
 def problem_summary_line(problem: Problem) -> str:
-    return f"{problem_heading(problem)}\n{PROBLEM_BADGES[problem.status]} · {reporters_text(problem.reporters)}"
+    return f"{problem_heading(problem)}\n{problem_badges(problem)}"
 
 
 def button(action_id: str, text: str, value: str, style: str | None = None) -> dict:
@@ -78,10 +86,9 @@ def hotspot_list_message(reply: HotspotList) -> dict:
     if not reply.hotspots:
         blocks.append(section(escape(reply.empty)))
     for spot in reply.hotspots[:45]:
-        line = (f"{problem_heading(spot.problem)}\n{reporters_text(spot.reporters)} · {trend_text(spot.reporters, spot.previous)}"
-                f" · {channel_mix_text(spot.channel_mix)}")
+        line = f"{problem_heading(spot.problem)}\n{escape(hotspot_figures(spot))}"
         if spot.self_service:
-            line += f"\n🛟 *self-service candidate* ({reply.threshold}+ reporters, no approved idea linked)"
+            line += "\n" + parts_mrkdwn(self_service_note(reply.threshold))
         block = section(line)
         if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
             block["accessory"] = button(START_CHALLENGE_ACTION, f"🚩 {START_CHALLENGE}", str(spot.problem.id))

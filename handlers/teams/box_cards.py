@@ -29,6 +29,7 @@ from bot.replies import (
     OverLimit,
     UseForm,
     UseLogged,
+    uses_text,
 )
 from bot.model import shorten
 from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, teams_words, text_block
@@ -68,7 +69,7 @@ def box_list_activity(reply: BoxList, names: Names) -> dict:
     for entry in reply.entries[:MAX_ENTRIES]:
         stats = entry.stats
         body += details(entry.action)
-        body.append(runs(f"{stats.uses} use{'s' if stats.uses != 1 else ''} this month · {stats.rate_text} · "
+        body.append(runs(f"{uses_text(stats.uses)} this month · {stats.rate_text} · "
                          f"expected: {shorten(entry.action.expected_outcome, 300)}", subtle=True))
         body.append({"type": "ActionSet", "actions": [used_button(entry.action)]})
     return message(card(body), reply.heading)
@@ -211,7 +212,7 @@ def champion_list_activity(reply: ChampionList, names: Names) -> dict:
     if not reply.champions:
         body.append(runs(reply.empty))
     for champion in reply.champions[:10]:
-        worked = f"{champion.worked} use{'s' if champion.worked != 1 else ''} that worked"
+        worked = f"{uses_text(champion.worked)} that worked"
         body.append(runs((f"🏅 {name_of(champion.user_id, names)}", {"weight": "Bolder"}), f" — {worked}"))
         body += [runs("• ", title(action), f": {shorten(use.note, 300)}") for action, use in champion.stories]
     return message(card(body), reply.heading)

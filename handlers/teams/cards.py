@@ -11,19 +11,22 @@ import json
 import re
 from collections.abc import Mapping
 
-from bot.replies import CHALLENGE_LABEL
-from bot.replies import Person, Strong
-from bot.model import Idea, shorten
 from bot.replies import (
+    CHALLENGE_LABEL,
     STATUS_BADGES,
     FieldErrors,
     IdeaCard,
     IdeaDetail,
     IdeaForm,
     IdeaList,
+    IdeaRef,
     Notice,
+    Person,
+    Strong,
     counts,
+    idea_badges,
 )
+from bot.model import Idea, shorten
 
 CARD = "application/vnd.microsoft.card.adaptive"
 MAX_CARD_BYTES = 80_000
@@ -112,17 +115,32 @@ def idea_lines(idea: Idea, names: Names) -> list[dict]:
     return blocks
 
 
-def story_runs(story, names: Names) -> dict:
-    """A Story's parts as text runs: people by name and bold, typed text never read as markdown."""
-    parts: list[str | tuple[str, dict]] = []
-    for part in story.parts:
+def parts_runs(parts, names: Names, limit: int | None = None, subtle: bool = False) -> dict:
+    """The core's worded parts as text runs: people by their Teams name and ideas in bold (a link when there is
+    one), strong in bold, typed text never read as markdown; cut after `limit` characters."""
+    shown: list[str | tuple[str, dict]] = []
+    left = limit if limit is not None else float("inf")
+    for part in parts:
         if isinstance(part, Person):
-            parts.append((name_of(part.user_id, names), {"weight": "Bolder"}))
+            text, style = name_of(part.user_id, names), {"weight": "Bolder"}
+        elif isinstance(part, IdeaRef):
+            text, style = f"#{part.idea_id} {part.title}", {"weight": "Bolder"}
+            if part.link:
+                style = {**style, "selectAction": {"type": "Action.OpenUrl", "url": part.link}}
         elif isinstance(part, Strong):
-            parts.append((part.text, {"weight": "Bolder"}))
+            text, style = part.text, {"weight": "Bolder"}
         else:
-            parts.append(part)
-    return runs(*parts)
+            text, style = part, {}
+        if left <= 0:
+            break
+        text = shorten(text, left) if len(text) > left else text
+        left -= len(text)
+        shown.append((text, style))
+    return runs(*shown, subtle=subtle)
+
+
+def story_runs(story, names: Names) -> dict:
+    return parts_runs(story.parts, names)
 
 
 def vote_action(idea: Idea) -> dict:
@@ -152,7 +170,7 @@ def idea_list_activity(reply: IdeaList, names: Names) -> dict:
         body.append(runs(reply.empty))
     for idea in reply.ideas[:45]:
         body.append(runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                         f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}"))
+                         f"\n{idea_badges(idea)}"))
         if decision := reply.decisions.get(idea.id):
             body.append(story_runs(decision, names))
     return message(card(body), reply.heading)

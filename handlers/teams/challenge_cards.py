@@ -15,10 +15,12 @@ from bot.replies import (
     ChallengeSummary,
     idea_line,
     ideas_text,
+    people_text,
+    reporters_text,
     status_line,
+    trend_text,
 )
 from bot.model import shorten
-from bot.replies import reporters_text, trend_text
 from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, text_block
 
 ADD_IDEA_VERB = "challenge_add_idea"
@@ -92,7 +94,7 @@ def challenge_halfway_activity(reply: ChallengeHalfway, names: Names) -> dict:
 
 def challenge_summary_activity(reply: ChallengeSummary, names: Names) -> dict:
     challenge = reply.challenge
-    people = f"{reply.people} {'person' if reply.people == 1 else 'people'}"
+    people = people_text(reply.people)
     body = [runs((f"🏁 Challenge {challenge.ref} is closed: ", {"weight": "Bolder"}), challenge.display_question),
             runs(f"{ideas_text(challenge.ideas)} from {people}.")]
     if reply.named:

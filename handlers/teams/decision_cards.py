@@ -12,10 +12,10 @@ from collections.abc import Mapping
 
 from bot.replies import (
     DECIDED_BY,
-    AnswerForm,
-    AuthorQuestion,
     DUPLICATE_FROM,
     MARK_DUPLICATE,
+    AnswerForm,
+    AuthorQuestion,
     DecisionForm,
     HomeView,
     Person,
@@ -27,10 +27,10 @@ from bot.replies import (
     WinStory,
     age_text,
     choices_for,
+    idea_badges,
     review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
-from bot.replies import STATUS_BADGES, counts
 from bot.words import plural
 from handlers.teams.cards import (
     Names,
@@ -42,6 +42,7 @@ from handlers.teams.cards import (
     idea_lines,
     message,
     name_of,
+    parts_runs,
     people_in_story,
     runs,
     story_runs,
@@ -72,18 +73,6 @@ def record_result_action(idea: Idea) -> dict:
     return execute("Record result", DECIDE_VERB, {"idea": idea.id, "choice": "implemented"}, style="positive")
 
 
-def _story_runs(reply: Story, names: Names) -> dict:
-    parts: list[str | tuple[str, dict]] = []
-    for part in reply.parts:
-        if isinstance(part, Person):
-            parts.append((name_of(part.user_id, names), {"weight": "Bolder"}))
-        elif isinstance(part, Strong):
-            parts.append((part.text, {"weight": "Bolder"}))
-        else:
-            parts.append(part)
-    return runs(*parts)
-
-
 def link_actions(link: str | None, title: str = "View it") -> list[dict]:
     return [{"type": "Action.OpenUrl", "title": title, "url": link}] if link else []
 
@@ -91,7 +80,7 @@ def link_actions(link: str | None, title: str = "View it") -> list[dict]:
 def story_activity(reply: Story, names: Names) -> dict:
     summary = "".join(p if isinstance(p, str) else p.text if isinstance(p, Strong) else name_of(p.user_id, names)
                       for p in reply.parts)
-    return message(card([_story_runs(reply, names)], link_actions(reply.link)), shorten(summary, 200))
+    return message(card([story_runs(reply, names)], link_actions(reply.link)), shorten(summary, 200))
 
 
 def review_card(reply: ReviewRequest, names: Names, note: str | None = None) -> dict:
@@ -111,29 +100,16 @@ def review_request_activity(reply: ReviewRequest, names: Names) -> dict:
 
 def win_story_activity(reply: WinStory, names: Names) -> dict:
     idea = reply.idea
-    author = name_of(reply.author, names) if reply.author else "a colleague who chose to stay anonymous"
-    supporters = plural(reply.supporters, "supporter")
-    people = [f"💡 idea by {author}", f"👍 {supporters}"]
-    if reply.decider:
-        people.append(f"✅ decided by {name_of(reply.decider, names)}")
-    if reply.champion:
-        people.append(f"🛠️ IT champion {name_of(reply.champion, names)}")
+    credits = [part for n, credit in enumerate(reply.credits()) for part in ((" · ",) if n else ()) + credit]
     body = [runs((f"🏆 A win! #{idea.id} · {idea.display_title}", {"weight": "Bolder", "size": "Medium"})),
-            runs(shorten(reply.outcome, 1500))]
-    if reply.challenge:
-        body.append(runs(f"🚩 born in challenge {reply.challenge}"))
-    experiment = reply.experiment
-    if experiment and experiment.result is not None:
-        baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""
-        body.append(runs(f"📈 {experiment.metric}: {experiment.result:g} against a target of "
-                         f"{experiment.target:g}{baseline}"))
-    body.append(runs(" · ".join(people), subtle=True))
+            runs(shorten(reply.outcome, 1500)), *(runs(fact) for fact in reply.facts()),
+            parts_runs(credits, names, subtle=True)]
     return message(card(body), f"A win: #{idea.id} {idea.display_title}")
 
 
 def _summary(idea: Idea, names: Names, extra: str) -> dict:
     return runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                f"\n{STATUS_BADGES[idea.status]} · {counts(idea)} · by {author_of(idea, names)}{extra}")
+                f"\n{idea_badges(idea)} · by {author_of(idea, names)}{extra}")
 
 
 def win_list_activity(reply: WinList, names: Names) -> dict:
@@ -197,7 +173,7 @@ def decision_form(form: DecisionForm, names: Names, values: Mapping[str, str] | 
     title, submit = _TITLES[form.kind]
     body = [text_block(title, bold=True, size="Medium"),
             runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                 f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}", subtle=False)]
+                 f"\n{idea_badges(idea)}", subtle=False)]
     shown: set[str] = set()
 
     def add(field: dict, error_key: str | None = None) -> None:

@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import base64
 
-from bot.model import Idea, shorten
-from bot.replies import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
-from bot.replies import STATUS_BADGES, counts
-from bot.words import plural
-from handlers.teams.cards import Names, card, execute, message, name_of, runs, text_block
+from bot.model import Idea
+from bot.replies import (
+    STATUS_BADGES,
+    Escalation,
+    Line,
+    ManagerQueue,
+    Person,
+    PilotCheckIn,
+    Reminder,
+    Section,
+    WeeklyDigest,
+    counts,
+    working_days,
+)
+from handlers.teams.cards import Names, card, execute, message, name_of, parts_runs, runs, text_block
 from handlers.teams.decision_cards import answer_action, decision_actions, record_result_action
 
 REMIND_TOMORROW_VERB = "remind_tomorrow"
@@ -32,23 +42,7 @@ def remind_action(idea: Idea) -> dict:
 
 def line_runs(line: Line, names: Names) -> dict:
     """A digest line: people by their Teams name, ideas in bold (with a link when there is one)."""
-    parts: list[str | tuple[str, dict]] = []
-    left = LINE_LIMIT
-    for part in line:
-        if isinstance(part, Person):
-            text, style = name_of(part.user_id, names), {"weight": "Bolder"}
-        elif isinstance(part, IdeaRef):
-            text, style = f"#{part.idea_id} {part.title}", {"weight": "Bolder"}
-            if part.link:
-                style = {**style, "selectAction": {"type": "Action.OpenUrl", "url": part.link}}
-        else:
-            text, style = part, {}
-        if left <= 0:
-            break
-        text = shorten(text, left) if len(text) > left else text
-        left -= len(text)
-        parts.append((text, style))
-    return runs(*parts)
+    return parts_runs(line, names, LINE_LIMIT)
 
 
 def section_blocks(item: Section, names: Names) -> list[dict]:
@@ -92,10 +86,6 @@ def chart_image(reply: WeeklyDigest) -> list[dict]:
     return [{"type": "Image", "url": url, "altText": reply.chart.alt[:1000], "size": "Stretch"}]
 
 
-def _days(days: int) -> str:
-    return plural(days, "working day")
-
-
 def _heading(idea: Idea) -> tuple[str, dict]:
     return f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}
 
@@ -105,7 +95,7 @@ def manager_queue_activity(reply: ManagerQueue, names: Names) -> dict:
     for item in reply.items[:MAX_QUEUE_SHOWN]:
         idea = item.idea
         flag = " · ⚠️ escalated" if item.escalated else ""
-        body.append({**runs(_heading(idea), f"\n{STATUS_BADGES[idea.status]} for {_days(item.waiting_days)} · "
+        body.append({**runs(_heading(idea), f"\n{STATUS_BADGES[idea.status]} for {working_days(item.waiting_days)} · "
                              f"{counts(idea)}{flag}"), "separator": True})
         body.append({"type": "ActionSet", "actions": decision_actions(idea)})
     if reply.hidden:
@@ -118,10 +108,10 @@ def reminder_activity(reply: Reminder, names: Names) -> dict:
     idea = reply.idea
     if reply.pilot_ended:
         text = runs("⏰ The pilot of ", _heading(idea), f" ended on {reply.pilot_ended:%Y-%m-%d} and its result is "
-                    f"still missing ({_days(reply.waiting_days)} overdue).")
+                    f"still missing ({working_days(reply.waiting_days)} overdue).")
         actions = [record_result_action(idea)]
     else:
-        text = runs("⏰ ", _heading(idea), f" has waited {_days(reply.waiting_days)} for your decision "
+        text = runs("⏰ ", _heading(idea), f" has waited {working_days(reply.waiting_days)} for your decision "
                     f"({STATUS_BADGES[idea.status]}).")
         actions = decision_actions(idea)
     body = [text, runs(counts(idea), subtle=True)]
@@ -131,7 +121,7 @@ def reminder_activity(reply: Reminder, names: Names) -> dict:
 def escalation_activity(reply: Escalation, names: Names) -> dict:
     idea = reply.idea
     what = (f" has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
-            else f" has waited {_days(reply.waiting_days)} for a decision")
+            else f" has waited {working_days(reply.waiting_days)} for a decision")
     managers: list[str | tuple[str, dict]] = []
     for n, manager in enumerate(reply.managers[:5]):
         managers += [", " if n else "", (name_of(manager, names), {"weight": "Bolder"})]

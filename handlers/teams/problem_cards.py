@@ -15,21 +15,32 @@ from bot.model import (
     ProblemStatus,
     shorten,
 )
-from bot.replies import START_CHALLENGE
 from bot.replies import (
     PROBLEM_BADGES,
-    STATUS_BADGES,
+    START_CHALLENGE,
     HotspotList,
     ProblemCard,
     ProblemForm,
     SearchResults,
     SimilarFound,
-    channel_mix_text,
-    counts,
+    hotspot_figures,
+    idea_badges,
+    problem_badges,
     reporters_text,
-    trend_text,
+    self_service_note,
 )
-from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, teams_words, text_block
+from handlers.teams.cards import (
+    Names,
+    card,
+    error_line,
+    execute,
+    message,
+    name_of,
+    parts_runs,
+    runs,
+    teams_words,
+    text_block,
+)
 
 ME_TOO_VERB = "me_too"
 SIMILAR_VOTE_VERB = "similar_vote"
@@ -46,12 +57,12 @@ def problem_title(problem: Problem) -> tuple[str, dict]:
 
 
 def problem_summary(problem: Problem) -> dict:
-    return runs(problem_title(problem), f"\n{PROBLEM_BADGES[problem.status]} · {reporters_text(problem.reporters)}")
+    return runs(problem_title(problem), f"\n{problem_badges(problem)}")
 
 
 def idea_summary(idea: Idea) -> dict:
     return runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}")
+                f"\n{idea_badges(idea)}")
 
 
 def me_too_action(problem: Problem) -> dict:
@@ -104,11 +115,9 @@ def hotspot_list_activity(reply: HotspotList, names: Names) -> dict:
     if not reply.hotspots:
         body.append(runs(reply.empty))
     for spot in reply.hotspots[:MAX_LISTED]:
-        body.append(runs(problem_title(spot.problem), f"\n{reporters_text(spot.reporters)} · "
-                         f"{trend_text(spot.reporters, spot.previous)}" + (f" · {channel_mix_text(spot.channel_mix)}" if spot.channel_mix else "")))
+        body.append(runs(problem_title(spot.problem), f"\n{hotspot_figures(spot)}"))
         if spot.self_service:
-            body.append({**text_block(f"🛟 **self-service candidate** ({reply.threshold}+ reporters, no approved idea "
-                                      "linked)"), "spacing": "None"})
+            body.append({**parts_runs(self_service_note(reply.threshold), names), "spacing": "None"})
         if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
             body.append({"type": "ActionSet", "actions": [
                 execute(f"🚩 {START_CHALLENGE}", START_CHALLENGE_VERB, {"problem": spot.problem.id})]})
