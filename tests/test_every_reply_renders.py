@@ -219,3 +219,31 @@ def test_teams_never_looks_up_an_anonymous_author():
 def test_the_shell_renders_it_as_text(reply):
     text = shell_render.as_text(reply)
     assert isinstance(text, str) and text.strip()
+
+
+# --- words the core computes once read the same on every platform -------------------------------
+
+def shown_everywhere(reply) -> dict[str, str]:
+    """The text each platform shows for `reply` (Slack's and Teams' JSON, the shell's text)."""
+    names = {k: v for k, v in NAMES.items() if k in teams.people_in(reply)}
+    return {"Slack": json.dumps(slack.render(reply), ensure_ascii=False),
+            "Teams": json.dumps(teams.render(reply, names), ensure_ascii=False),
+            "shell": shell_render.as_text(reply)}
+
+
+def test_a_win_credits_its_people_in_the_same_words_everywhere():
+    win = r.WinStory(idea(4, Status.IMPLEMENTED, anonymous=True), "Calls down", 1, None, MANAGER, CHAMPION,
+                     Experiment("fewer calls", "repeat calls", 8.0, "2026-12-14", baseline=10.0, result=7.5), "C1 · Q")
+    for platform, shown in shown_everywhere(win).items():
+        for words in ("💡 idea by a colleague who chose to stay anonymous", "👍 1 supporter", "✅ decided by ",
+                      "🛠️ IT champion ", "🚩 born in challenge C1 · Q",
+                      "📈 repeat calls: 7.5 against a target of 8 (baseline 10)"):
+            assert words in shown, (platform, words)
+
+
+def test_counts_are_worded_in_the_singular_for_one_everywhere():
+    summary = r.ChallengeSummary(CLOSED_CHALLENGE, 1, [AUTHOR], [])
+    box = r.ChampionList(TYPED, (r.Champion(AUTHOR, 1, ((ACTION, USE),)),))
+    for reply, words in ((summary, "1 person"), (box, "1 use that worked")):
+        for platform, shown in shown_everywhere(reply).items():
+            assert words in shown and "1 people" not in shown and "1 uses" not in shown, (platform, words)
