@@ -7,7 +7,7 @@ on every platform.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -708,6 +708,14 @@ def trend_text(now: int, before: int) -> str:
         return "= same as the period before"
     sign = "▲ +" if now > before else "▼ "
     return f"{sign}{now - before} vs the period before ({before})"
+
+
+def renderer_for(table: Mapping[type, Callable], reply: object, platform: str) -> Callable:
+    """The function a platform's renderer table holds for the reply's type (TypeError when it has none)."""
+    try:
+        return table[type(reply)]
+    except KeyError:
+        raise TypeError(f"no {platform} rendering for {type(reply).__name__}") from None
 
 
 # === the union: every reply an adapter renders (tests/test_every_reply_renders.py holds each platform to it) ====

@@ -13,53 +13,12 @@ from bot import replies as r
 from bot.box_model import limit_text, number_text
 from bot.model import Idea
 from bot.replies import (
-    ADD_IDEA,
-    ANSWERS,
-    BoxActionCard,
-    BoxForm,
-    BoxList,
-    BoxOffer,
-    BoxStory,
-    ChallengeCard,
-    ChallengeForm,
-    ChallengeHalfway,
-    ChallengeList,
-    ChallengeSummary,
-    ChampionList,
-    DecisionForm,
-    ExceptionRequest,
-    FieldErrors,
-    FollowUp,
-    HotspotList,
-    IdeaCard,
-    IdeaDetail,
-    IdeaList,
-    IdeaRef,
-    NoMatch,
-    Notice,
-    OverLimit,
-    Person,
-    ProblemCard,
-    ReviewRequest,
-    SearchResults,
-    SimilarFound,
-    Story,
-    Strong,
-    UseForm,
-    UseLogged,
-    WaitingList,
-    WeeklyDigest,
-    WinList,
-    WinStory,
-    age_text,
-    idea_line,
-    ideas_text,
-    people_text,
-    reporters_text,
-    status_line,
-    trend_text,
-    uses_text,
-    working_days,
+    ADD_IDEA, ANSWERS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChallengeCard, ChallengeForm,
+    ChallengeHalfway, ChallengeList, ChallengeSummary, ChampionList, DecisionForm, ExceptionRequest, FieldErrors,
+    FollowUp, HotspotList, IdeaCard, IdeaDetail, IdeaList, IdeaRef, NoMatch, Notice, OverLimit, Person, ProblemCard,
+    ReviewRequest, SearchResults, SimilarFound, Story, Strong, UseForm, UseLogged, WaitingList, WeeklyDigest,
+    WinList, WinStory, age_text, idea_line, ideas_text, people_text, reporters_text, status_line, trend_text,
+    uses_text, working_days,
 )
 from bot.words import plural
 
@@ -162,7 +121,6 @@ def search_results_text(reply: SearchResults) -> str:
 
 # --- decisions, pilots and wins ---
 
-
 def story_text(reply: Story) -> str:
     parts = [p.user_id if isinstance(p, Person) else p.text if isinstance(p, Strong) else p for p in reply.parts]
     return "".join(parts)
@@ -208,24 +166,31 @@ def box_list_text(reply: BoxList) -> str:
         lines.append(f"      {uses_text(entry.stats.uses)} this month, {entry.stats.rate_text}  → /iused {entry.action.ref}")
     return "\n".join(lines)
 
+
 def no_match_text(reply: NoMatch) -> str:
     return f"{reply.text}  → /postidea {reply.words}"
+
 
 def box_action_card_text(reply: BoxActionCard) -> str:
     return f"{reply.headline}: {_action_text(reply.action)}\n    owner: {reply.action.owner}"
 
+
 def box_form_text(reply: BoxForm) -> str:
     return "The box form: use /hero box add or /hero box edit <ref>."
+
 
 def use_form_text(reply: UseForm) -> str:
     return f"I used {reply.action.ref}: /iused {reply.action.ref}"
 
+
 def use_logged_text(reply: UseLogged) -> str:
     return reply.text + ("" if reply.use.story else f"  → /story {reply.use.id} (Share as a story)")
+
 
 def over_limit_text(reply: OverLimit) -> str:
     return (f"Not logged: {reply.text} The owner of {reply.action.ref} is {reply.action.owner}."
             f"  → /exception {reply.use_id} (Ask for an exception)")
+
 
 def exception_request_text(reply: ExceptionRequest) -> str:
     use = reply.use
@@ -235,6 +200,7 @@ def exception_request_text(reply: ExceptionRequest) -> str:
         return f"{text} [{reply.answered}]"
     return f"{text}  → /allow {use.id} (Allow once) or /decline {use.id} (Decline)"
 
+
 def follow_up_text(reply: FollowUp) -> str:
     use = reply.use
     text = f"Did it work? You used {reply.action.ref} {reply.action.action}: {use.note}"
@@ -242,8 +208,10 @@ def follow_up_text(reply: FollowUp) -> str:
         return f"{text} [recorded: {ANSWERS[reply.answered]}]"
     return f"{text}  → /worked {use.id} · /didnotwork {use.id} · /tooearly {use.id}"
 
+
 def box_story_text(reply: BoxStory) -> str:
     return f"📣 {reply.use.user_id} used {reply.action.ref} {reply.action.action}: {reply.use.note}"
+
 
 def champion_list_text(reply: ChampionList) -> str:
     lines = [reply.heading] + ([f"  {reply.empty}"] if not reply.champions else [])
@@ -251,6 +219,7 @@ def champion_list_text(reply: ChampionList) -> str:
         lines.append(f"  🏅 {champion.user_id}: {uses_text(champion.worked)} that worked")
         lines += [f"      {action.ref} {action.action}: {use.note}" for action, use in champion.stories]
     return "\n".join(lines)
+
 
 def box_offer_text(reply: BoxOffer) -> str:
     return f"{reply.text}  → /addtobox {reply.idea_id} (Add to the box)"
@@ -275,15 +244,18 @@ def challenge_card_text(reply: ChallengeCard) -> str:
         lines.append(f"    {ADD_IDEA}: /idea challenge {challenge.ref} <your idea>")
     return "\n".join(lines)
 
+
 def challenge_list_text(reply: ChallengeList) -> str:
     lines = ["Open challenges"] + [f"  {challenge_card_text(c)}" for c in reply.open] + (["  none"] if not reply.open else [])
     lines += [f"Closed in the last {reply.days} days"] + [f"  {challenge_card_text(c)}" for c in reply.closed]
     return "\n".join(lines + (["  none"] if not reply.closed else []))
 
+
 def challenge_halfway_text(reply: ChallengeHalfway) -> str:
     top = "; ".join(idea_line(i) for i in reply.top) or "no ideas yet"
     return (f"Halfway through challenge {reply.challenge.ref}: {ideas_text(reply.challenge.ideas)} so far, "
             f"{reply.time_left}. Most voted: {top}")
+
 
 def challenge_summary_text(reply: ChallengeSummary) -> str:
     challenge = reply.challenge
@@ -291,6 +263,7 @@ def challenge_summary_text(reply: ChallengeSummary) -> str:
     advanced = "; ".join(idea_line(i) for i in reply.advanced) or "none"
     return (f"Challenge {challenge.ref} is closed: {challenge.display_question}. {ideas_text(challenge.ideas)} "
             f"from {people_text(reply.people)}.{named} Advanced to review: {advanced}")
+
 
 def challenge_form_text(reply: ChallengeForm) -> str:
     return "Start a challenge with /hero challenge (managers)."
@@ -401,8 +374,4 @@ TEXTS: dict[type, Callable[[object], str]] = {
 
 def as_text(reply) -> str:
     """A reply as the shell prints it."""
-    try:
-        renderer = TEXTS[type(reply)]
-    except KeyError:
-        raise TypeError(f"no text rendering for {type(reply).__name__}") from None
-    return renderer(reply)
+    return r.renderer_for(TEXTS, reply, "text")(reply)

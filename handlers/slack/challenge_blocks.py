@@ -5,19 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.replies import (
-    ADD_IDEA,
-    LABELS,
-    ChallengeCard,
-    ChallengeForm,
-    ChallengeHalfway,
-    ChallengeList,
-    ChallengeSummary,
-    idea_line,
-    ideas_text,
-    people_text,
-    reporters_text,
-    status_line,
-    trend_text,
+    ADD_IDEA, LABELS, ChallengeCard, ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, idea_line,
+    ideas_text, people_text, reporters_text, status_line, trend_text,
 )
 from bot.model import shorten
 from handlers.slack.blocks import context, escape, section

@@ -6,35 +6,13 @@ import json
 import re
 
 from bot.replies import (
-    DECIDED_BY,
-    STATUS_BADGES,
-    AnswerForm,
-    AuthorQuestion,
-    DecisionForm,
-    HomeView,
-    Person,
-    ReviewRequest,
-    Story,
-    Strong,
-    WaitingList,
-    WinList,
-    WinStory,
-    age_text,
-    counts,
-    idea_badges,
-    review_heading,
+    DECIDED_BY, STATUS_BADGES, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person, ReviewRequest, Story,
+    Strong, WaitingList, WinList, WinStory, age_text, counts, idea_badges, review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
 from bot.words import plural
 from handlers.slack.blocks import (
-    author_of,
-    context,
-    decision_buttons,
-    escape,
-    idea_heading,
-    idea_summary_line,
-    parts_mrkdwn,
-    section,
+    author_of, context, decision_buttons, escape, idea_heading, idea_summary_line, parts_mrkdwn, section,
 )
 
 FORM_CALLBACKS = {kind: f"decision_{kind}" for kind in ("approve", "pilot", "decline", "needs_info", "outcome")}

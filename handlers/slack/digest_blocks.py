@@ -8,15 +8,7 @@ from __future__ import annotations
 
 from bot.model import shorten
 from bot.replies import (
-    STATUS_BADGES,
-    Escalation,
-    Line,
-    ManagerQueue,
-    PilotCheckIn,
-    Reminder,
-    Section,
-    WeeklyDigest,
-    counts,
+    STATUS_BADGES, Escalation, Line, ManagerQueue, PilotCheckIn, Reminder, Section, WeeklyDigest, counts,
     working_days,
 )
 from handlers.slack.decision_blocks import answer_button

@@ -5,17 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.replies import (
-    PROBLEM_BADGES,
-    START_CHALLENGE,
-    HotspotList,
-    ProblemCard,
-    ProblemForm,
-    SearchResults,
-    SimilarFound,
-    hotspot_figures,
-    problem_badges,
-    reporters_text,
-    self_service_note,
+    PROBLEM_BADGES, START_CHALLENGE, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound,
+    hotspot_figures, problem_badges, reporters_text, self_service_note,
 )
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten
 from handlers.slack.blocks import _text_input, context, escape, idea_summary_line, parts_mrkdwn, section

@@ -73,17 +73,9 @@ SUBMISSION_ANSWERS: dict[type, Callable[[object], dict]] = {
 
 def render(reply) -> dict:
     """A reply as `chat.postMessage` / response_url arguments: `text` (the fallback) and `blocks`."""
-    try:
-        renderer = RENDERERS[type(reply)]
-    except KeyError:
-        raise TypeError(f"no Slack rendering for {type(reply).__name__}") from None
-    return renderer(reply)
+    return r.renderer_for(RENDERERS, reply, "Slack")(reply)
 
 
 def view(reply, metadata: dict | None = None) -> dict:
     """A form or page as a Slack view (a modal, or the App Home tab)."""
-    try:
-        renderer = VIEWS[type(reply)]
-    except KeyError:
-        raise TypeError(f"no Slack view for {type(reply).__name__}") from None
-    return renderer(reply, metadata or {})
+    return r.renderer_for(VIEWS, reply, "Slack view")(reply, metadata or {})

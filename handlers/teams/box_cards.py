@@ -7,29 +7,9 @@ from collections.abc import Mapping
 
 from bot.box_model import BoxAction, BoxUse, limit_text, number_text
 from bot.replies import (
-    ADD_TO_BOX,
-    ALLOW_ONCE,
-    ANSWERS,
-    ASK_EXCEPTION,
-    BOX_FIELDS,
-    DECLINE,
-    I_USED_THIS,
-    POST_AS_IDEA,
-    SHARE_STORY,
-    USE_FIELDS,
-    BoxActionCard,
-    BoxForm,
-    BoxList,
-    BoxOffer,
-    BoxStory,
-    ChampionList,
-    ExceptionRequest,
-    FollowUp,
-    NoMatch,
-    OverLimit,
-    UseForm,
-    UseLogged,
-    uses_text,
+    ADD_TO_BOX, ALLOW_ONCE, ANSWERS, ASK_EXCEPTION, BOX_FIELDS, DECLINE, I_USED_THIS, POST_AS_IDEA, SHARE_STORY,
+    USE_FIELDS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChampionList, ExceptionRequest, FollowUp,
+    NoMatch, OverLimit, UseForm, UseLogged, uses_text,
 )
 from bot.model import shorten
 from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, teams_words, text_block

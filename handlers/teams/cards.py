@@ -12,19 +12,8 @@ import re
 from collections.abc import Mapping
 
 from bot.replies import (
-    CHALLENGE_LABEL,
-    STATUS_BADGES,
-    FieldErrors,
-    IdeaCard,
-    IdeaDetail,
-    IdeaForm,
-    IdeaList,
-    IdeaRef,
-    Notice,
-    Person,
-    Strong,
-    counts,
-    idea_badges,
+    CHALLENGE_LABEL, STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, IdeaRef, Notice, Person,
+    Strong, counts, idea_badges,
 )
 from bot.model import Idea, shorten
 

@@ -6,19 +6,8 @@ People's words (the question, idea titles) stay in TextRuns; the buttons carry S
 from __future__ import annotations
 
 from bot.replies import (
-    ADD_IDEA,
-    LABELS,
-    ChallengeCard,
-    ChallengeForm,
-    ChallengeHalfway,
-    ChallengeList,
-    ChallengeSummary,
-    idea_line,
-    ideas_text,
-    people_text,
-    reporters_text,
-    status_line,
-    trend_text,
+    ADD_IDEA, LABELS, ChallengeCard, ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, idea_line,
+    ideas_text, people_text, reporters_text, status_line, trend_text,
 )
 from bot.model import shorten
 from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, text_block

@@ -11,43 +11,15 @@ import re
 from collections.abc import Mapping
 
 from bot.replies import (
-    DECIDED_BY,
-    DUPLICATE_FROM,
-    MARK_DUPLICATE,
-    AnswerForm,
-    AuthorQuestion,
-    DecisionForm,
-    HomeView,
-    Person,
-    ReviewRequest,
-    Story,
-    Strong,
-    WaitingList,
-    WinList,
-    WinStory,
-    age_text,
-    choices_for,
-    idea_badges,
+    DECIDED_BY, DUPLICATE_FROM, MARK_DUPLICATE, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
+    ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, choices_for, idea_badges,
     review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
 from bot.words import plural
 from handlers.teams.cards import (
-    Names,
-    author_of,
-    authors_of,
-    card,
-    error_line,
-    execute,
-    idea_lines,
-    message,
-    name_of,
-    parts_runs,
-    people_in_story,
-    runs,
-    story_runs,
-    teams_words,
-    text_block,
+    Names, author_of, authors_of, card, error_line, execute, idea_lines, message, name_of, parts_runs,
+    people_in_story, runs, story_runs, teams_words, text_block,
 )
 
 DECIDE_VERB = "decide"

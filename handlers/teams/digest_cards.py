@@ -14,16 +14,7 @@ import base64
 
 from bot.model import Idea
 from bot.replies import (
-    STATUS_BADGES,
-    Escalation,
-    Line,
-    ManagerQueue,
-    Person,
-    PilotCheckIn,
-    Reminder,
-    Section,
-    WeeklyDigest,
-    counts,
+    STATUS_BADGES, Escalation, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest, counts,
     working_days,
 )
 from handlers.teams.cards import Names, card, execute, message, name_of, parts_runs, runs, text_block

@@ -8,38 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.model import (
-    CONTACT_CHANNELS,
-    FREQUENCIES,
-    Idea,
-    Problem,
-    ProblemStatus,
-    shorten,
+    CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten,
 )
 from bot.replies import (
-    PROBLEM_BADGES,
-    START_CHALLENGE,
-    HotspotList,
-    ProblemCard,
-    ProblemForm,
-    SearchResults,
-    SimilarFound,
-    hotspot_figures,
-    idea_badges,
-    problem_badges,
-    reporters_text,
-    self_service_note,
+    PROBLEM_BADGES, START_CHALLENGE, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound,
+    hotspot_figures, idea_badges, problem_badges, reporters_text, self_service_note,
 )
 from handlers.teams.cards import (
-    Names,
-    card,
-    error_line,
-    execute,
-    message,
-    name_of,
-    parts_runs,
-    runs,
-    teams_words,
-    text_block,
+    Names, card, error_line, execute, message, name_of, parts_runs, runs, teams_words, text_block,
 )
 
 ME_TOO_VERB = "me_too"

@@ -87,11 +87,7 @@ PEOPLE: dict[type, Callable[[object], set[str]]] = {
 
 def render(reply, names: Names) -> dict:
     """A reply as the fields of an outgoing message activity."""
-    try:
-        renderer = RENDERERS[type(reply)]
-    except KeyError:
-        raise TypeError(f"no Teams rendering for {type(reply).__name__}") from None
-    return renderer(reply, names)
+    return r.renderer_for(RENDERERS, reply, "Teams")(reply, names)
 
 
 def people_in(reply) -> set[str]:
