@@ -1,7 +1,7 @@
 """Challenges: start one (managers), post ideas to it, list them, and close them on the scheduler's clock.
 
 The grammar and the form's checks live here once; adapters hand over the raw answers (every value a
-string, as both platforms send them) and render the neutral replies of bot/challenge_replies.py.
+string, as both platforms send them) and render the neutral replies of bot/replies.py.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class IdeaDetail:
     idea: Idea
     comments: list[Comment] = field(default_factory=list)
     link: str | None = None
-    decision: object | None = None  # the latest decision, a Story (bot.decision_replies)
+    decision: Story | None = None  # the latest decision, told in words
 
 
 @dataclass(frozen=True)

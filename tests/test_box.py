@@ -380,7 +380,6 @@ async def test_long_and_wild_text_renders_within_both_platforms_limits(core):
     from bot.replies import BoxOffer, UseForm
     from handlers.slack.render import render as slack_render
     from handlers.slack.box_blocks import box_modal, use_modal
-    from handlers.teams import box_cards  # noqa: F401  (registers the renderings)
     from handlers.teams.render import render as teams_render
     from tests.teams_cards import shape_errors
 

@@ -1,5 +1,5 @@
 """Block Kit for the empowerment box: the box, its matches, the forms, uses, exceptions, follow-ups, stories
-and champions. Every typed word is escaped; the button titles are the core's (bot.box_replies)."""
+and champions. Every typed word is escaped; the button titles are the core's (bot.replies)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Adaptive Cards (1.5) for the empowerment box. The words are the core's (bot.box_replies); people's text
+"""Adaptive Cards (1.5) for the empowerment box. The words are the core's (bot.replies); people's text
 stays in TextRuns."""
 
 from __future__ import annotations
