@@ -10,16 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.box_model import PERIOD_DAYS, BoxAction, BoxUse, limit_text, number_text
 from bot.replies import (
-    ANSWERS,
-    BoxEntry,
-    BoxList,
-    BoxOffer,
-    BoxStory,
-    ExceptionRequest,
-    FollowUp,
-    NoMatch,
-    OverLimit,
-    UseForm,
+    ANSWERS, BoxEntry, BoxList, BoxOffer, BoxStory, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseForm,
     UseLogged,
 )
 from bot.chat import Chat, Origin

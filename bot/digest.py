@@ -20,7 +20,15 @@ from bot.core import Core
 from bot.decision_notes import note_parts
 from bot.digest_chart import digest_chart
 from bot.model import Idea
-from bot.replies import IdeaRef, Line, ManagerQueue, Person, QueueItem, Section, WeeklyDigest
+from bot.replies import (
+    IdeaRef,
+    Line,
+    ManagerQueue,
+    Person,
+    QueueItem,
+    Section,
+    WeeklyDigest,
+)
 from bot.problem_commands import hotspots_in
 from bot.replies import Hotspot
 from bot.roles import managers_for

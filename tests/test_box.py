@@ -10,16 +10,7 @@ import pytest
 from bot import box, box_actions, hero
 from bot.box_followups import due_follow_ups
 from bot.replies import (
-    BoxActionCard,
-    BoxForm,
-    BoxList,
-    BoxStory,
-    ChampionList,
-    ExceptionRequest,
-    FollowUp,
-    NoMatch,
-    OverLimit,
-    UseLogged,
+    BoxActionCard, BoxForm, BoxList, BoxStory, ChampionList, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseLogged,
 )
 from bot.chat import Origin
 from bot.config import Config
