@@ -8,11 +8,10 @@ Who may answer is recognised by the author key (storage.keys), never by a stored
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from bot.core import Core
 from bot.decision_forms import FormInvalid
-from bot.decision_replies import Story, story
+from bot.replies import AnswerForm, Notice, story
 from bot.errors import Refused
 from bot.model import Actor, Idea, Status
 from bot.replies import Notice
@@ -27,23 +26,6 @@ log = logging.getLogger(__name__)
 
 ANSWER_LIMIT = 2900  # fits one Slack section with the words around it
 ANSWERABLE = (Status.NEEDS_INFO, Status.PILOTING)
-
-
-@dataclass(frozen=True)
-class AuthorQuestion:
-    """A message for an anonymous author that wants an answer: the text, and an **Answer** button."""
-
-    idea: Idea
-    message: Story
-
-
-@dataclass(frozen=True)
-class AnswerForm:
-    """The private form: one field, "Your answer"."""
-
-    idea: Idea
-    value: str = ""
-    error: str | None = None
 
 
 def _answerable(core: Core, db, actor: Actor, idea_id: int) -> Idea:

@@ -68,7 +68,7 @@ async def run_shell(settings: Settings, user: str, read_line: Callable[[str], st
 
 def as_text(reply) -> str:
     """A reply as the shell prints it (`digest --preview`)."""
-    from handlers.shell import as_text as text
+    from handlers.shell_render import as_text as text
 
     return text(reply)
 

@@ -9,7 +9,7 @@ import math
 from datetime import datetime, timedelta
 
 from bot.box_model import PERIOD_DAYS, BoxAction, BoxUse, limit_text, number_text
-from bot.box_replies import (
+from bot.replies import (
     ANSWERS, BoxEntry, BoxList, BoxOffer, BoxStory, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseForm,
     UseLogged,
 )

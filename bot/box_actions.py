@@ -7,7 +7,7 @@ import re
 
 from bot.box import MAX_FIELD, announce, get_action, manager_only, number
 from bot.box_model import BoxDraft, number_text
-from bot.box_replies import BOX_FIELDS, BoxActionCard, BoxForm
+from bot.replies import BOX_FIELDS, BoxActionCard, BoxForm
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_forms import FormInvalid

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.box_model import BoxUse
-from bot.box_replies import Champion, ChampionList, FollowUp
+from bot.replies import Champion, ChampionList, FollowUp
 from bot.chat import Chat
 from bot.core import Core
 from bot.errors import Refused
-from bot.notices import Line, Person, Section
+from bot.replies import Line, Person, Section
 from bot.schedule import Weekly, add_working_days
 from bot.sending import Send
 from storage import box as store

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.challenge_model import Challenge
-from bot.challenge_replies import TOP_SHOWN, ChallengeCard, ProblemContext, time_left_text
+from bot.replies import TOP_SHOWN, ChallengeCard, ProblemContext, time_left_text
 from bot.core import Core
 from bot.errors import Refused
 from bot.schedule import Weekly

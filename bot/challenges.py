@@ -1,7 +1,7 @@
 """Challenges: start one (managers), post ideas to it, list them, and close them on the scheduler's clock.
 
 The grammar and the form's checks live here once; adapters hand over the raw answers (every value a
-string, as both platforms send them) and render the neutral replies of bot/challenge_replies.py.
+string, as both platforms send them) and render the neutral replies of bot/replies.py.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from bot.cards import refresh_challenge
 from bot.challenge_cards import card, closes_at, halfway_at
 from bot.challenge_model import MAX_ADVANCE, MAX_QUESTION, Challenge, ChallengeDraft
 from bot.roles import is_manager
-from bot.challenge_replies import ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, time_left_text
+from bot.replies import ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, time_left_text
 from bot.chat import Chat, Origin
 from bot.core import Core
-from bot.decision_replies import Strong, story
+from bot.replies import Strong, story
 from bot.duplicates import propose_idea
 from bot.errors import Refused
 from bot.grammar import draft_for_challenge, is_challenge_idea  # noqa: F401  (the grammar lives in bot.grammar)

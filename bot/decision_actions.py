@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot import hero
 from bot.core import Core
 from bot.decision_forms import FIRST_FIELD, FormInvalid
-from bot.decision_replies import CHOICES, DecisionForm, ReviewRequest
+from bot.replies import CHOICES, DecisionForm, ReviewRequest
 from bot.decisions import KINDS, may_see_review, open_form, submit
 from bot.duplicates import may_mark_duplicate, mark_duplicate
 from bot.errors import Refused, SaveFailed

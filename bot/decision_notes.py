@@ -7,8 +7,8 @@ needs info: the question · implemented: what changed · duplicate: of which ide
 from __future__ import annotations
 
 
-from bot.decision_replies import Person, story
 from bot.model import DecisionFacts, Experiment  # noqa: F401  (DecisionFacts: storage speaks it too)
+from bot.replies import Person, story
 
 ACTION_WORDS = {"approve": "Approved", "pilot": "Pilot approved", "decline": "Declined", "needs_info": "Question",
                 "implemented": "Implemented", "review": "Sent to review", "duplicate": "Marked duplicate"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot import decision_forms as forms
 from bot.box import offer_after_outcome
 from bot.core import Core
-from bot.decision_replies import DecisionForm
+from bot.replies import DecisionForm
 from bot.errors import Refused
 from bot.events import Approved, Decided, Declined, Implemented, InfoRequested, PilotClosed, PilotStarted
 from bot.followups import emit, win_channel

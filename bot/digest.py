@@ -20,7 +20,7 @@ from bot.core import Core
 from bot.decision_notes import note_parts
 from bot.digest_chart import digest_chart
 from bot.model import Idea
-from bot.notices import (
+from bot.replies import (
     IdeaRef,
     Line,
     ManagerQueue,

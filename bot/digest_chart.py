@@ -12,7 +12,7 @@ from datetime import datetime
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.core import Core
-from bot.notices import DigestChart
+from bot.replies import DigestChart
 from storage import dashboard as store
 
 log = logging.getLogger(__name__)

@@ -13,12 +13,12 @@ import logging
 from collections.abc import Callable
 from functools import cached_property
 
-from bot.author_answers import AuthorQuestion
+from bot.replies import AuthorQuestion
 from bot.cards import refresh
 from bot.challenge_cards import challenge_credit
 from bot.chat import Chat
 from bot.core import Core
-from bot.decision_replies import Person, Story, Strong, WinStory, story
+from bot.replies import Person, Story, Strong, WinStory, story
 from bot.events import (
     Approved,
     Decided,

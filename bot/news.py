@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.chat import Chat, Origin
 from bot.core import Core
 from bot.decision_notes import note_parts
-from bot.decision_replies import Person, Strong, story
+from bot.replies import Person, Strong, story
 from bot.model import Actor, Idea
 from bot.replies import Notice
 from bot.review import tell_author

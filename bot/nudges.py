@@ -17,7 +17,7 @@ from bot.chat import Chat
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import Actor, Idea
-from bot.notices import Escalation, PilotCheckIn, Reminder
+from bot.replies import Escalation, PilotCheckIn, Reminder
 from bot.policy import REMINDABLE
 from bot.replies import Notice
 from bot.roles import managers_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.core import Core
 from bot.decision_notes import decision_stories
-from bot.decision_replies import HomeView, WaitingList, WinList
+from bot.replies import HomeView, WaitingList, WinList
 from bot.model import Actor
 from bot.periods import Period
 from bot.roles import is_manager_of

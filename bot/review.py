@@ -11,7 +11,7 @@ import logging
 from bot.cards import refresh
 from bot.chat import Origin
 from bot.core import Core
-from bot.decision_replies import Person, ReviewRequest, Story, Strong, story
+from bot.replies import Person, ReviewRequest, Story, Strong, story
 from bot.errors import Refused
 from bot.model import Actor, Idea, Status
 from bot.replies import Notice

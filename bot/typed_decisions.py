@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.chat import Origin
 from bot.core import Core
 from bot.decision_forms import FormInvalid
-from bot.decision_replies import DecisionForm
+from bot.replies import DecisionForm
 from bot.decisions import open_form, submit
 from bot.errors import Refused
 from bot.model import RISKS, Actor, Status

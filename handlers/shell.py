@@ -11,17 +11,15 @@ import asyncio
 import difflib
 import itertools
 from collections.abc import Callable
-from functools import singledispatch
 from typing import TextIO
 
 from bot import clicks, hero
-from bot.challenge_replies import ChallengeCard, ChallengeForm
+from bot.replies import (
+    ChallengeCard, ChallengeForm, DecisionForm, FieldErrors, IdeaCard, IdeaForm, Notice, ProblemCard, Reply,
+)
 from handlers import shell_box
 from bot.chat import Origin
 from bot.core import Core
-from bot.decision_replies import (
-    DecisionForm, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
-)
 from bot.decision_forms import FormInvalid
 from bot.decisions import submit
 from bot.commands import idea_command, problem_command
@@ -29,25 +27,12 @@ from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.interactions import FormToFill, Request
 from bot.submissions import submit_idea_form
 from bot.ideas import comment_on_idea
-from bot.model import Actor, Draft, Idea, ProblemDraft
-from bot.notices import WeeklyDigest
+from bot.model import Actor, Draft, ProblemDraft
 from bot.words import plural
 from bot.problems import problem_errors
 from bot.scheduler import run_due
 from handlers import shell_challenges
-from bot.replies import (
-    FieldErrors,
-    HotspotList,
-    IdeaCard,
-    IdeaDetail,
-    IdeaForm,
-    IdeaList,
-    Notice,
-    ProblemCard,
-    Reply,
-    SearchResults,
-    SimilarFound,
-)
+from handlers.shell_render import FORM_TITLES, as_text, problem_summary, summary
 
 SHELL_COMMANDS = ("/idea", "/hero", "/problem", "/metoo", "/anyway", "/vote", "/comment", "/as", "/help", "/quit")
 PLATFORM = "shell"
@@ -61,117 +46,6 @@ SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for e
 """ + shell_box.HELP
 
 
-@singledispatch
-def as_text(reply) -> str:
-    raise TypeError(f"no text rendering for {type(reply).__name__}")
-
-
-@as_text.register
-def _(reply: Notice) -> str:
-    return reply.text + (f" ({reply.link})" if reply.link else "")
-
-
-def summary(card_idea) -> str:
-    idea = card_idea
-    author = "anonymous" if idea.anonymous else idea.author_id
-    return (f"#{idea.id} {idea.display_title}  [{idea.status.label}] {plural(idea.votes, 'vote')}, "
-            f"{plural(idea.comments, 'comment')}, by {author}")
-
-
-@as_text.register
-def _(reply: IdeaCard) -> str:
-    idea = reply.idea
-    lines = [summary(idea)]
-    if idea.body:
-        lines.append("    " + idea.body.replace("\n", "\n    "))
-    if idea.mission_goal:
-        lines.append(f"    goal: {idea.mission_goal}")
-    return "\n".join(lines)
-
-
-@as_text.register
-def _(reply: IdeaList) -> str:
-    lines = [reply.heading]
-    for idea in reply.ideas:
-        lines.append(f"  {summary(idea)}")
-        if decision := reply.decisions.get(idea.id):
-            lines.append(f"    {as_text(decision)}")
-    return "\n".join(lines if reply.ideas else [reply.heading, f"  {reply.empty}"])
-
-
-@as_text.register
-def _(reply: IdeaDetail) -> str:
-    lines = [as_text(IdeaCard(reply.idea))]
-    if reply.decision:
-        lines.append(f"    {as_text(reply.decision)}")
-    lines += [f"  {c.user_id}: {c.text}" for c in reply.comments]
-    return "\n".join(lines)
-
-
-@as_text.register
-def _(reply: FieldErrors) -> str:
-    return "\n".join(reply.errors.values())
-
-
-def line_text(line) -> str:
-    """A digest line: people as @id, ideas as #number and title."""
-    from bot.notices import IdeaRef, Person
-
-    def part(p) -> str:
-        if isinstance(p, Person):
-            return f"@{p.user_id}"
-        if isinstance(p, IdeaRef):
-            return f"#{p.idea_id} {p.title}"
-        return p
-    return "".join(part(p) for p in line)
-
-
-@as_text.register
-def _(reply: WeeklyDigest) -> str:
-    lines = [reply.title]
-    for item in reply.sections:
-        lines += ["", item.heading] + [f"  {line_text(line)}" for line in item.lines]
-        if item.hidden:
-            lines.append(f"  …and {item.hidden:,} more" + (f" — see {item.more_hint}" if item.more_hint else ""))
-    return "\n".join(lines)
-
-
-def problem_summary(problem) -> str:
-    return f"{problem.ref} {problem.display_title}  [{problem.status.value}] {plural(problem.reporters, 'reporter')}"
-
-
-@as_text.register
-def _(reply: ProblemCard) -> str:
-    lines = [problem_summary(reply.problem)] + [f"    addressed by #{i.id} {i.display_title}" for i in reply.ideas]
-    return "\n".join(lines)
-
-
-@as_text.register
-def _(reply: SimilarFound) -> str:
-    lines = ["Similar items are already open (nothing was posted):"]
-    lines += [f"  {summary(i)}  → /vote {i.id}" for i in reply.ideas]
-    lines += [f"  {problem_summary(p)}  → /metoo {p.id}" for p in reply.problems]
-    lines.append(f"  or post yours anyway: /anyway {reply.token}")
-    return "\n".join(lines)
-
-
-@as_text.register
-def _(reply: HotspotList) -> str:
-    lines = [reply.heading] + [
-        f"  {problem_summary(h.problem)}: {h.reporters} in the window, {h.previous} before, "
-        f"{', '.join(f'{k} {v}' for k, v in h.channel_mix.items())}" + ("  SELF-SERVICE CANDIDATE" if h.self_service else "")
-        for h in reply.hotspots]
-    return "\n".join(lines if reply.hotspots else [reply.heading, f"  {reply.empty}"])
-
-
-@as_text.register
-def _(reply: SearchResults) -> str:
-    lines = [f"Search: {reply.words}"] + [
-        f"  {summary(i) if isinstance(i, Idea) else problem_summary(i)}" for i in reply.items]
-    return "\n".join(lines if reply.items else [lines[0], "  Nothing found."])
-
-
-shell_challenges.register(as_text)
 
 
 class ShellChat:
@@ -328,23 +202,6 @@ async def run_shell(core: Core, user: str, read_line: Callable[[str], str], out:
             break
 
 
-# --- decisions (bot/decision_replies.py) -------------------------------------------------
-
-@as_text.register
-def _(reply: Story) -> str:
-    parts = [p.user_id if isinstance(p, Person) else p.text if isinstance(p, Strong) else p for p in reply.parts]
-    return "".join(parts)
-
-
-@as_text.register
-def _(reply: ReviewRequest) -> str:
-    return f"For your decision: {summary(reply.idea)}"
-
-
-FORM_TITLES = {"approve": "approval", "pilot": "pilot", "decline": "decline", "needs_info": "question",
-               "outcome": "outcome"}
-
-
 def decision_questions(form: DecisionForm) -> list[tuple[str, str]]:
     """(field, question) of a decision form, in the order its modal shows them."""
     risk = ("risk", "Risk (low, medium or high): ")
@@ -365,31 +222,3 @@ def decision_questions(form: DecisionForm) -> list[tuple[str, str]]:
             ("result", f"Measured {form.experiment.metric} (target {form.experiment.target:g}): "),
             ("outcome", "What changed, or what we learned: ")]
     return [("outcome", "What changed for customers: ")]
-
-
-@as_text.register
-def _(reply: DecisionForm) -> str:
-    return f"The {FORM_TITLES[reply.kind]} form for #{reply.idea.id}."
-
-
-@as_text.register
-def _(reply: WinStory) -> str:
-    author = reply.author or "an anonymous colleague"
-    challenge = f", born in challenge {reply.challenge}" if reply.challenge else ""
-    return (f"A win! #{reply.idea.id} {reply.idea.display_title}: {reply.outcome} (idea by {author}, "
-            f"{plural(reply.supporters, 'supporter')}{challenge})")
-
-
-@as_text.register
-def _(reply: WinList) -> str:
-    lines = [reply.heading] + [f"  {summary(i)}, implemented {at:%Y-%m-%d}" for i, at in reply.wins]
-    return "\n".join(lines if reply.wins else [reply.heading, f"  {reply.empty}"])
-
-
-@as_text.register
-def _(reply: WaitingList) -> str:
-    lines = [reply.heading] + [f"  {summary(i)}, waiting {age_text(age)}" for i, age in reply.items]
-    return "\n".join(lines if reply.items else [reply.heading, f"  {reply.empty}"])
-
-
-shell_box.register(as_text)  # the empowerment box's replies as text

@@ -9,7 +9,7 @@ from tests.teams_requests import IDEAS_CHANNEL, aad
 MANAGERS = ("U0MGR1", "U0MGR2")
 _voters = itertools.count(100)
 REVIEW_WORDS = "waiting for your decision"  # a review card's heading while a decision is wanted
-# ... and once one was made (bot.decision_replies.REVIEW_HEADINGS)
+# ... and once one was made (bot.replies.REVIEW_HEADINGS)
 DECIDED_WORDS = ("Waiting for the author", "mark it implemented", "record the result", "no decision needed")
 
 

@@ -10,7 +10,7 @@ import pytest
 from bot.bootstrap import new_core
 from bot import box, box_actions, hero
 from bot.box_followups import due_follow_ups
-from bot.box_replies import (
+from bot.replies import (
     BoxActionCard, BoxForm, BoxList, BoxStory, ChampionList, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseLogged,
 )
 from bot.chat import Origin
@@ -368,11 +368,10 @@ async def test_long_and_wild_text_renders_within_both_platforms_limits(core):
     from slack_sdk.models.views import View
 
     from bot.box_followups import champions
-    from bot.box_replies import BoxOffer, UseForm
-    from handlers.slack.blocks import render as slack_render
+    from bot.replies import BoxOffer, UseForm
+    from handlers.slack.render import render as slack_render
     from handlers.slack.box_blocks import box_modal, use_modal
-    from handlers.teams import box_cards  # noqa: F401  (registers the renderings)
-    from handlers.teams.cards import render as teams_render
+    from handlers.teams.render import render as teams_render
     from tests.teams_cards import shape_errors
 
     wild = ('<!channel> <@U1> *bold* & "quotes" 🎉 ' * 80)[:2990]

@@ -201,7 +201,7 @@ async def test_on_a_moving_clock_a_start_and_a_close_each_read_the_time_once(set
 
 async def test_only_managers_see_start_a_challenge_on_hot_spots(settings, fake_slack, clock):
     from bot import hero
-    from handlers.slack.blocks import render
+    from handlers.slack.render import render
 
     async with scheduled_core(settings, config_with(), clock) as core:
         await submit_problem(core, staff("U7"), ProblemDraft(text="Lockers refuse the code"))

@@ -14,8 +14,8 @@ from bot.core import utcnow
 from bot.decisions import submit
 from bot.digest import build_digest
 from bot.model import Actor, Status
-from handlers.shell import as_text
-from handlers.slack.blocks import render
+from handlers.shell_render import as_text
+from handlers.slack.render import render
 from tests.scheduling import Clock, add_idea, config_with, scheduled_core, to_review, utc
 
 MANAGER = Actor("slack", "U0MGR1")

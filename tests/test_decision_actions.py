@@ -7,7 +7,7 @@ from bot.decision_actions import (
     SAVE_FAILED, DecisionRequest, back_to_review, open_decision, open_mark_duplicate, remind_me_tomorrow,
     submit_decision, submit_mark_duplicate,
 )
-from bot.decision_replies import DecisionForm, ReviewRequest
+from bot.replies import DecisionForm, ReviewRequest
 from bot.model import Actor, Status
 from bot.replies import Notice
 from tests.test_events import AUTHOR, MANAGER, chat, core, posted_idea  # noqa: F401 (fixtures)

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.digest import build_digest
 from bot.model import Actor, Draft, ProblemDraft, Status
 from bot.scheduler import run_due
-from handlers.slack.blocks import render
+from handlers.slack.render import render
 from handlers.web import create_app
 from storage import sends
 from storage.db import open_database, write

@@ -13,8 +13,8 @@ from bot.bootstrap import new_core
 from bot import decisions, duplicates, ideas
 from bot.chat import Origin
 from bot.config import Config
-from bot.author_answers import AuthorQuestion
-from bot.decision_replies import CHOICES, ReviewRequest, Story, WinStory, choices_for
+from bot.replies import AuthorQuestion
+from bot.replies import CHOICES, ReviewRequest, Story, WinStory, choices_for
 from bot.errors import Refused
 from bot.events import (
     Approved, Declined, DuplicateUndone, Implemented, InfoRequested, MarkedDuplicate, PilotClosed, PilotStarted,

@@ -6,11 +6,12 @@ from collections.abc import Awaitable, Callable
 
 from bot.chat import Origin
 from bot.core import Core
-from bot.errors import SAVE_FAILED, Refused  # noqa: F401  (listeners import SAVE_FAILED and outcome from here)
+from bot.errors import Refused
 from bot.interactions import FieldErrors, FormToFill, SimilarFound, outcome
 from bot.replies import Notice, Reply
 from bot.submissions import FormResult
-from handlers.slack.blocks import field_errors, render
+from handlers.slack.blocks import field_errors
+from handlers.slack.render import render
 from handlers.slack.chat import SlackChat
 
 # Slack gives a slash command 3 s to be answered. A new item's post is awaited at most this long, so that

@@ -7,12 +7,12 @@ button text 75, plain-text input 3,000, modal title 24.
 from __future__ import annotations
 
 import json
-from functools import singledispatch
 
-from bot.challenge_replies import CHALLENGE_LABEL
-from bot.decision_replies import CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, Person, Story, Strong, choices_for
+from bot.replies import (
+    CHALLENGE_LABEL, CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail,
+    IdeaForm, IdeaList, IdeaRef, Notice, Person, Story, Strong, choices_for, counts, idea_badges,
+)
 from bot.model import Idea, shorten
-from bot.replies import STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, Notice, counts
 
 VOTE_ACTION = "idea_vote"
 IDEA_FORM = "idea_form"
@@ -41,33 +41,33 @@ def idea_heading(idea: Idea) -> str:
 
 
 def idea_summary_line(idea: Idea, decision: Story | None = None) -> str:
-    line = f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}"
+    line = f"{idea_heading(idea)}\n{idea_badges(idea)}"
     return line + (f"\n{story_mrkdwn(decision)}" if decision else "")
 
 
-def story_mrkdwn(story: Story) -> str:
-    """A story's parts as mrkdwn: people as mentions, bold as bold, everything typed escaped."""
+def parts_mrkdwn(parts) -> str:
+    """The core's worded parts as mrkdwn: people as mentions, ideas as links (or bold), strong as bold, all typed
+    text escaped."""
     def part(p) -> str:
         if isinstance(p, Person):
             return f"<@{p.user_id}>"
+        if isinstance(p, IdeaRef):
+            label = escape(f"#{p.idea_id} {p.title}")
+            return f"<{p.link}|{label}>" if p.link else f"*{label}*"
         return f"*{escape(p.text)}*" if isinstance(p, Strong) else escape(p)
-    return "".join(part(p) for p in story.parts)
+    return "".join(part(p) for p in parts)
 
 
-@singledispatch
-def render(reply) -> dict:
-    """A reply as `chat.postMessage` / response_url arguments: `text` (the fallback) and `blocks`."""
-    raise TypeError(f"no Slack rendering for {type(reply).__name__}")
+def story_mrkdwn(story: Story) -> str:
+    return parts_mrkdwn(story.parts)
 
 
-@render.register
-def _(reply: Notice) -> dict:
+def notice_message(reply: Notice) -> dict:
     text = escape(reply.text) + (f" <{reply.link}|View it>" if reply.link else "")
     return {"text": text, "blocks": [section(text)]}
 
 
-@render.register
-def _(reply: IdeaCard) -> dict:
+def idea_card_message(reply: IdeaCard) -> dict:
     idea = reply.idea
     body = f"{idea_heading(idea)}\n{escape(idea.body)}" if idea.body else idea_heading(idea)
     blocks = [
@@ -90,8 +90,7 @@ def vote_button(idea: Idea) -> dict:
     }
 
 
-@render.register
-def _(reply: IdeaList) -> dict:
+def idea_list_message(reply: IdeaList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.ideas:
         blocks.append(section(escape(reply.empty)))
@@ -99,10 +98,9 @@ def _(reply: IdeaList) -> dict:
     return {"text": escape(reply.heading), "blocks": blocks}
 
 
-@render.register
-def _(reply: IdeaDetail) -> dict:
+def idea_detail_message(reply: IdeaDetail) -> dict:
     idea = reply.idea
-    card = render(IdeaCard(idea))["blocks"][:2]
+    card = idea_card_message(IdeaCard(idea))["blocks"][:2]
     extra = [f"posted {idea.created_at:%Y-%m-%d}"]
     if reply.link:
         extra.append(f"<{reply.link}|open the thread>")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot import box, box_actions, hero
-from bot.box_replies import BoxForm
+from bot.replies import BoxForm
 from bot.duplicates import propose_idea
 from bot.errors import Refused
 from bot.interactions import FieldErrors, outcome
@@ -16,7 +16,8 @@ from bot.replies import Notice
 from bot.submissions import checked
 from handlers.slack import parse
 from handlers.slack.answers import answer_action, open_form_or_refuse, tell_later
-from handlers.slack.blocks import field_errors, render
+from handlers.slack.blocks import field_errors
+from handlers.slack.render import render
 from handlers.slack.box_blocks import (
     ADD_FROM_PILOT_ACTION, ALLOW_ACTION, ANSWER_ACTIONS, ASK_EXCEPTION_ACTION, BOX_FORM, DECLINE_ACTION,
     POST_IDEA_ACTION, STORY_ACTION, USE_FORM, USED_ACTION, box_modal, use_modal,

@@ -1,18 +1,18 @@
 """Block Kit for the empowerment box: the box, its matches, the forms, uses, exceptions, follow-ups, stories
-and champions. Every typed word is escaped; the button titles are the core's (bot.box_replies)."""
+and champions. Every typed word is escaped; the button titles are the core's (bot.replies)."""
 
 from __future__ import annotations
 
 import json
 
 from bot.box_model import BoxAction, BoxUse, limit_text, number_text
-from bot.box_replies import (
+from bot.replies import (
     ADD_TO_BOX, ALLOW_ONCE, ANSWERS, ASK_EXCEPTION, BOX_FIELDS, DECLINE, I_USED_THIS, POST_AS_IDEA, SHARE_STORY,
-    USE_FIELDS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChampionList, ExceptionRequest, FollowUp, NoMatch,
-    OverLimit, UseForm, UseLogged,
+    USE_FIELDS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChampionList, ExceptionRequest, FollowUp,
+    NoMatch, OverLimit, UseForm, UseLogged, uses_text,
 )
 from bot.model import shorten
-from handlers.slack.blocks import context, escape, render, section
+from handlers.slack.blocks import context, escape, section
 from handlers.slack.problem_blocks import button
 
 BOX_FORM = "box_form"
@@ -37,8 +37,7 @@ def details(action: BoxAction) -> str:
             f"*Limit:* {escape(limit_text(action))}\n*Steps:* {escape(shorten(action.steps, 1500))}")
 
 
-@render.register
-def _(reply: BoxList) -> dict:
+def box_list_message(reply: BoxList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.entries:
         blocks.append(section("The box is empty. Managers add to it with `/hero box add`."))
@@ -47,38 +46,34 @@ def _(reply: BoxList) -> dict:
         block = section(details(action))
         block["accessory"] = button(USED_ACTION, I_USED_THIS, str(action.id), "primary")
         blocks.append(block)
-        blocks.append(context(f"{stats.uses} use{'s' if stats.uses != 1 else ''} this month", stats.rate_text,
+        blocks.append(context(f"{uses_text(stats.uses)} this month", stats.rate_text,
                               f"expected: {escape(shorten(action.expected_outcome, 300))}"))
     if len(reply.entries) > MAX_ENTRIES:
         blocks.append(context(f"and {len(reply.entries) - MAX_ENTRIES} more: try `/hero can <words>`"))
     return {"text": escape(reply.heading), "blocks": blocks}
 
 
-@render.register
-def _(reply: NoMatch) -> dict:
+def no_match_message(reply: NoMatch) -> dict:
     return {"text": escape(reply.text), "blocks": [
         section(escape(reply.text)),
         {"type": "actions", "elements": [button(POST_IDEA_ACTION, POST_AS_IDEA, reply.words[:2000])]}]}
 
 
-@render.register
-def _(reply: BoxActionCard) -> dict:
+def box_action_card_message(reply: BoxActionCard) -> dict:
     action = reply.action
-    return {"text": f"{reply.headline}: {action.ref} {escape(shorten(action.action, 200))}", "blocks": [
+    return {"text": f"{escape(reply.headline)}: {action.ref} {escape(shorten(action.action, 200))}", "blocks": [
         section(f"*{escape(reply.headline)}*\n{details(action)}"),
         context(f"owner <@{action.owner}>", f"expected: {escape(shorten(action.expected_outcome, 300))}",
                 "retired" if not action.active else f"`/hero can` finds it · `/hero used {action.ref}` logs a use")]}
 
 
-@render.register
-def _(reply: BoxForm) -> dict:
+def box_form_message(reply: BoxForm) -> dict:
     """Forms open as modals (handlers.slack.box); this is what a reply channel shows instead."""
     return {"text": "Open the box form with `/hero box add` or `/hero box edit <ref>`.",
             "blocks": [section("Open the box form with `/hero box add` or `/hero box edit <ref>`.")]}
 
 
-@render.register
-def _(reply: UseForm) -> dict:
+def use_form_message(reply: UseForm) -> dict:
     return {"text": f"Click {I_USED_THIS} on {reply.action.ref}.", "blocks": [section(details(reply.action))]}
 
 
@@ -86,23 +81,20 @@ def _use_line(use: BoxUse) -> str:
     return escape(shorten(use.note, 1500)) if use.note else "_no note_"
 
 
-@render.register
-def _(reply: UseLogged) -> dict:
+def use_logged_message(reply: UseLogged) -> dict:
     blocks = [section(escape(reply.text))]
     if not reply.use.story:
         blocks.append({"type": "actions", "elements": [button(STORY_ACTION, SHARE_STORY, str(reply.use.id))]})
     return {"text": escape(reply.text), "blocks": blocks}
 
 
-@render.register
-def _(reply: OverLimit) -> dict:
+def over_limit_message(reply: OverLimit) -> dict:
     text = f"Not logged: {escape(reply.text)} The owner of {reply.action.ref} is <@{reply.action.owner}>."
     return {"text": text, "blocks": [
         section(text), {"type": "actions", "elements": [button(ASK_EXCEPTION_ACTION, ASK_EXCEPTION, str(reply.use_id))]}]}
 
 
-@render.register
-def _(reply: ExceptionRequest) -> dict:
+def exception_request_message(reply: ExceptionRequest) -> dict:
     use, action = reply.use, reply.action
     amount = f" {number_text(use.amount)} {escape(action.unit)}" if use.amount is not None else ""
     text = (f"<@{use.user_id}> asks for an exception to {heading(action)} (limit {escape(limit_text(action))}):"
@@ -116,8 +108,7 @@ def _(reply: ExceptionRequest) -> dict:
     return {"text": f"An exception to {action.ref} is asked for", "blocks": blocks}
 
 
-@render.register
-def _(reply: FollowUp) -> dict:
+def follow_up_message(reply: FollowUp) -> dict:
     use, action = reply.use, reply.action
     ask = "Did it work? (asking once more)" if reply.again else "Did it work?"
     text = f"*{ask}* You used {heading(action)} on {use.created_at:%d %b}: {_use_line(use)}"
@@ -130,28 +121,25 @@ def _(reply: FollowUp) -> dict:
     return {"text": f"{ask} ({action.ref})", "blocks": blocks}
 
 
-@render.register
-def _(reply: BoxStory) -> dict:
+def box_story_message(reply: BoxStory) -> dict:
     use, action = reply.use, reply.action
     text = f"📣 *Empowered to help:* <@{use.user_id}> used {heading(action)}\n{_use_line(use)}"
     return {"text": f"A story from the empowerment box ({action.ref})", "blocks": [
         section(text), context(f"It worked · expected: {escape(shorten(action.expected_outcome, 300))}")]}
 
 
-@render.register
-def _(reply: ChampionList) -> dict:
+def champion_list_message(reply: ChampionList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.champions:
         blocks.append(section(escape(reply.empty)))
     for champion in reply.champions[:10]:
-        lines = [f"🏅 <@{champion.user_id}> — {champion.worked} use{'s' if champion.worked != 1 else ''} that worked"]
+        lines = [f"🏅 <@{champion.user_id}> — {uses_text(champion.worked)} that worked"]
         lines += [f"• {heading(action)}: {escape(shorten(use.note, 300))}" for action, use in champion.stories]
         blocks.append(section("\n".join(lines)))
     return {"text": escape(reply.heading), "blocks": blocks}
 
 
-@render.register
-def _(reply: BoxOffer) -> dict:
+def box_offer_message(reply: BoxOffer) -> dict:
     text = f"{escape(reply.text)} The practice is proven: make it everyday freedom?"
     return {"text": text, "blocks": [
         section(text), {"type": "actions", "elements": [button(ADD_FROM_PILOT_ACTION, ADD_TO_BOX, str(reply.idea_id))]}]}

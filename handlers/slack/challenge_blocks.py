@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bot.challenge_replies import (
-    ADD_IDEA,
-    LABELS,
-    ChallengeCard,
-    ChallengeForm,
-    ChallengeHalfway,
-    ChallengeList,
-    ChallengeSummary,
-    idea_line,
-    ideas_text,
-    status_line,
+from bot.replies import (
+    ADD_IDEA, LABELS, ChallengeCard, ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, idea_line,
+    ideas_text, people_text, reporters_text, status_line, trend_text,
 )
 from bot.model import shorten
-from bot.replies import reporters_text, trend_text
-from handlers.slack.blocks import context, escape, render, section
+from handlers.slack.blocks import context, escape, section
 from handlers.slack.problem_blocks import START_CHALLENGE_ACTION, button
 
 ADD_IDEA_ACTION = "challenge_add_idea"
@@ -34,8 +25,7 @@ def _ideas(title: str, ideas) -> str:
     return f"*{title}*\n" + "\n".join(f"• {escape(idea_line(i))}" for i in ideas)
 
 
-@render.register
-def _(reply: ChallengeCard) -> dict:
+def challenge_card_message(reply: ChallengeCard) -> dict:
     challenge = reply.challenge
     text = heading(reply)
     if len(challenge.question) > len(challenge.display_question):
@@ -59,8 +49,7 @@ def _(reply: ChallengeCard) -> dict:
     return {"text": f"Challenge {challenge.ref}: {escape(challenge.display_question)}", "blocks": blocks}
 
 
-@render.register
-def _(reply: ChallengeList) -> dict:
+def challenge_list_message(reply: ChallengeList) -> dict:
     blocks = [section("*Open challenges*")]
     if not reply.open:
         blocks.append(section("No challenge is open right now."))
@@ -75,8 +64,7 @@ def _(reply: ChallengeList) -> dict:
     return {"text": "Challenges", "blocks": blocks}
 
 
-@render.register
-def _(reply: ChallengeHalfway) -> dict:
+def challenge_halfway_message(reply: ChallengeHalfway) -> dict:
     challenge = reply.challenge
     text = (f"⏳ *Halfway through challenge {challenge.ref}.* {ideas_text(challenge.ideas)} so far, "
             f"{reply.time_left}.")
@@ -86,10 +74,9 @@ def _(reply: ChallengeHalfway) -> dict:
     return {"text": f"Halfway through challenge {challenge.ref}", "blocks": [section(text)]}
 
 
-@render.register
-def _(reply: ChallengeSummary) -> dict:
+def challenge_summary_message(reply: ChallengeSummary) -> dict:
     challenge = reply.challenge
-    people = f"{reply.people} {'person' if reply.people == 1 else 'people'}"
+    people = people_text(reply.people)
     lines = [f"🏁 *Challenge {challenge.ref} is closed:* {escape(challenge.display_question)}",
              f"{ideas_text(challenge.ideas)} from {people}."]
     if reply.named:
@@ -101,8 +88,7 @@ def _(reply: ChallengeSummary) -> dict:
     return {"text": f"Challenge {challenge.ref} is closed", "blocks": [section("\n".join(lines))]}
 
 
-@render.register
-def _(reply: ChallengeForm) -> dict:  # only when a form cannot be opened (no trigger)
+def challenge_form_message(reply: ChallengeForm) -> dict:  # only when a form cannot be opened (no trigger)
     text = "Start a challenge with `/hero challenge` or a hot spot's *Start a challenge* button."
     return {"text": text, "blocks": [section(text)]}
 

@@ -13,7 +13,8 @@ from bot.submissions import checked
 from bot.replies import FieldErrors, Notice
 from handlers.slack import parse
 from handlers.slack.answers import open_form_or_refuse
-from handlers.slack.blocks import field_errors, idea_modal, render
+from handlers.slack.blocks import field_errors, idea_modal
+from handlers.slack.render import render
 from handlers.slack.challenge_blocks import ADD_IDEA_ACTION, CHALLENGE_FORM, START_CHALLENGE_ACTION, challenge_modal
 from handlers.slack.chat import SlackChat
 from handlers.slack.decisions import form_values

@@ -12,9 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.chat import Origin
-from bot.notices import DigestChart
+from bot.replies import DigestChart
 from bot.replies import Reply
-from handlers.slack.blocks import render
+from handlers.slack.render import render
 from handlers.slack.parse import PLATFORM
 
 log = logging.getLogger(__name__)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import re
 
-from bot.decision_replies import (
-    DECIDED_BY, DecisionForm, HomeView, Person, ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text,
-    review_heading,
+from bot.replies import (
+    DECIDED_BY, STATUS_BADGES, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person, ReviewRequest, Story,
+    Strong, WaitingList, WinList, WinStory, age_text, counts, idea_badges, review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
-from bot.replies import STATUS_BADGES, counts
 from bot.words import plural
 from handlers.slack.blocks import (
-    author_of, context, decision_buttons, escape, idea_heading, idea_summary_line, render, section,
+    author_of, context, decision_buttons, escape, idea_heading, idea_summary_line, parts_mrkdwn, section,
 )
 
 FORM_CALLBACKS = {kind: f"decision_{kind}" for kind in ("approve", "pilot", "decline", "needs_info", "outcome")}
@@ -29,8 +28,7 @@ def goal_of(idea: Idea) -> str:
     return f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else ""
 
 
-@render.register
-def _(reply: Story) -> dict:
+def story_message(reply: Story) -> dict:
     text = "".join(_part(p) for p in reply.parts)
     if reply.link:
         text += f" <{reply.link}|View it>"
@@ -45,8 +43,7 @@ def _part(part) -> str:
     return escape(part)
 
 
-@render.register
-def _(reply: ReviewRequest) -> dict:
+def review_request_message(reply: ReviewRequest) -> dict:
     idea = reply.idea
     body = f"{idea_heading(idea)}\n{escape(idea.body)}" if idea.body else idea_heading(idea)
     extra = [f"<{reply.link}|open the idea>" if reply.link else ""]
@@ -60,30 +57,15 @@ def _(reply: ReviewRequest) -> dict:
     return {"text": f"Idea #{idea.id} needs your decision: {escape(idea.display_title)}", "blocks": blocks}
 
 
-@render.register
-def _(reply: WinStory) -> dict:
+def win_story_message(reply: WinStory) -> dict:
     idea = reply.idea
-    author = f"<@{reply.author}>" if reply.author else "a colleague who chose to stay anonymous"
-    supporters = plural(reply.supporters, "supporter")
-    people = [f"💡 idea by {author}", f"👍 {supporters}"]
-    if reply.decider:
-        people.append(f"✅ decided by <@{reply.decider}>")
-    if reply.champion:
-        people.append(f"🛠️ IT champion <@{reply.champion}>")
-    lines = [f"🏆 *A win!* #{idea.id} · {escape(idea.display_title)}", escape(shorten(reply.outcome, 1500))]
-    if reply.challenge:
-        lines.append(f"🚩 born in challenge {escape(reply.challenge)}")
-    experiment = reply.experiment
-    if experiment and experiment.result is not None:
-        baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""
-        lines.append(f"📈 {escape(experiment.metric)}: {experiment.result:g} against a target of "
-                     f"{experiment.target:g}{baseline}")
-    blocks = [section("\n".join(lines)), context(*people)]
+    lines = [f"🏆 *A win!* #{idea.id} · {escape(idea.display_title)}", escape(shorten(reply.outcome, 1500)),
+             *map(escape, reply.facts())]
+    blocks = [section("\n".join(lines)), context(*map(parts_mrkdwn, reply.credits()))]
     return {"text": f"A win: #{idea.id} {escape(idea.display_title)}", "blocks": blocks}
 
 
-@render.register
-def _(reply: WinList) -> dict:
+def win_list_message(reply: WinList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.wins:
         blocks.append(section(escape(reply.empty)))
@@ -103,8 +85,7 @@ def waiting_blocks(reply: WaitingList, limit: int) -> list[dict]:
     return blocks
 
 
-@render.register
-def _(reply: WaitingList) -> dict:
+def waiting_list_message(reply: WaitingList) -> dict:
     return {"text": escape(reply.heading), "blocks": waiting_blocks(reply, limit=24)}
 
 
@@ -159,7 +140,7 @@ SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 def _form_blocks(form: DecisionForm) -> tuple[str, str, list[dict]]:
     """(title, submit label, blocks); titles stay under Slack's 24 characters."""
     idea = form.idea
-    about = section(f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} · {counts(idea)}")
+    about = section(f"{idea_heading(idea)}\n{idea_badges(idea)}")
     if form.kind == "approve":
         tech = _option("tech", "Needs technology support")
         champion = {"type": "users_select", "placeholder": _plain("Pick an IT champion")}
@@ -220,4 +201,40 @@ def decision_modal(form: DecisionForm, metadata: dict) -> dict:
         "submit": _plain(submit),
         "close": _plain("Cancel"),
         "blocks": blocks,
+    }
+
+
+# --- an anonymous author's private answer: the Answer button and its one-field modal ----------
+
+ANSWER_ACTION = "answer_author_question"
+ANSWER_FORM = "author_answer_form"
+ANSWER_LABEL = "Your answer"
+
+
+def answer_button(idea_id: int) -> dict:
+    return {"type": "button", "action_id": ANSWER_ACTION, "value": str(idea_id), "style": "primary",
+            "text": {"type": "plain_text", "text": "Answer"}}
+
+
+def author_question_message(reply: AuthorQuestion) -> dict:
+    rendered = story_message(reply.message)
+    actions = {"type": "actions", "block_id": f"answer_{reply.idea.id}", "elements": [answer_button(reply.idea.id)]}
+    return {**rendered, "blocks": [*rendered["blocks"], actions]}
+
+
+def answer_modal(form: AnswerForm) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": ANSWER_FORM,
+        "private_metadata": json.dumps({"idea": form.idea.id}),
+        "title": {"type": "plain_text", "text": "Answer privately"},
+        "submit": {"type": "plain_text", "text": "Send answer"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": shorten(
+                f"*#{form.idea.id} · {escape(form.idea.display_title)}*\nYour answer is posted in the idea's "
+                "thread as \u201cThe author answered: \u2026\u201d, without your name.", 3000)}},
+            {"type": "input", "block_id": "answer", "label": {"type": "plain_text", "text": ANSWER_LABEL},
+             "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 3000}},
+        ],
     }

@@ -14,11 +14,11 @@ from slack_bolt.async_app import AsyncApp
 from bot import hero
 from bot.core import Core
 from bot.decision_actions import DecisionRequest, open_decision, submit_decision
-from bot.decision_replies import CHOICES, DecisionForm
-from bot.replies import Notice
+from bot.interactions import outcome
+from bot.replies import CHOICES, DecisionForm, Notice
 from handlers.slack import parse
-from handlers.slack.answers import outcome, tell_later
-from handlers.slack.blocks import render
+from handlers.slack.answers import tell_later
+from handlers.slack.render import render
 from handlers.slack.chat import SlackChat
 from handlers.slack.decision_blocks import FORM_CALLBACKS, decision_modal
 

@@ -7,13 +7,12 @@ a section): each section keeps whole lines while they fit and says how many more
 from __future__ import annotations
 
 from bot.model import shorten
-from bot.notices import Escalation, IdeaRef, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest
-from bot.replies import STATUS_BADGES, counts
-from handlers.slack.author_answers import answer_button
-from bot.words import plural
-from handlers.slack.blocks import (
-    SECTION_LIMIT, context, decision_buttons, escape, idea_heading, render, section,
+from bot.replies import (
+    STATUS_BADGES, Escalation, Line, ManagerQueue, PilotCheckIn, Reminder, Section, WeeklyDigest, counts,
+    working_days,
 )
+from handlers.slack.decision_blocks import answer_button
+from handlers.slack.blocks import SECTION_LIMIT, context, decision_buttons, escape, idea_heading, parts_mrkdwn, section
 
 REMIND_TOMORROW = "remind_tomorrow"
 RECORD_RESULT = "decide_implemented"  # the decision flow's listener opens the outcome modal
@@ -22,16 +21,7 @@ LINE_LIMIT = 400
 
 
 def mrkdwn(line: Line) -> str:
-    parts = []
-    for part in line:
-        if isinstance(part, Person):
-            parts.append(f"<@{part.user_id}>")
-        elif isinstance(part, IdeaRef):
-            label = escape(f"#{part.idea_id} {part.title}")
-            parts.append(f"<{part.link}|{label}>" if part.link else f"*{label}*")
-        else:
-            parts.append(escape(part))
-    return shorten("".join(parts), LINE_LIMIT)
+    return shorten(parts_mrkdwn(line), LINE_LIMIT)
 
 
 def fit_section(item: Section, limit: int = SECTION_LIMIT) -> dict:
@@ -52,30 +42,24 @@ def _more(count: int, hint: str) -> str:
     return f"…and {count:,} more" + (f" — see {hint}" if hint else "")
 
 
-@render.register
-def _(reply: WeeklyDigest) -> dict:
+def weekly_digest_message(reply: WeeklyDigest) -> dict:
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": shorten(reply.title, 150), "emoji": True}}]
     for item in reply.sections[: MAX_BLOCKS - 1]:
         blocks.append(fit_section(item))
     return {"text": escape(reply.title), "blocks": blocks}
 
 
-@render.register
-def _(reply: ManagerQueue) -> dict:
+def manager_queue_message(reply: ManagerQueue) -> dict:
     blocks = [section(f"*{escape(reply.title)}*")]
     for item in reply.items[:23]:  # two blocks each, under the 50-block limit
         idea = item.idea
         flag = " · ⚠️ escalated" if item.escalated else ""
-        blocks.append(section(f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} for {_days(item.waiting_days)}"
+        blocks.append(section(f"{idea_heading(idea)}\n{STATUS_BADGES[idea.status]} for {working_days(item.waiting_days)}"
                               f" · {counts(idea)}{flag}"))
         blocks.append({"type": "actions", "block_id": f"queue_{idea.id}", "elements": decision_buttons(idea)})
     if reply.hidden:
         blocks.append(context(f"…and {reply.hidden:,} more waiting: decide on these first, the rest follow next week"))
     return {"text": escape(reply.title), "blocks": blocks}
-
-
-def _days(days: int) -> str:
-    return plural(days, "working day")
 
 
 def remind_button(idea_id: int) -> dict:
@@ -88,15 +72,14 @@ def record_button(idea_id: int) -> dict:
             "text": {"type": "plain_text", "text": "Record result"}}
 
 
-@render.register
-def _(reply: Reminder) -> dict:
+def reminder_message(reply: Reminder) -> dict:
     idea = reply.idea
     if reply.pilot_ended:
         text = (f"⏰ The pilot of {idea_heading(idea)} ended on {reply.pilot_ended:%Y-%m-%d} and its result is "
-                f"still missing ({_days(reply.waiting_days)} overdue).")
+                f"still missing ({working_days(reply.waiting_days)} overdue).")
         buttons = [record_button(idea.id)]
     else:
-        text = (f"⏰ {idea_heading(idea)} has waited {_days(reply.waiting_days)} for your decision "
+        text = (f"⏰ {idea_heading(idea)} has waited {working_days(reply.waiting_days)} for your decision "
                 f"({STATUS_BADGES[idea.status]}).")
         buttons = decision_buttons(idea)
     blocks = [section(text), context(counts(idea)),
@@ -104,18 +87,16 @@ def _(reply: Reminder) -> dict:
     return {"text": f"Reminder: idea #{idea.id} is waiting for you", "blocks": blocks}
 
 
-@render.register
-def _(reply: Escalation) -> dict:
+def escalation_message(reply: Escalation) -> dict:
     idea = reply.idea
     managers = ", ".join(f"<@{m}>" for m in reply.managers[:5]) or "no manager configured"
     what = (f"has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
-            else f"has waited {_days(reply.waiting_days)} for a decision")
+            else f"has waited {working_days(reply.waiting_days)} for a decision")
     text = f"⚠️ Escalation: {idea_heading(idea)} {what}. Its managers: {managers}."
     return {"text": f"Escalation: idea #{idea.id}", "blocks": [section(text), context(f"`/hero show {idea.id}`")]}
 
 
-@render.register
-def _(reply: PilotCheckIn) -> dict:
+def pilot_check_in_message(reply: PilotCheckIn) -> dict:
     idea = reply.idea
     baseline = f"from {reply.baseline:g} " if reply.baseline is not None else ""
     who = "your idea" if reply.for_author else "the pilot of"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bot.challenge_replies import START_CHALLENGE
-from bot.model import CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten
 from bot.replies import (
-    PROBLEM_BADGES, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound, channel_mix_text, reporters_text,
-    trend_text,
+    PROBLEM_BADGES, START_CHALLENGE, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound,
+    hotspot_figures, problem_badges, reporters_text, self_service_note,
 )
-from handlers.slack.blocks import _text_input, context, escape, idea_summary_line, render, section
+from bot.model import CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten
+from handlers.slack.blocks import _text_input, context, escape, idea_summary_line, parts_mrkdwn, section
 
 ME_TOO_ACTION = "problem_me_too"
 SIMILAR_VOTE_ACTION = "similar_vote"
@@ -27,7 +26,7 @@ def problem_heading(problem: Problem) -> str:
 
 
 def problem_summary_line(problem: Problem) -> str:
-    return f"{problem_heading(problem)}\n{PROBLEM_BADGES[problem.status]} · {reporters_text(problem.reporters)}"
+    return f"{problem_heading(problem)}\n{problem_badges(problem)}"
 
 
 def button(action_id: str, text: str, value: str, style: str | None = None) -> dict:
@@ -38,8 +37,7 @@ def button(action_id: str, text: str, value: str, style: str | None = None) -> d
     return found
 
 
-@render.register
-def _(reply: ProblemCard) -> dict:
+def problem_card_message(reply: ProblemCard) -> dict:
     problem = reply.problem
     first, _, rest = problem.text.partition("\n")
     body = problem_heading(problem) + (f"\n{escape(rest.strip())}" if rest.strip() and first.strip() else "")
@@ -58,8 +56,7 @@ def _(reply: ProblemCard) -> dict:
     return {"text": f"Problem {problem.ref}: {escape(problem.display_title)}", "blocks": blocks}
 
 
-@render.register
-def _(reply: SimilarFound) -> dict:
+def similar_found_message(reply: SimilarFound) -> dict:
     noun = "ideas" if reply.kind == "idea" else "problems"
     blocks = [section(f"*Similar {noun} are already open.* Is yours one of them? Nothing is posted until you choose.")]
     for idea in reply.ideas:
@@ -75,16 +72,14 @@ def _(reply: SimilarFound) -> dict:
     return {"text": f"Similar {noun} are already open: vote for one, or post yours anyway.", "blocks": blocks}
 
 
-@render.register
-def _(reply: HotspotList) -> dict:
+def hotspot_list_message(reply: HotspotList) -> dict:
     blocks = [section(f"*{escape(reply.heading)}*")]
     if not reply.hotspots:
         blocks.append(section(escape(reply.empty)))
     for spot in reply.hotspots[:45]:
-        line = (f"{problem_heading(spot.problem)}\n{reporters_text(spot.reporters)} · {trend_text(spot.reporters, spot.previous)}"
-                f" · {channel_mix_text(spot.channel_mix)}")
+        line = f"{problem_heading(spot.problem)}\n{escape(hotspot_figures(spot))}"
         if spot.self_service:
-            line += f"\n🛟 *self-service candidate* ({reply.threshold}+ reporters, no approved idea linked)"
+            line += "\n" + parts_mrkdwn(self_service_note(reply.threshold))
         block = section(line)
         if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
             block["accessory"] = button(START_CHALLENGE_ACTION, f"🚩 {START_CHALLENGE}", str(spot.problem.id))
@@ -92,8 +87,7 @@ def _(reply: HotspotList) -> dict:
     return {"text": escape(reply.heading), "blocks": blocks}
 
 
-@render.register
-def _(reply: SearchResults) -> dict:
+def search_results_message(reply: SearchResults) -> dict:
     heading = f"Search: {escape(shorten(reply.words, 100))}"
     blocks = [section(f"*{heading}*")]
     if not reply.items:

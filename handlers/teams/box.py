@@ -5,7 +5,7 @@ the card that replaces the clicked one."""
 from __future__ import annotations
 
 from bot import box, box_actions
-from bot.box_replies import BoxForm, BoxOffer, UseForm
+from bot.replies import BoxForm, BoxOffer, UseForm
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.duplicates import propose_idea

@@ -1,4 +1,4 @@
-"""Adaptive Cards (1.5) for the empowerment box. The words are the core's (bot.box_replies); people's text
+"""Adaptive Cards (1.5) for the empowerment box. The words are the core's (bot.replies); people's text
 stays in TextRuns."""
 
 from __future__ import annotations
@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.box_model import BoxAction, BoxUse, limit_text, number_text
-from bot.box_replies import (
+from bot.replies import (
     ADD_TO_BOX, ALLOW_ONCE, ANSWERS, ASK_EXCEPTION, BOX_FIELDS, DECLINE, I_USED_THIS, POST_AS_IDEA, SHARE_STORY,
-    USE_FIELDS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChampionList, ExceptionRequest, FollowUp, NoMatch,
-    OverLimit, UseForm, UseLogged,
+    USE_FIELDS, BoxActionCard, BoxForm, BoxList, BoxOffer, BoxStory, ChampionList, ExceptionRequest, FollowUp,
+    NoMatch, OverLimit, UseForm, UseLogged, uses_text,
 )
 from bot.model import shorten
-from handlers.teams.cards import Names, card, error_line, execute, message, name_of, render, runs, teams_words, text_block
-from handlers.teams.chat import people_of
+from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, teams_words, text_block
 
 BOX_FORM_VERB = "box_form"
 USE_FORM_VERB = "box_use_form"
@@ -43,28 +42,25 @@ def used_button(action: BoxAction) -> dict:
     return execute(I_USED_THIS, USED_VERB, {"action": action.id}, style="positive")
 
 
-@render.register
-def _(reply: BoxList, names: Names) -> dict:
+def box_list_activity(reply: BoxList, names: Names) -> dict:
     body = [runs((reply.heading, {"weight": "Bolder", "size": "Medium"}))]
     if not reply.entries:
         body.append(text_block("The box is empty. Managers add to it with `hero box add`."))
     for entry in reply.entries[:MAX_ENTRIES]:
         stats = entry.stats
         body += details(entry.action)
-        body.append(runs(f"{stats.uses} use{'s' if stats.uses != 1 else ''} this month · {stats.rate_text} · "
+        body.append(runs(f"{uses_text(stats.uses)} this month · {stats.rate_text} · "
                          f"expected: {shorten(entry.action.expected_outcome, 300)}", subtle=True))
         body.append({"type": "ActionSet", "actions": [used_button(entry.action)]})
     return message(card(body), reply.heading)
 
 
-@render.register
-def _(reply: NoMatch, names: Names) -> dict:
+def no_match_activity(reply: NoMatch, names: Names) -> dict:
     return message(card([runs(reply.text)], [execute(POST_AS_IDEA, POST_IDEA_VERB, {"words": reply.words[:2000]})]),
                    "Nothing in the box matches")
 
 
-@render.register
-def _(reply: BoxActionCard, names: Names) -> dict:
+def box_action_card_activity(reply: BoxActionCard, names: Names) -> dict:
     action = reply.action
     body = [text_block(reply.headline, bold=True)] + details(action)
     body.append(runs(f"owner {name_of(action.owner, names)} · expected: {shorten(action.expected_outcome, 300)}",
@@ -91,8 +87,7 @@ def box_form(form: BoxForm, values: Mapping[str, str] | None = None, errors: Map
     return card(body, [execute("Save" if form.action else "Add", BOX_FORM_VERB, data, style="positive")])
 
 
-@render.register
-def _(reply: BoxForm, names: Names) -> dict:
+def box_form_activity(reply: BoxForm, names: Names) -> dict:
     return message(box_form(reply), "The empowerment box form")
 
 
@@ -125,8 +120,7 @@ def use_form(form: UseForm, values: Mapping[str, str] | None = None, errors: Map
     return card(body, [execute("Log it", USE_FORM_VERB, {"action": action.id}, style="positive")])
 
 
-@render.register
-def _(reply: UseForm, names: Names) -> dict:
+def use_form_activity(reply: UseForm, names: Names) -> dict:
     return message(use_form(reply), f"I used {reply.action.ref}")
 
 
@@ -134,27 +128,23 @@ def _note(use: BoxUse) -> dict:
     return runs(shorten(use.note, 1500) if use.note else "no note")
 
 
-@render.register
-def _(reply: UseLogged, names: Names) -> dict:
+def use_logged_activity(reply: UseLogged, names: Names) -> dict:
     actions = [] if reply.use.story else [execute(SHARE_STORY, STORY_VERB, {"use": reply.use.id})]
     return message(card([runs(reply.text)], actions), f"{reply.action.ref}: logged")
 
 
-@render.register
-def _(reply: OverLimit, names: Names) -> dict:
+def over_limit_activity(reply: OverLimit, names: Names) -> dict:
     body = [runs(f"Not logged: {reply.text}"),
             runs(f"The owner of {reply.action.ref} is {name_of(reply.action.owner, names)}.")]
     return message(card(body, [execute(ASK_EXCEPTION, ASK_EXCEPTION_VERB, {"use": reply.use_id})]),
                    f"{reply.action.ref}: above the limit")
 
 
-@people_of.register
-def _(reply: OverLimit) -> set[str]:
+def people_of_over_limit(reply: OverLimit) -> set[str]:
     return {reply.action.owner}
 
 
-@render.register
-def _(reply: ExceptionRequest, names: Names) -> dict:
+def exception_request_activity(reply: ExceptionRequest, names: Names) -> dict:
     use, action = reply.use, reply.action
     amount = f" {number_text(use.amount)} {action.unit}" if use.amount is not None else ""
     body = [runs(f"{name_of(use.user_id, names)} asks for an exception to ", title(action),
@@ -168,13 +158,11 @@ def _(reply: ExceptionRequest, names: Names) -> dict:
     return message(card(body, actions), f"An exception to {action.ref} is asked for")
 
 
-@people_of.register
-def _(reply: ExceptionRequest) -> set[str]:
+def people_of_exception_request(reply: ExceptionRequest) -> set[str]:
     return {reply.use.user_id}
 
 
-@render.register
-def _(reply: FollowUp, names: Names) -> dict:
+def follow_up_activity(reply: FollowUp, names: Names) -> dict:
     use, action = reply.use, reply.action
     ask = "Did it work? (asking once more)" if reply.again else "Did it work?"
     body = [text_block(ask, bold=True), runs("You used ", title(action), f" on {use.created_at:%d %b}:"), _note(use),
@@ -187,8 +175,7 @@ def _(reply: FollowUp, names: Names) -> dict:
     return message(card(body, actions), f"{ask} ({action.ref})")
 
 
-@render.register
-def _(reply: BoxStory, names: Names) -> dict:
+def box_story_activity(reply: BoxStory, names: Names) -> dict:
     use, action = reply.use, reply.action
     body = [text_block("📣 Empowered to help", bold=True),
             runs(f"{name_of(use.user_id, names)} used ", title(action)), _note(use),
@@ -196,35 +183,30 @@ def _(reply: BoxStory, names: Names) -> dict:
     return message(card(body), f"A story from the empowerment box ({action.ref})")
 
 
-@people_of.register
-def _(reply: BoxStory) -> set[str]:
+def people_of_box_story(reply: BoxStory) -> set[str]:
     return {reply.use.user_id}
 
 
-@render.register
-def _(reply: ChampionList, names: Names) -> dict:
+def champion_list_activity(reply: ChampionList, names: Names) -> dict:
     body = [text_block(reply.heading, bold=True)]
     if not reply.champions:
         body.append(runs(reply.empty))
     for champion in reply.champions[:10]:
-        worked = f"{champion.worked} use{'s' if champion.worked != 1 else ''} that worked"
+        worked = f"{uses_text(champion.worked)} that worked"
         body.append(runs((f"🏅 {name_of(champion.user_id, names)}", {"weight": "Bolder"}), f" — {worked}"))
         body += [runs("• ", title(action), f": {shorten(use.note, 300)}") for action, use in champion.stories]
     return message(card(body), reply.heading)
 
 
-@people_of.register
-def _(reply: ChampionList) -> set[str]:
+def people_of_champion_list(reply: ChampionList) -> set[str]:
     return {c.user_id for c in reply.champions}
 
 
-@people_of.register
-def _(reply: BoxActionCard) -> set[str]:
+def people_of_box_action_card(reply: BoxActionCard) -> set[str]:
     return {reply.action.owner}
 
 
-@render.register
-def _(reply: BoxOffer, names: Names) -> dict:
+def box_offer_activity(reply: BoxOffer, names: Names) -> dict:
     body = [text_block(teams_words(reply.text)), text_block("The practice is proven: make it everyday freedom?")]
     return message(card(body, [execute(ADD_TO_BOX, ADD_FROM_PILOT_VERB, {"idea": reply.idea_id}, style="positive")]),
                    "Add the proven practice to the box")

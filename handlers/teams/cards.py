@@ -10,20 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import singledispatch
 
-from bot.challenge_replies import CHALLENGE_LABEL
-from bot.decision_replies import Person, Strong
-from bot.model import Idea, shorten
 from bot.replies import (
-    STATUS_BADGES,
-    IdeaCard,
-    IdeaDetail,
-    IdeaForm,
-    IdeaList,
-    Notice,
-    counts,
+    CHALLENGE_LABEL, STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, IdeaRef, Notice, Person,
+    Strong, counts, idea_badges,
 )
+from bot.model import Idea, shorten
 
 CARD = "application/vnd.microsoft.card.adaptive"
 MAX_CARD_BYTES = 80_000
@@ -112,31 +104,39 @@ def idea_lines(idea: Idea, names: Names) -> list[dict]:
     return blocks
 
 
-def story_runs(story, names: Names) -> dict:
-    """A Story's parts as text runs: people by name and bold, typed text never read as markdown."""
-    parts: list[str | tuple[str, dict]] = []
-    for part in story.parts:
+def parts_runs(parts, names: Names, limit: int | None = None, subtle: bool = False) -> dict:
+    """The core's worded parts as text runs: people by their Teams name and ideas in bold (a link when there is
+    one), strong in bold, typed text never read as markdown; cut after `limit` characters."""
+    shown: list[str | tuple[str, dict]] = []
+    left = limit if limit is not None else float("inf")
+    for part in parts:
         if isinstance(part, Person):
-            parts.append((name_of(part.user_id, names), {"weight": "Bolder"}))
+            text, style = name_of(part.user_id, names), {"weight": "Bolder"}
+        elif isinstance(part, IdeaRef):
+            text, style = f"#{part.idea_id} {part.title}", {"weight": "Bolder"}
+            if part.link:
+                style = {**style, "selectAction": {"type": "Action.OpenUrl", "url": part.link}}
         elif isinstance(part, Strong):
-            parts.append((part.text, {"weight": "Bolder"}))
+            text, style = part.text, {"weight": "Bolder"}
         else:
-            parts.append(part)
-    return runs(*parts)
+            text, style = part, {}
+        if left <= 0:
+            break
+        text = shorten(text, left) if len(text) > left else text
+        left -= len(text)
+        shown.append((text, style))
+    return runs(*shown, subtle=subtle)
+
+
+def story_runs(story, names: Names) -> dict:
+    return parts_runs(story.parts, names)
 
 
 def vote_action(idea: Idea) -> dict:
     return execute(f"👍 Vote ({idea.votes})", VOTE_VERB, {"idea": idea.id})
 
 
-@singledispatch
-def render(reply, names: Names) -> dict:
-    """A reply as the fields of an outgoing message activity."""
-    raise TypeError(f"no Teams rendering for {type(reply).__name__}")
-
-
-@render.register
-def _(reply: Notice, names: Names) -> dict:
+def notice_activity(reply: Notice, names: Names) -> dict:
     text = teams_words(reply.text) + (f" [View it]({reply.link})" if reply.link else "")
     return {"type": "message", "text": text, "textFormat": "markdown"}
 
@@ -149,26 +149,23 @@ def idea_card(idea: Idea, names: Names, note: str | None = None) -> dict:
     return card(body, [] if idea.status.closed else [vote_action(idea)])
 
 
-@render.register
-def _(reply: IdeaCard, names: Names) -> dict:
+def idea_card_activity(reply: IdeaCard, names: Names) -> dict:
     return message(idea_card(reply.idea, names), f"Idea #{reply.idea.id}: {reply.idea.display_title}")
 
 
-@render.register
-def _(reply: IdeaList, names: Names) -> dict:
+def idea_list_activity(reply: IdeaList, names: Names) -> dict:
     body = [text_block(reply.heading, bold=True)]
     if not reply.ideas:
         body.append(runs(reply.empty))
     for idea in reply.ideas[:45]:
         body.append(runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                         f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}"))
+                         f"\n{idea_badges(idea)}"))
         if decision := reply.decisions.get(idea.id):
             body.append(story_runs(decision, names))
     return message(card(body), reply.heading)
 
 
-@render.register
-def _(reply: IdeaDetail, names: Names) -> dict:
+def idea_detail_activity(reply: IdeaDetail, names: Names) -> dict:
     idea = reply.idea
     body = idea_lines(idea, names) + [text_block(f"posted {idea.created_at:%Y-%m-%d}", subtle=True)]
     if reply.decision:
@@ -239,3 +236,38 @@ def challenge_select(form: IdeaForm, value: str | None) -> list[dict]:
 
 def error_line(error: str | None) -> list[dict]:
     return [{**text_block(teams_words(error)), "color": "Attention", "spacing": "None"}] if error else []
+
+
+def idea_form_activity(reply: IdeaForm, names: Names) -> dict:
+    return message(idea_form(reply), "Share an idea")
+
+
+def field_errors_activity(reply: FieldErrors, names: Names) -> dict:
+    """Errors on their own, for a form that is no longer open (an open form shows them next to its fields)."""
+    body = [text_block("Please fix:", bold=True)]
+    for error in reply.errors.values():
+        body += error_line(error)
+    return message(card(body), "Please fix the form")
+
+
+# --- whose names a card shows (handlers/teams/render.py PEOPLE) --------------------------------
+
+def authors_of(ideas) -> set[str]:
+    """The named authors of ideas (an anonymous author's id is never looked up)."""
+    return {i.author_id for i in ideas if i.author_id and not i.anonymous}
+
+
+def people_in_story(story) -> set[str]:
+    return {p.user_id for p in story.parts if isinstance(p, Person)} if story else set()
+
+
+def people_of_idea_card(reply: IdeaCard) -> set[str]:
+    return authors_of([reply.idea])
+
+
+def people_of_idea_list(reply: IdeaList) -> set[str]:
+    return authors_of(reply.ideas).union(*(people_in_story(s) for s in reply.decisions.values()))
+
+
+def people_of_idea_detail(reply: IdeaDetail) -> set[str]:
+    return authors_of([reply.idea]) | {c.user_id for c in reply.comments} | people_in_story(reply.decision)

@@ -5,22 +5,12 @@ People's words (the question, idea titles) stay in TextRuns; the buttons carry S
 
 from __future__ import annotations
 
-from bot.challenge_replies import (
-    ADD_IDEA,
-    LABELS,
-    ChallengeCard,
-    ChallengeForm,
-    ChallengeHalfway,
-    ChallengeList,
-    ChallengeSummary,
-    idea_line,
-    ideas_text,
-    status_line,
+from bot.replies import (
+    ADD_IDEA, LABELS, ChallengeCard, ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, idea_line,
+    ideas_text, people_text, reporters_text, status_line, trend_text,
 )
 from bot.model import shorten
-from bot.replies import reporters_text, trend_text
-from handlers.teams.cards import Names, card, error_line, execute, message, name_of, render, runs, text_block
-from handlers.teams.chat import people_of
+from handlers.teams.cards import Names, card, error_line, execute, message, name_of, runs, text_block
 
 ADD_IDEA_VERB = "challenge_add_idea"
 CHALLENGE_FORM_VERB = "challenge_form"
@@ -62,13 +52,11 @@ def challenge_card(reply: ChallengeCard, names: Names, note: str | None = None) 
     return card(body, actions if challenge.is_open else [])
 
 
-@render.register
-def _(reply: ChallengeCard, names: Names) -> dict:
+def challenge_card_activity(reply: ChallengeCard, names: Names) -> dict:
     return message(challenge_card(reply, names), f"Challenge {reply.challenge.ref}: {reply.challenge.display_question}")
 
 
-@render.register
-def _(reply: ChallengeList, names: Names) -> dict:
+def challenge_list_activity(reply: ChallengeList, names: Names) -> dict:
     body = [text_block("Open challenges", bold=True)]
     if not reply.open:
         body.append(runs("No challenge is open right now."))
@@ -83,8 +71,7 @@ def _(reply: ChallengeList, names: Names) -> dict:
     return message(card(body), "Challenges")
 
 
-@render.register
-def _(reply: ChallengeHalfway, names: Names) -> dict:
+def challenge_halfway_activity(reply: ChallengeHalfway, names: Names) -> dict:
     challenge = reply.challenge
     body = [text_block(f"⏳ **Halfway through challenge {challenge.ref}.** {ideas_text(challenge.ideas)} so far, "
                        f"{reply.time_left}.")]
@@ -94,10 +81,9 @@ def _(reply: ChallengeHalfway, names: Names) -> dict:
     return message(card(body), f"Halfway through challenge {challenge.ref}")
 
 
-@render.register
-def _(reply: ChallengeSummary, names: Names) -> dict:
+def challenge_summary_activity(reply: ChallengeSummary, names: Names) -> dict:
     challenge = reply.challenge
-    people = f"{reply.people} {'person' if reply.people == 1 else 'people'}"
+    people = people_text(reply.people)
     body = [runs((f"🏁 Challenge {challenge.ref} is closed: ", {"weight": "Bolder"}), challenge.display_question),
             runs(f"{ideas_text(challenge.ideas)} from {people}.")]
     if reply.named:
@@ -146,16 +132,13 @@ def challenge_form(form: ChallengeForm) -> dict:
     return card(body, [execute("Start", CHALLENGE_FORM_VERB, style="positive")])
 
 
-@render.register
-def _(reply: ChallengeForm, names: Names) -> dict:
+def challenge_form_activity(reply: ChallengeForm, names: Names) -> dict:
     return message(challenge_form(reply), "Start a challenge")
 
 
-@people_of.register
-def _(reply: ChallengeCard) -> set[str]:
+def people_of_challenge_card(reply: ChallengeCard) -> set[str]:
     return {reply.challenge.created_by}
 
 
-@people_of.register
-def _(reply: ChallengeSummary) -> set[str]:
+def people_of_challenge_summary(reply: ChallengeSummary) -> set[str]:
     return set(reply.named)

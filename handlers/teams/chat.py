@@ -6,24 +6,12 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
-from functools import singledispatch
 from urllib.parse import quote
 
 from bot.chat import Origin
 from bot.conversations import ConversationStore, Reference
-from bot.decision_replies import (
-    DecisionForm,
-    Person,
-    ReviewRequest,
-    Story,
-    WaitingList,
-    WinList,
-    WinStory,
-)
-from bot.model import Idea
-from bot.replies import IdeaCard, IdeaDetail, IdeaList, Reply
-from handlers.teams import decision_cards  # noqa: F401  (registers the decision renderings)
-from handlers.teams.cards import render
+from bot.replies import Reply
+from handlers.teams.render import people_in, render
 from handlers.teams.connector import Connector
 from handlers.teams.graph import Graph, GraphUnavailable, message_id_of, with_claim
 from handlers.teams.parse import PLATFORM, THREAD_MARK
@@ -139,41 +127,3 @@ class TeamsChat:
     def names_in(self, reply: Reply) -> dict[str, str]:
         """The names the rendering of `reply` shows, for cards built outside `render` (forms with errors)."""
         return self.store.names(people_in(reply))
-
-
-def people_in(reply: Reply) -> set[str]:
-    """Whose names the rendering of `reply` shows (anonymous authors never)."""
-    ideas: list[Idea] = []
-    found: set[str] = set()
-    if isinstance(reply, IdeaCard | IdeaDetail | ReviewRequest | DecisionForm):
-        ideas.append(reply.idea)
-    if isinstance(reply, IdeaList):
-        ideas += reply.ideas
-    if isinstance(reply, WinList):
-        ideas += [idea for idea, _ in reply.wins]
-    if isinstance(reply, WaitingList):
-        ideas += [idea for idea, _ in reply.items]
-    if isinstance(reply, IdeaDetail):
-        found |= {c.user_id for c in reply.comments}
-    stories = [reply] if isinstance(reply, Story) else []
-    if isinstance(reply, IdeaDetail) and reply.decision:
-        stories.append(reply.decision)
-    if isinstance(reply, IdeaList):
-        stories += reply.decisions.values()
-    for story in stories:
-        found |= {p.user_id for p in story.parts if isinstance(p, Person)}
-    if isinstance(reply, ReviewRequest) and reply.decision:
-        found.add(reply.decision.by_user)
-    if isinstance(reply, WinStory):
-        found |= {p for p in (reply.author, reply.decider, reply.champion) if p}
-    if isinstance(reply, DecisionForm):
-        found |= set(reply.champions)
-    found |= people_of(reply)
-    return found | {i.author_id for i in ideas if i.author_id and not i.anonymous}
-
-
-@singledispatch
-def people_of(reply) -> set[str]:
-    """Whose names the card of a feature's own reply shows; the feature registers it next to its rendering."""
-    return set()
-

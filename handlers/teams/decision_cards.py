@@ -10,38 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from bot.decision_replies import (
-    DECIDED_BY,
-    DUPLICATE_FROM,
-    MARK_DUPLICATE,
-    DecisionForm,
-    Person,
-    ReviewRequest,
-    Story,
-    Strong,
-    WaitingList,
-    WinList,
-    WinStory,
-    age_text,
-    choices_for,
+from bot.replies import (
+    DECIDED_BY, DUPLICATE_FROM, MARK_DUPLICATE, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
+    ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, choices_for, idea_badges,
     review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
-from bot.replies import STATUS_BADGES, counts
 from bot.words import plural
 from handlers.teams.cards import (
-    Names,
-    author_of,
-    card,
-    error_line,
-    execute,
-    idea_lines,
-    message,
-    name_of,
-    render,
-    runs,
-    teams_words,
-    text_block,
+    Names, author_of, authors_of, card, error_line, execute, idea_lines, message, name_of, parts_runs,
+    people_in_story, runs, story_runs, teams_words, text_block,
 )
 
 DECIDE_VERB = "decide"
@@ -67,27 +45,14 @@ def record_result_action(idea: Idea) -> dict:
     return execute("Record result", DECIDE_VERB, {"idea": idea.id, "choice": "implemented"}, style="positive")
 
 
-def _story_runs(reply: Story, names: Names) -> dict:
-    parts: list[str | tuple[str, dict]] = []
-    for part in reply.parts:
-        if isinstance(part, Person):
-            parts.append((name_of(part.user_id, names), {"weight": "Bolder"}))
-        elif isinstance(part, Strong):
-            parts.append((part.text, {"weight": "Bolder"}))
-        else:
-            parts.append(part)
-    return runs(*parts)
-
-
 def link_actions(link: str | None, title: str = "View it") -> list[dict]:
     return [{"type": "Action.OpenUrl", "title": title, "url": link}] if link else []
 
 
-@render.register
-def _(reply: Story, names: Names) -> dict:
+def story_activity(reply: Story, names: Names) -> dict:
     summary = "".join(p if isinstance(p, str) else p.text if isinstance(p, Strong) else name_of(p.user_id, names)
                       for p in reply.parts)
-    return message(card([_story_runs(reply, names)], link_actions(reply.link)), shorten(summary, 200))
+    return message(card([story_runs(reply, names)], link_actions(reply.link)), shorten(summary, 200))
 
 
 def review_card(reply: ReviewRequest, names: Names, note: str | None = None) -> dict:
@@ -101,41 +66,25 @@ def review_card(reply: ReviewRequest, names: Names, note: str | None = None) -> 
     return card(body, decision_actions(idea) + link_actions(reply.link, "Open the idea"))
 
 
-@render.register
-def _(reply: ReviewRequest, names: Names) -> dict:
+def review_request_activity(reply: ReviewRequest, names: Names) -> dict:
     return message(review_card(reply, names), f"Idea #{reply.idea.id} needs your decision: {reply.idea.display_title}")
 
 
-@render.register
-def _(reply: WinStory, names: Names) -> dict:
+def win_story_activity(reply: WinStory, names: Names) -> dict:
     idea = reply.idea
-    author = name_of(reply.author, names) if reply.author else "a colleague who chose to stay anonymous"
-    supporters = plural(reply.supporters, "supporter")
-    people = [f"💡 idea by {author}", f"👍 {supporters}"]
-    if reply.decider:
-        people.append(f"✅ decided by {name_of(reply.decider, names)}")
-    if reply.champion:
-        people.append(f"🛠️ IT champion {name_of(reply.champion, names)}")
+    credits = [part for n, credit in enumerate(reply.credits()) for part in ((" · ",) if n else ()) + credit]
     body = [runs((f"🏆 A win! #{idea.id} · {idea.display_title}", {"weight": "Bolder", "size": "Medium"})),
-            runs(shorten(reply.outcome, 1500))]
-    if reply.challenge:
-        body.append(runs(f"🚩 born in challenge {reply.challenge}"))
-    experiment = reply.experiment
-    if experiment and experiment.result is not None:
-        baseline = f" (baseline {experiment.baseline:g})" if experiment.baseline is not None else ""
-        body.append(runs(f"📈 {experiment.metric}: {experiment.result:g} against a target of "
-                         f"{experiment.target:g}{baseline}"))
-    body.append(runs(" · ".join(people), subtle=True))
+            runs(shorten(reply.outcome, 1500)), *(runs(fact) for fact in reply.facts()),
+            parts_runs(credits, names, subtle=True)]
     return message(card(body), f"A win: #{idea.id} {idea.display_title}")
 
 
 def _summary(idea: Idea, names: Names, extra: str) -> dict:
     return runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                f"\n{STATUS_BADGES[idea.status]} · {counts(idea)} · by {author_of(idea, names)}{extra}")
+                f"\n{idea_badges(idea)} · by {author_of(idea, names)}{extra}")
 
 
-@render.register
-def _(reply: WinList, names: Names) -> dict:
+def win_list_activity(reply: WinList, names: Names) -> dict:
     body = [text_block(reply.heading, bold=True)]
     if not reply.wins:
         body.append(runs(reply.empty))
@@ -144,20 +93,36 @@ def _(reply: WinList, names: Names) -> dict:
     return message(card(body), reply.heading)
 
 
-@render.register
-def _(reply: WaitingList, names: Names) -> dict:
+def waiting_body(reply: WaitingList, names: Names, limit: int) -> list[dict]:
     body = [text_block(reply.heading, bold=True)]
     if not reply.items:
         body.append(runs(reply.empty))
-    for idea, age in reply.items[:24]:
+    for idea, age in reply.items[:limit]:
         body.append(_summary(idea, names, f" · waiting {age_text(age)}"))
         if actions := decision_actions(idea):
             body.append({"type": "ActionSet", "actions": actions})
-    return message(card(body), reply.heading)
+    return body
 
 
-@render.register
-def _(reply: DecisionForm, names: Names) -> dict:
+def waiting_list_activity(reply: WaitingList, names: Names) -> dict:
+    return message(card(waiting_body(reply, names, limit=24)), reply.heading)
+
+
+def home_view_activity(home: HomeView, names: Names) -> dict:
+    """A person's own page, as the Slack App Home shows it: what waits for them, their ideas, their votes."""
+    body = waiting_body(home.waiting, names, limit=20) if home.waiting is not None else []
+    for heading, ideas, empty in (("Your ideas", home.mine, "You have not posted an idea yet. Try `idea <text>`."),
+                                  ("Ideas you voted for", home.voted, "No votes yet.")):
+        body.append(text_block(heading, bold=True))
+        for idea in ideas[:20]:
+            body.append(_summary(idea, names, ""))
+            if decision := home.decisions.get(idea.id):
+                body.append(story_runs(decision, names))
+        body += [] if ideas else [runs(empty)]
+    return message(card(body), "Your ideas")
+
+
+def decision_form_activity(reply: DecisionForm, names: Names) -> dict:
     return message(decision_form(reply, names), f"{_TITLES[reply.kind][0]}: #{reply.idea.id} {reply.idea.display_title}")
 
 
@@ -180,7 +145,7 @@ def decision_form(form: DecisionForm, names: Names, values: Mapping[str, str] | 
     title, submit = _TITLES[form.kind]
     body = [text_block(title, bold=True, size="Medium"),
             runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                 f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}", subtle=False)]
+                 f"\n{idea_badges(idea)}", subtle=False)]
     shown: set[str] = set()
 
     def add(field: dict, error_key: str | None = None) -> None:
@@ -272,3 +237,73 @@ def _fields(form: DecisionForm, names: Names, values: Mapping[str, str]) -> list
         fields.append(_text("outcome", "What changed", "What is different for customers now? A few lines.",
                             required=True))
     return fields
+
+
+# --- an anonymous author's private answer: the Answer button, and the card it turns into -----------
+
+ANSWER_VERB = "answer_question"
+ANSWER_FORM_VERB = "answer_form"
+ANSWER_LABEL = "Your answer"
+
+
+def answer_action(idea_id: int) -> dict:
+    return execute("Answer", ANSWER_VERB, {"idea": idea_id}, style="positive")
+
+
+def author_question_activity(reply: AuthorQuestion, names: Names) -> dict:
+    rendered = story_activity(reply.message, names)
+    document = rendered["attachments"][0]["content"]
+    document["actions"] = [*document.get("actions", []), answer_action(reply.idea.id)]
+    return rendered
+
+
+def people_of_author_question(reply: AuthorQuestion) -> set[str]:
+    return {part.user_id for part in reply.message.parts if isinstance(part, Person)}
+
+
+def answer_form(form: AnswerForm) -> dict:
+    field = {"type": "Input.Text", "id": "answer", "label": ANSWER_LABEL, "isMultiline": True, "maxLength": 3000,
+             "isRequired": True, "errorMessage": "Write your answer."}
+    if form.value:
+        field["value"] = form.value
+    body = [runs((f"#{form.idea.id} · {form.idea.display_title}", {"weight": "Bolder"})),
+            text_block("Your answer is posted in the idea's thread as \u201cThe author answered: \u2026\u201d, "
+                       "without your name.", subtle=True),
+            field, *error_line(form.error)]
+    return card(body, [execute("Send answer", ANSWER_FORM_VERB, {"idea": form.idea.id}, style="positive")])
+
+
+def answer_form_activity(reply: AnswerForm, names: Names) -> dict:
+    return message(answer_form(reply), f"Answer privately: #{reply.idea.id}")
+
+
+# --- whose names these cards show (handlers/teams/render.py PEOPLE) ----------------------------
+
+def people_of_review_request(reply: ReviewRequest) -> set[str]:
+    return authors_of([reply.idea]) | ({reply.decision.by_user} if reply.decision else set())
+
+
+def people_of_decision_form(reply: DecisionForm) -> set[str]:
+    return authors_of([reply.idea]) | set(reply.champions)
+
+
+def people_of_story(reply: Story) -> set[str]:
+    return people_in_story(reply)
+
+
+def people_of_win_story(reply: WinStory) -> set[str]:
+    return {p for p in (reply.author, reply.decider, reply.champion) if p}
+
+
+def people_of_win_list(reply: WinList) -> set[str]:
+    return authors_of([idea for idea, _ in reply.wins])
+
+
+def people_of_waiting_list(reply: WaitingList) -> set[str]:
+    return authors_of([idea for idea, _ in reply.items])
+
+
+def people_of_home_view(reply: HomeView) -> set[str]:
+    waiting = [idea for idea, _ in reply.waiting.items] if reply.waiting else []
+    return authors_of([*reply.mine, *reply.voted, *waiting]).union(
+        *(people_in_story(s) for s in reply.decisions.values()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.core import Core
 from bot.decision_actions import DecisionRequest, DecisionResult, back_to_review, open_decision, submit_decision
-from bot.decision_replies import DecisionForm
+from bot.replies import DecisionForm
 from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.box import offer_after_decision
 from handlers.teams.chat import TeamsChat

@@ -12,33 +12,13 @@ from __future__ import annotations
 
 import base64
 
-from bot.model import Idea, shorten
-from bot.notices import (
-    Escalation,
-    IdeaRef,
-    Line,
-    ManagerQueue,
-    Person,
-    PilotCheckIn,
-    Reminder,
-    Section,
-    WeeklyDigest,
+from bot.model import Idea
+from bot.replies import (
+    STATUS_BADGES, Escalation, Line, ManagerQueue, Person, PilotCheckIn, Reminder, Section, WeeklyDigest, counts,
+    working_days,
 )
-from bot.replies import STATUS_BADGES, counts
-from bot.words import plural
-from handlers.teams.cards import (
-    Names,
-    card,
-    execute,
-    message,
-    name_of,
-    render,
-    runs,
-    text_block,
-)
-from handlers.teams.author_answers import answer_action
-from handlers.teams.chat import people_of
-from handlers.teams.decision_cards import decision_actions, record_result_action
+from handlers.teams.cards import Names, card, execute, message, name_of, parts_runs, runs, text_block
+from handlers.teams.decision_cards import answer_action, decision_actions, record_result_action
 
 REMIND_TOMORROW_VERB = "remind_tomorrow"
 LINE_LIMIT = 400
@@ -53,23 +33,7 @@ def remind_action(idea: Idea) -> dict:
 
 def line_runs(line: Line, names: Names) -> dict:
     """A digest line: people by their Teams name, ideas in bold (with a link when there is one)."""
-    parts: list[str | tuple[str, dict]] = []
-    left = LINE_LIMIT
-    for part in line:
-        if isinstance(part, Person):
-            text, style = name_of(part.user_id, names), {"weight": "Bolder"}
-        elif isinstance(part, IdeaRef):
-            text, style = f"#{part.idea_id} {part.title}", {"weight": "Bolder"}
-            if part.link:
-                style = {**style, "selectAction": {"type": "Action.OpenUrl", "url": part.link}}
-        else:
-            text, style = part, {}
-        if left <= 0:
-            break
-        text = shorten(text, left) if len(text) > left else text
-        left -= len(text)
-        parts.append((text, style))
-    return runs(*parts)
+    return parts_runs(line, names, LINE_LIMIT)
 
 
 def section_blocks(item: Section, names: Names) -> list[dict]:
@@ -95,8 +59,7 @@ def _more(count: int, hint: str) -> dict:
     return text_block(f"…and {count:,} more" + (f" — see {hint}" if hint else ""), subtle=True)
 
 
-@render.register
-def _(reply: WeeklyDigest, names: Names) -> dict:
+def weekly_digest_activity(reply: WeeklyDigest, names: Names) -> dict:
     body = [text_block(reply.title, bold=True, size="Large"), *chart_image(reply)]
     for item in reply.sections:
         body += section_blocks(item, names)
@@ -114,21 +77,16 @@ def chart_image(reply: WeeklyDigest) -> list[dict]:
     return [{"type": "Image", "url": url, "altText": reply.chart.alt[:1000], "size": "Stretch"}]
 
 
-def _days(days: int) -> str:
-    return plural(days, "working day")
-
-
 def _heading(idea: Idea) -> tuple[str, dict]:
     return f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}
 
 
-@render.register
-def _(reply: ManagerQueue, names: Names) -> dict:
+def manager_queue_activity(reply: ManagerQueue, names: Names) -> dict:
     body = [text_block(reply.title, bold=True, size="Medium")]
     for item in reply.items[:MAX_QUEUE_SHOWN]:
         idea = item.idea
         flag = " · ⚠️ escalated" if item.escalated else ""
-        body.append({**runs(_heading(idea), f"\n{STATUS_BADGES[idea.status]} for {_days(item.waiting_days)} · "
+        body.append({**runs(_heading(idea), f"\n{STATUS_BADGES[idea.status]} for {working_days(item.waiting_days)} · "
                              f"{counts(idea)}{flag}"), "separator": True})
         body.append({"type": "ActionSet", "actions": decision_actions(idea)})
     if reply.hidden:
@@ -137,26 +95,24 @@ def _(reply: ManagerQueue, names: Names) -> dict:
     return message(card(body), reply.title)
 
 
-@render.register
-def _(reply: Reminder, names: Names) -> dict:
+def reminder_activity(reply: Reminder, names: Names) -> dict:
     idea = reply.idea
     if reply.pilot_ended:
         text = runs("⏰ The pilot of ", _heading(idea), f" ended on {reply.pilot_ended:%Y-%m-%d} and its result is "
-                    f"still missing ({_days(reply.waiting_days)} overdue).")
+                    f"still missing ({working_days(reply.waiting_days)} overdue).")
         actions = [record_result_action(idea)]
     else:
-        text = runs("⏰ ", _heading(idea), f" has waited {_days(reply.waiting_days)} for your decision "
+        text = runs("⏰ ", _heading(idea), f" has waited {working_days(reply.waiting_days)} for your decision "
                     f"({STATUS_BADGES[idea.status]}).")
         actions = decision_actions(idea)
     body = [text, runs(counts(idea), subtle=True)]
     return message(card(body, [*actions, remind_action(idea)]), f"Reminder: idea #{idea.id} is waiting for you")
 
 
-@render.register
-def _(reply: Escalation, names: Names) -> dict:
+def escalation_activity(reply: Escalation, names: Names) -> dict:
     idea = reply.idea
     what = (f" has had no result since its pilot ended on {reply.pilot_ended:%Y-%m-%d}" if reply.pilot_ended
-            else f" has waited {_days(reply.waiting_days)} for a decision")
+            else f" has waited {working_days(reply.waiting_days)} for a decision")
     managers: list[str | tuple[str, dict]] = []
     for n, manager in enumerate(reply.managers[:5]):
         managers += [", " if n else "", (name_of(manager, names), {"weight": "Bolder"})]
@@ -166,8 +122,7 @@ def _(reply: Escalation, names: Names) -> dict:
     return message(card(body), f"Escalation: idea #{idea.id}")
 
 
-@render.register
-def _(reply: PilotCheckIn, names: Names) -> dict:
+def pilot_check_in_activity(reply: PilotCheckIn, names: Names) -> dict:
     idea = reply.idea
     baseline = f"from {reply.baseline:g} " if reply.baseline is not None else ""
     who = "🧪 Your idea " if reply.for_author else "🧪 The pilot of "
@@ -184,11 +139,9 @@ def _(reply: PilotCheckIn, names: Names) -> dict:
     return message(card(body, [record_result_action(idea)]), f"Pilot #{idea.id} ends today: record its result")
 
 
-@people_of.register
-def _(reply: WeeklyDigest) -> set[str]:
+def people_of_weekly_digest(reply: WeeklyDigest) -> set[str]:
     return {part.user_id for item in reply.sections for line in item.lines for part in line if isinstance(part, Person)}
 
 
-@people_of.register
-def _(reply: Escalation) -> set[str]:
+def people_of_escalation(reply: Escalation) -> set[str]:
     return set(reply.managers[:5])

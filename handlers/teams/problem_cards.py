@@ -8,40 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.model import (
-    CONTACT_CHANNELS,
-    FREQUENCIES,
-    Idea,
-    Problem,
-    ProblemStatus,
-    shorten,
+    CONTACT_CHANNELS, FREQUENCIES, Idea, Problem, ProblemStatus, shorten,
 )
-from bot.challenge_replies import START_CHALLENGE
 from bot.replies import (
-    PROBLEM_BADGES,
-    STATUS_BADGES,
-    HotspotList,
-    ProblemCard,
-    ProblemForm,
-    SearchResults,
-    SimilarFound,
-    channel_mix_text,
-    counts,
-    reporters_text,
-    trend_text,
+    PROBLEM_BADGES, START_CHALLENGE, HotspotList, ProblemCard, ProblemForm, SearchResults, SimilarFound,
+    hotspot_figures, idea_badges, problem_badges, reporters_text, self_service_note,
 )
 from handlers.teams.cards import (
-    Names,
-    card,
-    error_line,
-    execute,
-    message,
-    name_of,
-    render,
-    runs,
-    teams_words,
-    text_block,
+    Names, card, error_line, execute, message, name_of, parts_runs, runs, teams_words, text_block,
 )
-from handlers.teams.chat import people_of
 
 ME_TOO_VERB = "me_too"
 SIMILAR_VOTE_VERB = "similar_vote"
@@ -58,12 +33,12 @@ def problem_title(problem: Problem) -> tuple[str, dict]:
 
 
 def problem_summary(problem: Problem) -> dict:
-    return runs(problem_title(problem), f"\n{PROBLEM_BADGES[problem.status]} · {reporters_text(problem.reporters)}")
+    return runs(problem_title(problem), f"\n{problem_badges(problem)}")
 
 
 def idea_summary(idea: Idea) -> dict:
     return runs((f"#{idea.id} · {idea.display_title}", {"weight": "Bolder"}),
-                f"\n{STATUS_BADGES[idea.status]} · {counts(idea)}")
+                f"\n{idea_badges(idea)}")
 
 
 def me_too_action(problem: Problem) -> dict:
@@ -90,8 +65,7 @@ def problem_card(reply: ProblemCard, names: Names, note: str | None = None) -> d
     return card(body, [me_too_action(problem)] if problem.status == ProblemStatus.OPEN else [])
 
 
-@render.register
-def _(reply: ProblemCard, names: Names) -> dict:
+def problem_card_activity(reply: ProblemCard, names: Names) -> dict:
     return message(problem_card(reply, names), f"Problem {reply.problem.ref}: {reply.problem.display_title}")
 
 
@@ -107,31 +81,26 @@ def similar_card(reply: SimilarFound) -> dict:
     return card(body, [execute("Post mine anyway", POST_ANYWAY_VERB, {"token": reply.token}, style="positive")])
 
 
-@render.register
-def _(reply: SimilarFound, names: Names) -> dict:
+def similar_found_activity(reply: SimilarFound, names: Names) -> dict:
     noun = "ideas" if reply.kind == "idea" else "problems"
     return message(similar_card(reply), f"Similar {noun} are already open: vote for one, or post yours anyway.")
 
 
-@render.register
-def _(reply: HotspotList, names: Names) -> dict:
+def hotspot_list_activity(reply: HotspotList, names: Names) -> dict:
     body = [text_block(reply.heading, bold=True)]
     if not reply.hotspots:
         body.append(runs(reply.empty))
     for spot in reply.hotspots[:MAX_LISTED]:
-        body.append(runs(problem_title(spot.problem), f"\n{reporters_text(spot.reporters)} · "
-                         f"{trend_text(spot.reporters, spot.previous)}" + (f" · {channel_mix_text(spot.channel_mix)}" if spot.channel_mix else "")))
+        body.append(runs(problem_title(spot.problem), f"\n{hotspot_figures(spot)}"))
         if spot.self_service:
-            body.append({**text_block(f"🛟 **self-service candidate** ({reply.threshold}+ reporters, no approved idea "
-                                      "linked)"), "spacing": "None"})
+            body.append({**parts_runs(self_service_note(reply.threshold), names), "spacing": "None"})
         if reply.starts_challenges and spot.problem.status == ProblemStatus.OPEN:
             body.append({"type": "ActionSet", "actions": [
                 execute(f"🚩 {START_CHALLENGE}", START_CHALLENGE_VERB, {"problem": spot.problem.id})]})
     return message(card(body), reply.heading)
 
 
-@render.register
-def _(reply: SearchResults, names: Names) -> dict:
+def search_results_activity(reply: SearchResults, names: Names) -> dict:
     heading = f"Search: {shorten(reply.words, 100)}"
     body = [runs((heading, {"weight": "Bolder"}))]
     if not reply.items:
@@ -181,8 +150,7 @@ def problem_form(form: ProblemForm, values: Mapping[str, str] | None = None,
     return card(body, [execute("Log problem", PROBLEM_FORM_VERB, style="positive")])
 
 
-@render.register
-def _(reply: ProblemForm, names: Names) -> dict:
+def problem_form_activity(reply: ProblemForm, names: Names) -> dict:
     return message(problem_form(reply), "Log a customer problem")
 
 
@@ -210,6 +178,5 @@ def problem_select(problems: tuple[Problem, ...], value: str | None = None) -> l
     return [field]
 
 
-@people_of.register
-def _(reply: ProblemCard) -> set[str]:
+def people_of_problem_card(reply: ProblemCard) -> set[str]:
     return {reply.problem.reporter_id}
