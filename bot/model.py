@@ -247,4 +247,4 @@ class Problem:
         return shorten(first_line(self.text), TITLE_DISPLAY)
 
 
-from bot import policy as _policy  # noqa: E402 (at the end: the policy reads Status from this module)
+import bot.policy as _policy  # noqa: E402 (at the end: the policy reads Status from this module)

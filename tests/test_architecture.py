@@ -13,7 +13,7 @@ FORBIDDEN = ("slack_bolt", "slack_sdk", "microsoft_agents", "aiohttp.web", "aioh
 # The composition root may reach the adapters, lazily, inside functions.
 COMPOSITION_ROOT = {"bot/bootstrap.py", "bot/platform_packages.py"}
 # What storage may know of bot/: the domain model, its values and errors.
-DOMAIN = ("bot.model", "bot.box_model", "bot.challenge_model", "bot.conversations", "bot.errors", "bot.timefmt")
+DOMAIN = ("bot.model", "bot.policy", "bot.box_model", "bot.challenge_model", "bot.conversations", "bot.errors", "bot.timefmt")
 
 
 def imports_of(path: Path) -> list[tuple[str, bool]]:
