@@ -12,7 +12,7 @@ from bot.dashboard_auth import login_link
 from bot.decision_notes import decision_stories, decision_story
 from bot.errors import Refused
 from bot.model import Actor
-from bot.overview import waiting_for, wins
+from bot.overview import home_of, waiting_for, wins
 from bot.periods import parse_period
 from bot.replies import IdeaDetail, IdeaList, Notice, Reply
 from bot.review import pull_into_review
@@ -24,6 +24,7 @@ HELP = """*herobot* — share ideas that fix things for customers.
 • vote with 👍 on an idea's message or its *Vote* button; reply in its thread to discuss
 • `/hero top [period]` the top ideas by votes (periods everywhere: `week`, `month`, `quarter`, `all` or days such as `30d`)
 • `/hero mine` your ideas and their status
+• `/hero home` your page: your ideas, the ideas you voted for and (managers) what waits for your decision
 • `/hero show <number>` one idea with its comments
 • `/hero wins [period]` celebrated wins (default: the last month)
 • managers: `/hero queue` ideas waiting for your decision · `/hero review <number>` send an open idea to review
@@ -107,6 +108,10 @@ async def _review(core: Core, origin: Origin, args: list[str]) -> Reply:
     return await pull_into_review(core, origin, parse_idea_number(args[0] if args else ""))
 
 
+async def _home(core: Core, origin: Origin, args: list[str]) -> Reply:
+    return home_of(core, Actor(origin.platform, origin.user_id))
+
+
 async def _queue(core: Core, origin: Origin, args: list[str]) -> Reply:
     return waiting_for(core, Actor(origin.platform, origin.user_id))
 
@@ -135,7 +140,7 @@ async def _digest(core: Core, origin: Origin, args: list[str]) -> Reply:
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {"help": _help, "top": _top, "mine": _mine, "show": _show,
-                                      "review": _review, "queue": _queue, "wins": _wins,
+                                      "home": _home, "review": _review, "queue": _queue, "wins": _wins,
                                       "digest": _digest, "whoami": _whoami, "dashboard": _dashboard}
 SUBCOMMANDS.update(typed_decisions.SUBCOMMANDS)
 SUBCOMMANDS.update(news.SUBCOMMANDS)

@@ -1,6 +1,8 @@
-"""What people look at: the manager's queue, the wins, and the App Home page."""
+"""What people look at: the manager's queue, the wins, and a person's home (the Slack App Home, `/hero home`)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot.config import Config
 from bot.core import Core
@@ -27,6 +29,15 @@ def waiting_for(core: Core, actor: Actor) -> WaitingList:
 def wins(core: Core, period: Period) -> WinList:
     heading = "Wins of all time" if period.days is None else f"Wins of {period.phrase}"
     return WinList(heading, decided.wins(core.db, period.since(core.now())), empty="No celebrated wins in that period yet.")
+
+
+WELCOME = ("Welcome to *herobot*: share ideas that fix things for customers, vote for colleagues' ideas and see "
+           "what became of them. This is your page; `/hero home` shows it again, `/hero help` lists every command.")
+
+
+def welcome_home(core: Core, actor: Actor) -> HomeView:
+    """The page a person first sees when they add the app to their personal chat."""
+    return replace(home_of(core, actor), greeting=WELCOME)
 
 
 def home_of(core: Core, actor: Actor) -> HomeView:

@@ -242,6 +242,7 @@ class HomeView:
     voted: list[Idea] = field(default_factory=list)
     waiting: WaitingList | None = None
     decisions: dict = field(default_factory=dict)  # idea id -> its latest decision, a Story
+    greeting: str = ""  # above the page: the welcome when the app is added to a personal chat
 
 
 def age_text(age: timedelta) -> str:

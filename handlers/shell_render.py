@@ -288,7 +288,8 @@ def author_question_text(reply: r.AuthorQuestion) -> str:
 
 
 def home_view_text(reply: r.HomeView) -> str:
-    lines = [waiting_list_text(reply.waiting), ""] if reply.waiting is not None else []
+    lines = [reply.greeting, ""] if reply.greeting else []
+    lines += [waiting_list_text(reply.waiting), ""] if reply.waiting is not None else []
     for heading, ideas, empty in (("Your ideas", reply.mine, "You have not posted an idea yet. Try /idea <text>."),
                                   ("Ideas you voted for", reply.voted, "No votes yet.")):
         lines.append(heading)

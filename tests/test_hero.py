@@ -3,6 +3,8 @@
 from datetime import timedelta
 from html import unescape
 
+from slack_sdk.models.blocks import Block
+
 from storage.db import write
 from tests.test_voting import posted_idea
 
@@ -64,3 +66,16 @@ async def test_show_one_idea_and_unknown_numbers(slack, fake_slack):
     assert "no idea #42" in (await hero(slack, "show 42"))["text"]
     assert "not an idea number" in (await hero(slack, "show banana"))["text"]
     assert "Which idea" in (await hero(slack, "show"))["text"]
+
+
+async def test_home_is_the_app_home_page_as_a_message_only_for_me(slack, fake_slack):
+    await posted_idea(slack, fake_slack, "Mine one <!channel>")
+    await slack.click("idea_vote", "1", user="U2")
+    body = await hero(slack, "home")
+    blocks = [Block.parse(block) for block in body["blocks"]]
+    for block in blocks:
+        block.validate_json()
+    assert len(blocks) <= 50 and body["text"] == "Your ideas"
+    mine = str(body).split("Your ideas*")[1].split("Ideas you voted for")[0]
+    assert "Mine one" in mine and "<!channel>" not in str(body)
+    assert "Mine one" in str(await hero(slack, "home", user="U2")).split("Ideas you voted for")[1]

@@ -91,16 +91,25 @@ def waiting_list_message(reply: WaitingList) -> dict:
 
 def home_view(home: HomeView) -> dict:
     """The App Home tab (at most 100 blocks)."""
-    blocks = []
+    return {"type": "home", "blocks": home_blocks(home, waiting=20, ideas=20)[:100]}
+
+
+def home_message(home: HomeView) -> dict:
+    """`/hero home` answered only for the person: the App Home's page, within a message's 50 blocks."""
+    return {"text": "Your ideas", "blocks": home_blocks(home, waiting=8, ideas=10)[:50]}
+
+
+def home_blocks(home: HomeView, waiting: int, ideas: int) -> list[dict]:
+    blocks = [section(home.greeting), {"type": "divider"}] if home.greeting else []
     if home.waiting is not None:
-        blocks += waiting_blocks(home.waiting, limit=20) + [{"type": "divider"}]
+        blocks += waiting_blocks(home.waiting, limit=waiting) + [{"type": "divider"}]
     blocks.append(section("*Your ideas*"))
-    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.mine[:20]] or [
+    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.mine[:ideas]] or [
         section("You have not posted an idea yet. Try `/idea <text>`.")]
     blocks += [{"type": "divider"}, section("*Ideas you voted for*")]
-    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.voted[:20]] or [
+    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.voted[:ideas]] or [
         section("No votes yet.")]
-    return {"type": "home", "blocks": blocks[:100]}
+    return blocks
 
 
 # --- the decision forms ----------------------------------------------------------------------

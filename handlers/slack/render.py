@@ -27,6 +27,7 @@ RENDERERS: dict[type, Callable[[object], dict]] = {
     r.WinStory: decision_blocks.win_story_message,
     r.WinList: decision_blocks.win_list_message,
     r.WaitingList: decision_blocks.waiting_list_message,
+    r.HomeView: decision_blocks.home_message,
     r.AuthorQuestion: decision_blocks.author_question_message,
     r.WeeklyDigest: digest_blocks.weekly_digest_message,
     r.ManagerQueue: digest_blocks.manager_queue_message,

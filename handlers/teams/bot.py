@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from microsoft_agents.activity import Activity
 
-from bot import hero
 from bot.chat import Origin
 from bot.conversations import Person, Reference
 from bot.core import Core
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.interactions import outcome
 from bot.model import Actor
+from bot.overview import welcome_home
 from bot.replies import Notice, Reply
 from handlers.teams import parse
 from handlers.teams.cards import CARD, teams_words
@@ -197,11 +197,11 @@ class TeamsBot:
             await listener(turn, channel, root, deleted)
 
     def on_conversation_update(self, turn: Turn) -> None:
-        """Installed in a personal chat: say hello with the help text."""
+        """Installed in a personal chat: say hello with the person's home page."""
         bot_id = turn.activity.recipient.id if turn.activity.recipient else None
         added = {m.id for m in turn.activity.members_added or []}
         if bot_id in added and turn.kind == parse.PERSONAL:
-            self.tell_later(turn.origin, Notice(hero.HELP))
+            self.tell_later(turn.origin, welcome_home(self.core, turn.actor))
 
     def tell_later(self, origin: Origin, reply: Reply | None) -> None:
         if reply is not None:

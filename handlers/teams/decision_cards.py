@@ -110,7 +110,8 @@ def waiting_list_activity(reply: WaitingList, names: Names) -> dict:
 
 def home_view_activity(home: HomeView, names: Names) -> dict:
     """A person's own page, as the Slack App Home shows it: what waits for them, their ideas, their votes."""
-    body = waiting_body(home.waiting, names, limit=20) if home.waiting is not None else []
+    body = [text_block(teams_words(home.greeting))] if home.greeting else []
+    body += waiting_body(home.waiting, names, limit=20) if home.waiting is not None else []
     for heading, ideas, empty in (("Your ideas", home.mine, "You have not posted an idea yet. Try `idea <text>`."),
                                   ("Ideas you voted for", home.voted, "No votes yet.")):
         body.append(text_block(heading, bold=True))

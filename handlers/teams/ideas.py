@@ -25,6 +25,8 @@ COMMANDS = (
     ("hero", "hero help | top [period] | mine | show <number> | search <words> | hotspots [period] | "
              "link <idea> <problem> | duplicate <id> <original> | unduplicate <id> | digest | dashboard"),
     ("hero whoami", "hero whoami: your id, for [roles] in herobot.toml; hero mute | unmute: news of ideas you voted for"),
+    ("hero home", "Your page: your ideas with their status, the ideas you voted for, and (managers) what waits for "
+                  "your decision, with the buttons"),
 )
 
 
