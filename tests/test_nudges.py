@@ -150,3 +150,16 @@ async def test_pilot_check_in_on_the_end_date_then_overdue_nudges(settings, fake
     assert overdue == [(utc(2026, 12, 7, 9, 0), named), (utc(2026, 12, 7, 9, 0), hidden), (utc(2026, 12, 7, 9, 0), channelled)]
     nudge = [c for c in posts_to(fake_slack, "U0MGR2") if "Reminder" in c.args["text"]][0]
     assert action_ids(nudge) == ["decide_implemented", "remind_tomorrow"]
+
+
+async def test_one_tick_reads_the_snoozes_once_not_once_per_waiting_idea(settings, fake_slack):
+    clock = Clock(utc(2026, 11, 26, 10, 0))
+    async with scheduled_core(settings, config_with(), clock) as core:
+        for n in range(5):
+            to_review(core, add_idea(core, f"Waiting idea {n}", utc(2026, 11, 25, 9, 0)), utc(2026, 11, 26, 9, 0))
+        statements = []
+        core.db.conn.set_trace_callback(statements.append)
+        from bot.scheduler import run_due
+        await run_due(core)
+        core.db.conn.set_trace_callback(None)
+    assert sum("FROM snoozes" in s for s in statements) <= 1
