@@ -99,3 +99,11 @@ def all_snoozes(db: Database) -> dict[int, dict[str, tuple[date, datetime]]]:
         found.setdefault(idea_id, {})[user_id] = (date.fromisoformat(until), datetime.fromisoformat(at))
     return found
 
+
+
+def nudge_inputs(db: Database) -> tuple:
+    """Changes whenever a reminder, escalation or check-in could become due other than by the clock: a
+    status change or decision (audit, decisions), a pilot, a snooze, or a send waiting for its retry."""
+    return db.execute("SELECT (SELECT max(rowid) FROM audit), (SELECT max(rowid) FROM decisions), "
+                      "(SELECT max(rowid) FROM experiments), (SELECT count(*) || max(at) FROM snoozes), "
+                      "(SELECT count(*) FROM sends WHERE sent_at IS NULL)").fetchone()
