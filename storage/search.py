@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -158,22 +159,25 @@ FREQUENCY_TTL_S = 600.0
 CACHED_FROM = 1_000
 _FREQUENCY_CACHE_SIZE = 50_000
 _frequencies: OrderedDict[tuple[str, str, int], tuple[float, int]] = OrderedDict()
+_frequencies_lock = threading.Lock()
 
 
 def document_frequency(db: Database, table: str, term: str, now: Callable[[], float] = time.monotonic) -> int:
     """How many items hold the word (as FTS5 matches it: porter stems), remembered for FREQUENCY_TTL_S."""
     key = (_file_of(db), table, hash(term))
-    cached = _frequencies.get(key)
-    if cached is not None and now() - cached[0] < FREQUENCY_TTL_S:
-        _frequencies.move_to_end(key)
-        return cached[1]
+    with _frequencies_lock:  # the read pool's threads share it
+        cached = _frequencies.get(key)
+        if cached is not None and now() - cached[0] < FREQUENCY_TTL_S:
+            _frequencies.move_to_end(key)
+            return cached[1]
     count = db.execute(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH ?", [_quoted(term)]).fetchone()[0]
     if count < CACHED_FROM:
         return count
-    _frequencies[key] = (now(), count)
-    _frequencies.move_to_end(key)
-    while len(_frequencies) > _FREQUENCY_CACHE_SIZE:
-        _frequencies.popitem(last=False)
+    with _frequencies_lock:
+        _frequencies[key] = (now(), count)
+        _frequencies.move_to_end(key)
+        while len(_frequencies) > _FREQUENCY_CACHE_SIZE:
+            _frequencies.popitem(last=False)
     return count
 
 
