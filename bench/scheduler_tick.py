@@ -25,6 +25,9 @@ from storage.ideas import insert_idea  # noqa: E402
 class NullChat:
     platform = "slack"
 
+    def reaches(self, user_id: str) -> bool:
+        return True
+
 
 async def main(ideas: int, waiting: int) -> None:
     path = Path(tempfile.mkdtemp()) / "bench.db"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
@@ -62,6 +63,9 @@ def week_key(start: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+# Both are pure and the scheduler asks them for every waiting idea on every tick, mostly about the same
+# few hundred dates: remembered, a tick over ten thousand waiting ideas stops costing a second of the loop.
+@lru_cache(maxsize=4096)
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start`, up to and including `end`."""
     if end <= start:
@@ -73,6 +77,7 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: date, days: int) -> date:
     """The `days`-th working day after `start`."""
     weeks = max(0, (days - 1) // 5)  # any seven days hold five working days: skip whole weeks, walk the rest

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import combinations
 
 from sqlite_utils import Database
 
@@ -72,82 +76,127 @@ def search(db: Database, text: str, limit: int = 10) -> list[Hit]:
     return sorted(hits, key=lambda h: h.rank)[:limit]
 
 
-def similar(db: Database, kind: str, text: str, limit: int = 3, candidates: int = 60,
+def similar(db: Database, kind: str, text: str, limit: int = 3, candidates: int = 40,
             min_share: float = 0.5) -> list[int]:
     """Open items that look like `text`: those sharing at least `min_share` of its key words (and two of
     them, when the text has two or more), best first by how rare the shared words are.
 
-    Sublinear: each key word's document frequency is counted up to DF_CAP; only the rarest words'
-    matches, up to MATCH_BUDGET rows in all (both of the two rarest, when even those are common), are
-    read and scored by the rare words each item holds; the best `candidates` are then checked against
-    every key word. The long match lists of common words are never read or ranked."""
+    Sublinear: the candidates are read through the text's rarest key words only (see `_candidates`),
+    so the long match lists of common words are never read or ranked; the best `candidates` of them,
+    by bm25 over those rare words, are then checked against every key word."""
     terms = key_terms(text)
     if not terms:
         return []
     table = {"idea": "ideas", "problem": "problems"}[kind]
-    closed = {"declined", "implemented", "duplicate"} if kind == "idea" else {"duplicate", "solved"}
-    frequency = {t: _frequency(db, table, t) for t in terms}
+    frequency = {t: document_frequency(db, table, t) for t in terms}
+    if not any(frequency.values()):
+        return []
+    items = max(1, db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 1)
     needed = max(min(2, len(terms)), round(len(terms) * min_share))
-    text_column = "title || ' ' || text" if kind == "idea" else "text"
+    average = _average_length(db, table, _TEXT[kind])
     found = []
-    for item_id in _candidates(db, table, terms, frequency, candidates):
-        text_of, status = db.execute(f"SELECT {text_column}, status FROM {table} WHERE id = ?", [item_id]).fetchone()
+    for item_id, text_of in _candidates(db, kind, table, terms, frequency, items, candidates):
         stems = _stems(text_of)
         shared = [t for t in terms if t in stems or t.rstrip("s") in stems]
-        if status not in closed and len(shared) >= needed:
-            found.append((sum(_rarity(frequency[t]) for t in shared), item_id))
+        if len(shared) >= needed:
+            found.append((_bm25(shared, frequency, items, len(text_of) / average), item_id))
     return [item_id for _, item_id in sorted(found, key=lambda f: (-f[0], -f[1]))[:limit]]
 
 
-DF_CAP = 5_000
-MATCH_BUDGET = 4_000
-RARE_WORDS = 3
+_TEXT = {"idea": "t.title || ' ' || t.text", "problem": "t.text"}  # of a row `t` of the kind's table
 
 
-def _candidates(db: Database, table: str, terms: list[str], frequency: dict[str, int], limit: int) -> list[int]:
-    """The `limit` items most likely to share many key words, read through the rare words only: per
-    rare word (fewer than DF_CAP items; the rarest, up to MATCH_BUDGET items in all, at most RARE_WORDS)
-    and each other key word, the items holding both (two shared words are needed to count), scored by
-    the rarity of the pairs they hold. When every word is common: bm25 over every key word among the
-    items holding two of the four longest."""
-    everything = " OR ".join(_quoted(t) for t in terms)
-    if not any(frequency.values()):
-        return []
-    if len(terms) == 1:
-        return [r[0] for r in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? "
-                                         f"ORDER BY rowid DESC LIMIT ?", [everything, limit])]
-    rare = sorted((t for t in terms if 0 < frequency[t] < DF_CAP), key=lambda t: (frequency[t], terms.index(t)))
-    chosen, total = [], 0
-    for term in rare[:RARE_WORDS]:
-        if chosen and total + frequency[term] > MATCH_BUDGET:
-            break
-        chosen.append(term)
-        total += frequency[term]
-    if not chosen:
-        longest = [t for t in terms if frequency[t]][:4]
-        pairs = " OR ".join(f"({_quoted(a)} AND {_quoted(b)})" for i, a in enumerate(longest) for b in longest[i + 1:])
-        return [r[0] for r in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? ORDER BY rank "
-                                         f"LIMIT ?", [f"({pairs}) AND ({everything})", limit])]
-    scores: Counter = Counter()
-    for a in chosen:
-        for b in terms:
-            if b == a or (b in chosen and terms.index(b) < terms.index(a)):
-                continue
-            weight = _rarity(frequency[a]) + _rarity(frequency[b])
-            for (item_id,) in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?",
-                                         [f"{_quoted(a)} AND {_quoted(b)}"]):
-                scores[item_id] += weight
-    return [item_id for item_id, _ in sorted(scores.items(), key=lambda s: (-s[1], -s[0]))[:limit]]
+def _bm25(shared: list[str], frequency: dict[str, int], items: int, relative_length: float) -> float:
+    """bm25 of an item for the text's key words it holds (each counted once): rare words weigh most,
+    and a long item that holds a word says less than a short one (which is how a retold text
+    outranks items that merely mention many of its words)."""
+    k1, b = 1.2, 0.75
+    saturation = (k1 + 1) / (1 + k1 * (1 - b + b * relative_length))
+    return sum(math.log((items - frequency[t] + 0.5) / (frequency[t] + 0.5) + 1) for t in shared) * saturation
 
 
-def _frequency(db: Database, table: str, term: str) -> int:
-    """How many items hold the word, counted up to DF_CAP (beyond that a word says little anyway)."""
-    return db.execute(f"SELECT count(*) FROM (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? LIMIT ?)",
-                      [_quoted(term), DF_CAP]).fetchone()[0]
+# Items expected to hold the chosen words together (assuming words fall independently) above which
+# a look-up asks for one more of them: the candidates stay few even when every word is common.
+MATCH_BUDGET = 2_000
+# (rarest words taken, how many of them an item must hold): each step leaves out two words, so an
+# item holding the text's words still matches when two added words happen to be among the rarest.
+_STEPS = ((4, 2), (5, 3), (6, 4))
 
 
-def _rarity(frequency: int) -> float:
-    return math.log((DF_CAP + 1) / (frequency + 1)) + 0.1
+def _candidates(db: Database, kind: str, table: str, terms: list[str], frequency: dict[str, int], items: int,
+                limit: int) -> list[tuple[int, str]]:
+    """Up to `limit` open items (id, text) holding `needed` of the text's rarest key words, best first
+    by bm25 over those words. Only those words' match lists are read, intersected inside FTS5."""
+    present = sorted((t for t in terms if frequency[t]), key=lambda t: (frequency[t], terms.index(t)))
+    order = "f.rank"
+    if len(present) == 1:
+        groups, order = [present], "f.rowid DESC"  # one word says little: the newest items holding it
+    else:
+        for rarest, needed in _STEPS:
+            chosen = present[:rarest]
+            groups = [list(g) for g in combinations(chosen, min(needed, len(chosen)))]
+            if sum(_expected(frequency, g, items) for g in groups) <= MATCH_BUDGET:
+                break
+    query = " OR ".join("(" + " AND ".join(_quoted(t) for t in g) + ")" for g in groups)
+    text_column = _TEXT[kind]
+    open_only = ("t.status NOT IN ('declined', 'implemented', 'duplicate')" if kind == "idea"
+                 else "t.status = 'open'")
+    rows = db.execute(f"SELECT f.rowid, {text_column} FROM {table}_fts f JOIN {table} t ON t.id = f.rowid "
+                      f"WHERE {table}_fts MATCH ? AND {open_only} ORDER BY {order} LIMIT ?", [query, limit])
+    return [(r[0], r[1]) for r in rows]
+
+
+def _expected(frequency: dict[str, int], group: list[str], items: int) -> float:
+    return items * math.prod(frequency[t] / items for t in group)
+
+
+# Common words' document frequencies are kept a while per database file: their count only orders words
+# by rarity, so a few minutes' drift changes nothing, while counting a common word's long match list on
+# every look-up would cost more than the rest of it. Rarer words are counted afresh every time (cheap):
+# a word seen in no item yet must be found as soon as one item holds it. Keyed by a hash of the word
+# (no text is kept).
+FREQUENCY_TTL_S = 600.0
+CACHED_FROM = 1_000
+_FREQUENCY_CACHE_SIZE = 50_000
+_frequencies: OrderedDict[tuple[str, str, int], tuple[float, int]] = OrderedDict()
+_frequencies_lock = threading.Lock()
+
+
+def document_frequency(db: Database, table: str, term: str, now: Callable[[], float] = time.monotonic) -> int:
+    """How many items hold the word (as FTS5 matches it: porter stems), remembered for FREQUENCY_TTL_S."""
+    key = (_file_of(db), table, hash(term))
+    with _frequencies_lock:  # the read pool's threads share it
+        cached = _frequencies.get(key)
+        if cached is not None and now() - cached[0] < FREQUENCY_TTL_S:
+            _frequencies.move_to_end(key)
+            return cached[1]
+    count = db.execute(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH ?", [_quoted(term)]).fetchone()[0]
+    if count < CACHED_FROM:
+        return count
+    with _frequencies_lock:
+        _frequencies[key] = (now(), count)
+        _frequencies.move_to_end(key)
+        while len(_frequencies) > _FREQUENCY_CACHE_SIZE:
+            _frequencies.popitem(last=False)
+    return count
+
+
+def _file_of(db: Database) -> str:
+    return db.conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
+
+
+_averages: dict[tuple[str, str], tuple[float, float]] = {}
+
+
+def _average_length(db: Database, table: str, text_column: str, now: Callable[[], float] = time.monotonic) -> float:
+    """Average length in characters of the newest thousand items' texts, remembered for FREQUENCY_TTL_S."""
+    key = (_file_of(db), table)
+    cached = _averages.get(key)
+    if cached is None or now() - cached[0] >= FREQUENCY_TTL_S:
+        average = db.execute(f"SELECT avg(length(x)) FROM (SELECT {text_column} AS x FROM {table} t "
+                             f"ORDER BY t.rowid DESC LIMIT 1000)").fetchone()[0]
+        cached = _averages[key] = (now(), average or 1.0)
+    return cached[1]
 
 
 def _stems(text: str) -> set[str]:

@@ -92,7 +92,18 @@ def snooze(db: Database, idea_id: int, user_id: str, until: date, now: datetime)
                [idea_id, user_id, until.isoformat(), utc_text(now)])
 
 
-def snoozes_of(db: Database, idea_id: int) -> dict[str, tuple[date, datetime]]:
-    """user id -> (remind again on, snoozed at)."""
-    rows = db.execute("SELECT user_id, until, at FROM snoozes WHERE idea_id = ?", [idea_id]).fetchall()
-    return {r[0]: (date.fromisoformat(r[1]), datetime.fromisoformat(r[2])) for r in rows}
+def all_snoozes(db: Database) -> dict[int, dict[str, tuple[date, datetime]]]:
+    """idea id -> user id -> (remind again on, snoozed at): one query for a whole scheduler tick."""
+    found: dict[int, dict[str, tuple[date, datetime]]] = {}
+    for idea_id, user_id, until, at in db.execute("SELECT idea_id, user_id, until, at FROM snoozes"):
+        found.setdefault(idea_id, {})[user_id] = (date.fromisoformat(until), datetime.fromisoformat(at))
+    return found
+
+
+
+def nudge_inputs(db: Database) -> tuple:
+    """Changes whenever a reminder, escalation or check-in could become due other than by the clock: a
+    status change or decision (audit, decisions), a pilot, a snooze, or a send waiting for its retry."""
+    return db.execute("SELECT (SELECT max(rowid) FROM audit), (SELECT max(rowid) FROM decisions), "
+                      "(SELECT max(rowid) FROM experiments), (SELECT count(*) || max(at) FROM snoozes), "
+                      "(SELECT count(*) FROM sends WHERE sent_at IS NULL)").fetchone()

@@ -150,3 +150,43 @@ async def test_pilot_check_in_on_the_end_date_then_overdue_nudges(settings, fake
     assert overdue == [(utc(2026, 12, 7, 9, 0), named), (utc(2026, 12, 7, 9, 0), hidden), (utc(2026, 12, 7, 9, 0), channelled)]
     nudge = [c for c in posts_to(fake_slack, "U0MGR2") if "Reminder" in c.args["text"]][0]
     assert action_ids(nudge) == ["decide_implemented", "remind_tomorrow"]
+
+
+async def test_one_tick_reads_the_snoozes_once_not_once_per_waiting_idea(settings, fake_slack):
+    clock = Clock(utc(2026, 11, 26, 10, 0))
+    async with scheduled_core(settings, config_with(), clock) as core:
+        for n in range(5):
+            to_review(core, add_idea(core, f"Waiting idea {n}", utc(2026, 11, 25, 9, 0)), utc(2026, 11, 26, 9, 0))
+        core.reads = None  # reads on the loop's connection, where the trace sees them
+        statements = []
+        core.db.conn.set_trace_callback(statements.append)
+        from bot.scheduler import run_due
+        await run_due(core)
+        core.db.conn.set_trace_callback(None)
+    snooze_reads = [s for s in statements if "FROM snoozes" in s]
+    assert len(snooze_reads) <= 2 and not any("idea_id = " in s for s in snooze_reads)  # the tick's check, the scan
+
+
+async def test_a_tick_scans_the_waiting_ideas_only_at_a_fire_time_or_after_a_change(settings, fake_slack):
+    from bot.scheduler import run_due
+    clock = Clock(utc(2026, 11, 26, 10, 0))  # after Thursday's 09:00
+    async with scheduled_core(settings, config_with(), clock) as core:
+        idea = add_idea(core, "Waiting idea", utc(2026, 11, 25, 9, 0))
+        to_review(core, idea, utc(2026, 11, 26, 9, 30))
+        core.reads = None  # reads on the loop's connection, where the trace sees them
+        statements = []
+        core.db.conn.set_trace_callback(statements.append)
+
+        async def scanned_at(at) -> bool:
+            clock.at = at
+            statements.clear()
+            await run_due(core)
+            return any("WITH waiting AS" in s for s in statements)
+
+        assert await scanned_at(utc(2026, 11, 26, 10, 0))  # a process's first tick
+        assert not await scanned_at(utc(2026, 11, 26, 10, 1))  # nothing changed, no 09:00 passed
+        decide(core, idea, "needs_info", Status.NEEDS_INFO, "U0MGR1", utc(2026, 11, 26, 10, 2))
+        assert await scanned_at(utc(2026, 11, 26, 10, 3))  # a decision
+        assert not await scanned_at(utc(2026, 11, 27, 8, 59))
+        assert await scanned_at(utc(2026, 11, 27, 9, 0))  # Friday's 09:00
+        core.db.conn.set_trace_callback(None)

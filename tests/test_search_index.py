@@ -46,3 +46,41 @@ def test_syntax_around_words_is_harmless(db, text):
     with write(db):
         idea_store.insert_idea(db, Actor("slack", "U1"), Draft(text="Refund to store credit"), NOW)
     assert len(search.search(db, text)) == 1
+
+
+def _problems(db, *texts):
+    with write(db):
+        return [problem_store.insert_problem(db, Actor("slack", "U1"), ProblemDraft(text=t), NOW) for t in texts]
+
+
+def test_a_retold_short_problem_outranks_long_ones_that_mention_many_of_its_words(db):
+    original, *_ = _problems(
+        db,
+        "Badocu tracking declined app refund deke banu",
+        "Daka locker cahago lezara bikopedo contract badizi locker fegivimo app badocu bodozike cancel refund router "
+        "fulo kilito outage",
+        "Bimezolu decevafe kacuso cete bavemeku vugeko declined bimezolu conaci tracking bebitupa sufolobe badocu card "
+        "voucher app outage rakamo",
+        "Refeca bakebu outage declined declined cehumo phone ruvu chat gadida address app badocu phone mefolico badu "
+        "gedu tracking parcel invoice",
+        *[f"Refund {w} app contract outage tracking declined {i}" for i, w in enumerate(["card", "queue", "fee"] * 8)],
+    )
+    # a third of the words dropped, the rest shuffled, two others added (the bench's paraphrase)
+    assert search.similar(db, "problem", "declined app tracking refund badocu contract outage")[0] == original
+
+
+def test_a_word_no_item_held_is_found_as_soon_as_one_does(db):
+    _problems(db, *[f"Refund queue number {i}" for i in range(5)])
+    assert search.similar(db, "problem", "Zorblax frobnicator jams the kiosk") == []
+    [posted] = _problems(db, "The kiosk zorblax frobnicator jams")
+    assert search.similar(db, "problem", "Zorblax frobnicator jams the kiosk") == [posted]
+
+
+def test_the_look_up_follows_edits_and_status(db):
+    first, second = _problems(db, "Parcel locker code never arrives by text", "Locker code text never arrives")
+    assert set(search.similar(db, "problem", "locker code never arrives")) == {first, second}
+    with write(db):
+        db.execute("UPDATE problems SET text = 'Invoice address wrong' WHERE id = ?", [first])
+        db.execute("UPDATE problems SET status = 'solved' WHERE id = ?", [second])
+    assert search.similar(db, "problem", "locker code never arrives") == []
+    assert search.similar(db, "problem", "wrong invoice address") == [first]
