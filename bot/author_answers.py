@@ -14,7 +14,6 @@ from bot.decision_forms import FormInvalid
 from bot.replies import AnswerForm, Notice, story
 from bot.errors import Refused
 from bot.model import Actor, Idea, Status
-from bot.replies import Notice
 from bot.cards import refresh
 from bot.review import ANONYMOUS_AUTHOR, after_answer, post_in_thread
 from storage import decisions as decided

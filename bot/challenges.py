@@ -18,7 +18,7 @@ from bot.core import Core
 from bot.replies import Strong, story
 from bot.duplicates import propose_idea
 from bot.errors import Refused
-from bot.grammar import draft_for_challenge, is_challenge_idea  # noqa: F401  (the grammar lives in bot.grammar)
+from bot.grammar import draft_for_challenge
 from bot.model import Actor, ProblemStatus, Status
 from bot.publishing import post_card, publish
 from bot.replies import IdeaForm, Notice, Reply

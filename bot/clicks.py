@@ -8,7 +8,7 @@ from bot.core import Core
 from bot.duplicates import me_too_instead, post_anyway, vote_instead
 from bot.ideas import toggle_vote
 from bot.interactions import Outcome, Request
-from bot.problems import card as problem_card
+from bot.cards import problem_card
 from bot.problems import me_too
 from bot.replies import IdeaCard, Notice
 from storage import ideas as idea_store

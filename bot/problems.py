@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from bot.cards import problem_card as card  # noqa: F401 (handlers.teams.problems builds it from here)
 from bot.cards import refresh
 from bot.chat import Origin
 from bot.core import Core

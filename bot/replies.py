@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from bot.box_model import ActionStats, BoxAction, BoxDraft, BoxUse
 from bot.challenge_model import DEFAULT_ADVANCE, Challenge
 from bot.model import CONTACT_CHANNELS, Comment, Decision, Experiment, Idea, Problem, ProblemStatus, Status
-from bot.policy import DUPLICATE_FROM, buttons_for  # noqa: F401 (DUPLICATE_FROM: renderers read it here)
+from bot.policy import buttons_for
 from bot.words import plural
 
 

@@ -223,7 +223,7 @@ async def test_only_managers_see_start_a_challenge_on_hot_spots(settings, fake_s
     ("anonymous challenge C3 anon", ("anon", True, 3)),
 ])
 def test_the_idea_command_grammar(text, expected):
-    from bot.challenges import draft_for_challenge, is_challenge_idea
+    from bot.grammar import draft_for_challenge, is_challenge_idea
 
     draft = draft_for_challenge(text)
     assert is_challenge_idea(text) and (draft.text, draft.anonymous, draft.challenge_id) == expected
@@ -232,7 +232,7 @@ def test_the_idea_command_grammar(text, expected):
 @pytest.mark.parametrize("text", ["challenge accepted: callbacks", "challenge", "anon challenge", "challenge C1",
                                   "challenge Cx idea", "challenge C1 anon", "challenges C1 idea"])
 def test_what_is_not_an_idea_for_a_challenge(text):
-    from bot.challenges import draft_for_challenge, is_challenge_idea
+    from bot.grammar import draft_for_challenge, is_challenge_idea
 
     if is_challenge_idea(text):
         with pytest.raises(Refused):

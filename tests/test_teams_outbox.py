@@ -183,7 +183,7 @@ def test_only_a_refusal_counts_as_surely_not_posted():
 
 async def test_a_problem_card_cut_short_by_a_crash_is_found_too(teams, fake_teams, core):
     from bot.model import ProblemDraft
-    from bot.problems import card
+    from bot.cards import problem_card as card
     from storage import problems as problem_store
 
     await seen_in_ideas_channel(teams, fake_teams)

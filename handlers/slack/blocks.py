@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
+from bot.policy import DUPLICATE_FROM
 from bot.replies import (
-    CHALLENGE_LABEL, CHOICES, DUPLICATE_FROM, MARK_DUPLICATE, STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail,
+    CHALLENGE_LABEL, CHOICES, MARK_DUPLICATE, STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail,
     IdeaForm, IdeaList, IdeaRef, Notice, Person, Story, Strong, choices_for, counts, idea_badges,
 )
 from bot.model import Idea, shorten

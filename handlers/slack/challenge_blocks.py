@@ -10,7 +10,7 @@ from bot.replies import (
 )
 from bot.model import shorten
 from handlers.slack.blocks import context, escape, section
-from handlers.slack.problem_blocks import START_CHALLENGE_ACTION, button
+from handlers.slack.problem_blocks import button
 
 ADD_IDEA_ACTION = "challenge_add_idea"
 CHALLENGE_FORM = "challenge_form"

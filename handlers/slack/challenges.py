@@ -15,7 +15,8 @@ from handlers.slack import parse
 from handlers.slack.answers import open_form_or_refuse
 from handlers.slack.blocks import field_errors, idea_modal
 from handlers.slack.render import render
-from handlers.slack.challenge_blocks import ADD_IDEA_ACTION, CHALLENGE_FORM, START_CHALLENGE_ACTION, challenge_modal
+from handlers.slack.challenge_blocks import ADD_IDEA_ACTION, CHALLENGE_FORM, challenge_modal
+from handlers.slack.problem_blocks import START_CHALLENGE_ACTION
 from handlers.slack.chat import SlackChat
 from handlers.slack.decisions import form_values
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bot.policy import DUPLICATE_FROM
 from bot.replies import (
-    DECIDED_BY, DUPLICATE_FROM, MARK_DUPLICATE, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
+    DECIDED_BY, MARK_DUPLICATE, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
     ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, choices_for, idea_badges,
     review_heading,
 )
