@@ -1,5 +1,5 @@
 """The decision buttons, once for every platform: decide (open the form, or refuse privately), submit the form,
-back to the review card, remind me tomorrow, mark duplicate.
+back to the review card, remind me tomorrow (Mark duplicate: bot.duplicates with bot.submissions.checked).
 
 Each takes a neutral request and returns a neutral result: a note for the person who clicked and the view to
 show after the action (the form, the form again with its field errors, or the review card as it is now).
@@ -13,18 +13,13 @@ from dataclasses import dataclass, field
 from bot import hero
 from bot.core import Core
 from bot.decision_forms import FIRST_FIELD, FormInvalid
-from bot.replies import CHOICES, DecisionForm, ReviewRequest
 from bot.decisions import KINDS, may_see_review, open_form, submit
-from bot.duplicates import may_mark_duplicate, mark_duplicate
-from bot.errors import Refused, SaveFailed
+from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.model import Actor, Idea
 from bot.nudges import remind_tomorrow
-from bot.replies import Notice, Reply
+from bot.replies import CHOICES, DecisionForm, Notice, Reply, ReviewRequest
 from storage import decisions as decided
 from storage import ideas as store
-
-# To become bot.errors.SAVE_FAILED once that exists (engineer "layer"); the adapters' wording, word for word.
-SAVE_FAILED = "Sorry, that could not be saved. Please try again in a moment."
 
 
 @dataclass(frozen=True)
@@ -32,7 +27,7 @@ class DecisionRequest:
     """A click or a form submission as any platform delivers it (to unify with bot.interactions' request).
 
     `idea` is the idea reference as the payload carries it ("12", "#12"; "P4" for a problem where a
-    duplicate may be one); `choice` names the button (bot.decision_replies.CHOICES) or the form's kind;
+    duplicate may be one); `choice` names the button (bot.replies.CHOICES) or the form's kind;
     `values` are the form's answers as the core reads them."""
 
     actor: Actor
@@ -130,23 +125,3 @@ async def remind_me_tomorrow(core: Core, request: DecisionRequest) -> DecisionRe
         return DecisionResult(note=Notice(str(refusal)))
     except SaveFailed:
         return DecisionResult(note=Notice(SAVE_FAILED))
-
-
-def open_mark_duplicate(core: Core, request: DecisionRequest) -> DecisionResult:
-    """**Mark duplicate**: a manager gets the form asking for the original (`note` is None); others, why not."""
-    try:
-        may_mark_duplicate(core, request.actor, request.idea)
-    except Refused as refusal:
-        return DecisionResult(note=Notice(str(refusal)))
-    return DecisionResult()
-
-
-async def submit_mark_duplicate(core: Core, request: DecisionRequest) -> DecisionResult:
-    """The Mark duplicate form (`values["original"]`): the note, or the error to show under the original."""
-    try:
-        note = await mark_duplicate(core, request.actor, request.idea, str(request.values.get("original") or ""))
-    except Refused as refusal:
-        return DecisionResult(errors={"original": str(refusal)})
-    except SaveFailed:
-        return DecisionResult(errors={"original": SAVE_FAILED})
-    return DecisionResult(note=note)

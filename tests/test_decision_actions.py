@@ -3,13 +3,14 @@ after the action out, the same for every platform."""
 
 from __future__ import annotations
 
-from bot.decision_actions import (
-    SAVE_FAILED, DecisionRequest, back_to_review, open_decision, open_mark_duplicate, remind_me_tomorrow,
-    submit_decision, submit_mark_duplicate,
-)
-from bot.replies import DecisionForm, ReviewRequest
+import pytest
+
+from bot.decision_actions import DecisionRequest, back_to_review, open_decision, remind_me_tomorrow, submit_decision
+from bot.duplicates import mark_duplicate, may_mark_duplicate
+from bot.errors import SAVE_FAILED, Refused
 from bot.model import Actor, Status
-from bot.replies import Notice
+from bot.replies import DecisionForm, FieldErrors, Notice, ReviewRequest
+from bot.submissions import checked
 from tests.test_events import AUTHOR, MANAGER, chat, core, posted_idea  # noqa: F401 (fixtures)
 
 BOSS, STAFF = Actor("slack", MANAGER), Actor("slack", AUTHOR)
@@ -52,17 +53,10 @@ async def test_remind_tomorrow_and_mark_duplicate_answer_with_a_note_or_a_field_
     reminded = await remind_me_tomorrow(core, DecisionRequest(BOSS, str(first)))
     assert reminded.note.text.startswith(f"I'll remind you about #{first} on ")
     assert "Only the managers" in (await remind_me_tomorrow(core, DecisionRequest(STAFF, str(first)))).note.text
-    assert open_mark_duplicate(core, DecisionRequest(BOSS, str(second))).note is None  # the form opens
-    assert "Only a manager" in open_mark_duplicate(core, DecisionRequest(STAFF, str(second))).note.text
-    wrong = await submit_mark_duplicate(core, DecisionRequest(BOSS, str(second), values={"original": str(second)}))
-    assert wrong.errors == {"original": f"#{second} cannot be a duplicate of itself."}
-    merged = await submit_mark_duplicate(core, DecisionRequest(BOSS, str(second), values={"original": str(first)}))
-    assert merged.note.text.startswith(f"#{second} is now a duplicate of #{first}")
-
-
-def test_the_decision_adapters_only_translate():
-    """They read no storage: what they show after an action comes back from bot.decision_actions."""
-    from tests.test_architecture import ROOT, imports_of
-
-    for name in ("slack/decisions.py", "teams/decisions.py", "slack/nudges.py", "teams/nudges.py"):
-        assert [m for m, _ in imports_of(ROOT / "handlers" / name) if m.split(".")[0] == "storage"] == [], name
+    may_mark_duplicate(core, BOSS, str(second))  # the form opens
+    with pytest.raises(Refused, match="Only a manager"):
+        may_mark_duplicate(core, STAFF, str(second))
+    wrong = await checked(mark_duplicate(core, BOSS, str(second), str(second)), "original")
+    assert wrong == FieldErrors({"original": f"#{second} cannot be a duplicate of itself."})
+    merged = await checked(mark_duplicate(core, BOSS, str(second), str(first)), "original")
+    assert merged.text.startswith(f"#{second} is now a duplicate of #{first}")
