@@ -24,7 +24,7 @@ from storage import ideas as store
 
 @dataclass(frozen=True)
 class DecisionRequest:
-    """A click or a form submission as any platform delivers it (to unify with bot.interactions' request).
+    """A click or a form submission as any platform delivers it.
 
     `idea` is the idea reference as the payload carries it ("12", "#12"; "P4" for a problem where a
     duplicate may be one); `choice` names the button (bot.replies.CHOICES) or the form's kind;

@@ -40,7 +40,7 @@ ALLOWED: dict[Status, tuple[str, ...]] = {
     Status.PILOTING: ("decline", "outcome"),  # typed: a plain decline ends a pilot too
 }
 
-# The decision buttons a review card shows in each status (names of bot.decision_replies.CHOICES).
+# The decision buttons a review card shows in each status (names of bot.replies.CHOICES).
 BUTTONS: dict[Status, tuple[str, ...]] = {
     Status.OPEN: _DECIDE,
     Status.IN_REVIEW: _DECIDE,
