@@ -23,6 +23,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -217,49 +218,69 @@ async def posting_under_kills(report: Report, quick: bool) -> None:
         async with FakeSlackServer(LandsBeforeAnswering()) as fake:
             server = Server(Path(tmp), Path(tmp) / "posting.db", fake.base_url)
             await server.start()
-            acked, kills, n = 0, 0, 0
             try:
                 async with aiohttp.ClientSession() as session:
-                    while n < ideas_wanted:
-                        kill_at = n + rng.randint(1, max(1, 2 * ideas_wanted // kills_wanted)) \
-                            if kills < kills_wanted else ideas_wanted
-                        while n < min(kill_at, ideas_wanted):
-                            body = command_body(distinct_text(100_000 + n), user=f"UPOSTER{n % 13}")
-                            n += 1
-                            request = asyncio.ensure_future(post(session, server.url, body, signed(body, form)))
-                            if n == kill_at and kills < kills_wanted:  # kill while this idea's post is in flight
-                                await asyncio.sleep(0.02 + rng.random() * fake.delay)
-                                server.kill()
-                                kills += 1
-                            try:
-                                status, _ = await request
-                            except (aiohttp.ClientError, asyncio.TimeoutError):
-                                status = 0
-                            acked += 200 <= status < 300
-                        if server.process.poll() is not None:
-                            await server.start()
-                    deadline = time.monotonic() + (2 if quick else 420)  # a cut-off attempt is held 3 minutes
-                    while time.monotonic() < deadline:
-                        left = query(server.db_path, "SELECT count(*) FROM outbox")[0][0]
-                        if left == 0:
-                            break
-                        await asyncio.sleep(1)
+                    async def send(n: int) -> int:
+                        body = command_body(distinct_text(100_000 + n), user=f"UPOSTER{n % 13}")
+                        status, _ = await post(session, server.url, body, signed(body, form))
+                        return status
+
+                    acked, kills = await post_under_kills(server, send, rng, fake.delay, quick, ideas_wanted,
+                                                          kills_wanted)
             finally:
                 server.stop()
-            stored = query(server.db_path, "SELECT count(*) FROM ideas WHERE text LIKE 'n1%'")[0][0]
-            left = query(server.db_path, "SELECT count(*) FROM outbox")[0][0]
-            unposted = query(server.db_path, "SELECT count(*) FROM ideas WHERE message_id IS NULL")[0][0]
-            twice = sum(1 for count in claims_posted(fake).values() if count > 1)
-            report.figure("posting: ideas acknowledged / stored", f"{acked} / {stored}")
-            report.figure("posting: kills between a post and its record", kills)
-            report.figure("posting: posts to the ideas channel", fake.counts.get("posts to the ideas channel", 0))
-            report.figure("posting: claims found on a retry", fake.counts.get("conversations.history", 0))
-            report.figure("posting: still in the outbox at the end", left)
-            report.promise(stored >= acked, "an acknowledged idea was not stored")
-            report.promise(twice == 0, f"{twice} ideas were posted twice")
-            report.promise(unposted == left, "an unposted idea is missing from the outbox")
-            if not quick:
-                report.promise(left == 0, f"{left} ideas were still not posted after the outbox's retries")
+            report_posting(report, server.db_path, quick, acked, kills, claims_posted(fake), "posting: ", "", {
+                "posts to the ideas channel": fake.counts.get("posts to the ideas channel", 0),
+                "claims found on a retry": fake.counts.get("conversations.history", 0)})
+
+
+async def post_under_kills(server: Server, send: Callable[[int], Awaitable[int]], rng: random.Random, delay: float,
+                           quick: bool, ideas_wanted: int, kills_wanted: int) -> tuple[int, int]:
+    """Sends ideas 0, 1, … with `send` (its HTTP status), SIGKILLs the server while some idea's post is in flight
+    and starts it again, then waits for the outbox to drain. Answers (ideas acknowledged, kills)."""
+    acked, kills, n = 0, 0, 0
+    while n < ideas_wanted:
+        kill_at = n + rng.randint(1, max(1, 2 * ideas_wanted // kills_wanted)) if kills < kills_wanted else ideas_wanted
+        while n < min(kill_at, ideas_wanted):
+            request = asyncio.ensure_future(send(n))
+            n += 1
+            if n == kill_at and kills < kills_wanted:  # kill while this idea's post is in flight
+                await asyncio.sleep(0.02 + rng.random() * delay)
+                server.kill()
+                kills += 1
+            try:
+                status = await request
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                status = 0
+            acked += 200 <= status < 300
+        if server.process.poll() is not None:
+            await server.start()
+    deadline = time.monotonic() + (2 if quick else 420)  # a cut-off attempt is held 3 minutes
+    while time.monotonic() < deadline:
+        if query(server.db_path, "SELECT count(*) FROM outbox")[0][0] == 0:
+            break
+        await asyncio.sleep(1)
+    return acked, kills
+
+
+def report_posting(report: Report, db_path: Path, quick: bool, acked: int, kills: int, claims: Counter, figure: str,
+                   promise: str, platform_figures: dict[str, object]) -> None:
+    """What posting under kills stored and posted; `figure` and `promise` prefix the figures and broken promises,
+    `platform_figures` (name: value) come between the kills and the outbox."""
+    stored = query(db_path, "SELECT count(*) FROM ideas WHERE text LIKE 'n1%'")[0][0]
+    left = query(db_path, "SELECT count(*) FROM outbox")[0][0]
+    unposted = query(db_path, "SELECT count(*) FROM ideas WHERE message_id IS NULL")[0][0]
+    twice = sum(1 for count in claims.values() if count > 1)
+    report.figure(f"{figure}ideas acknowledged / stored", f"{acked} / {stored}")
+    report.figure(f"{figure}kills between a post and its record", kills)
+    for name, value in platform_figures.items():
+        report.figure(figure + name, value)
+    report.figure(f"{figure}still in the outbox at the end", left)
+    report.promise(stored >= acked, f"{promise}an acknowledged idea was not stored")
+    report.promise(twice == 0, f"{promise}{twice} ideas were posted twice")
+    report.promise(unposted == left, f"{promise}an unposted idea is missing from the outbox")
+    if not quick:
+        report.promise(left == 0, f"{promise}{left} ideas were still not posted after the outbox's retries")
 
 
 TEAMS_TENANT = "72f988bf-0000-4000-8000-000000000001"
@@ -320,57 +341,26 @@ async def teams_posting_under_kills(report: Report, quick: bool) -> None:
                 "MICROSOFT_GRAPH_URL": fake.graph_url})
             (Path(tmp) / "herobot.toml").write_text(f'[teams]\nideas_channel = "{TEAMS_IDEAS}"\n')
             await server.start()
-            acked, kills, n = 0, 0, 0
             try:
                 async with aiohttp.ClientSession() as session:
-                    async def send(activity: dict) -> int:
+                    async def send_activity(activity: dict) -> int:
                         async with session.post(server.url + "/api/messages", json=activity) as response:
                             return response.status
 
+                    async def send(n: int) -> int:
+                        user = f"UPOSTER{n % 13}"
+                        return await send_activity(teams_activity(fake, user, f"idea {distinct_text(100_000 + n)}",
+                                                                  f"a:personal-{user}", "personal"))
+
                     hello = teams_activity(fake, "U0", "morning", f"{TEAMS_IDEAS};messageid=1", "channel", TEAMS_TEAM)
-                    assert await send(hello) == 200  # the bot learns the ideas channel's team
-                    while n < ideas_wanted:
-                        kill_at = n + rng.randint(1, max(1, 2 * ideas_wanted // kills_wanted)) \
-                            if kills < kills_wanted else ideas_wanted
-                        while n < min(kill_at, ideas_wanted):
-                            user = f"UPOSTER{n % 13}"
-                            activity = teams_activity(fake, user, f"idea {distinct_text(100_000 + n)}",
-                                                      f"a:personal-{user}", "personal")
-                            n += 1
-                            request = asyncio.ensure_future(send(activity))
-                            if n == kill_at and kills < kills_wanted:  # kill while this card's post is in flight
-                                await asyncio.sleep(0.02 + rng.random() * fake.delay)
-                                server.kill()
-                                kills += 1
-                            try:
-                                status = await request
-                            except (aiohttp.ClientError, asyncio.TimeoutError):
-                                status = 0
-                            acked += 200 <= status < 300
-                        if server.process.poll() is not None:
-                            await server.start()
-                    deadline = time.monotonic() + (2 if quick else 420)  # a cut-off attempt is held 3 minutes
-                    while time.monotonic() < deadline:
-                        if query(server.db_path, "SELECT count(*) FROM outbox")[0][0] == 0:
-                            break
-                        await asyncio.sleep(1)
+                    assert await send_activity(hello) == 200  # the bot learns the ideas channel's team
+                    acked, kills = await post_under_kills(server, send, rng, fake.delay, quick, ideas_wanted,
+                                                          kills_wanted)
             finally:
                 server.stop()
-            stored = query(server.db_path, "SELECT count(*) FROM ideas WHERE text LIKE 'n1%'")[0][0]
-            left = query(server.db_path, "SELECT count(*) FROM outbox")[0][0]
-            unposted = query(server.db_path, "SELECT count(*) FROM ideas WHERE message_id IS NULL")[0][0]
-            claims = teams_claims_posted(fake)
-            twice = sum(1 for count in claims.values() if count > 1)
-            report.figure("teams posting: ideas acknowledged / stored", f"{acked} / {stored}")
-            report.figure("teams posting: kills between a post and its record", kills)
-            report.figure("teams posting: cards in the ideas channel", fake.counts.get("posts to the ideas channel", 0))
-            report.figure("teams posting: Graph reads on a retry", fake.counts.get("graph reads", 0))
-            report.figure("teams posting: still in the outbox at the end", left)
-            report.promise(stored >= acked, "teams: an acknowledged idea was not stored")
-            report.promise(twice == 0, f"teams: {twice} ideas were posted twice")
-            report.promise(unposted == left, "teams: an unposted idea is missing from the outbox")
-            if not quick:
-                report.promise(left == 0, f"teams: {left} ideas were still not posted after the outbox's retries")
+            report_posting(report, server.db_path, quick, acked, kills, teams_claims_posted(fake), "teams posting: ",
+                           "teams: ", {"cards in the ideas channel": fake.counts.get("posts to the ideas channel", 0),
+                                       "Graph reads on a retry": fake.counts.get("graph reads", 0)})
 
 
 main = suite_main(run)

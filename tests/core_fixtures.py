@@ -68,11 +68,15 @@ class Recorded:
 class RecordingChat:
     """A `bot.chat.Chat` that records what the core sends and answers with made-up, increasing message ids.
 
-    `reaches` says which user ids are on this platform (default: every id; `[roles]` lists can mix platforms)."""
+    `reaches` says which user ids are on this platform (default: every id; `[roles]` lists can mix platforms).
+    A direct conversation's id is `D<user id>`; `opaque_directs=True` makes it `D<n>`, naming no one like a real one
+    (for tests that check an anonymous author's id is never sent)."""
 
-    def __init__(self, platform: str = "slack", reaches: Callable[[str], bool] | None = None):
+    def __init__(self, platform: str = "slack", reaches: Callable[[str], bool] | None = None,
+                 opaque_directs: bool = False):
         self.platform = platform
         self._reaches = reaches or (lambda user_id: True)
+        self._opaque_directs = opaque_directs
         self._ids = itertools.count(1)
         self.sent: list[Recorded] = []
 
@@ -87,7 +91,7 @@ class RecordingChat:
     async def send_direct(self, user_id, reply) -> tuple[str, str]:
         message_id = self._next_id()
         self.sent.append(Recorded("direct", user_id, reply, message_id))
-        return f"D{user_id}", message_id
+        return f"D{next(self._ids) if self._opaque_directs else user_id}", message_id
 
     async def tell(self, origin, reply) -> None:
         self.sent.append(Recorded("tell", origin.user_id, reply, origin=origin))

@@ -24,6 +24,7 @@ from bot.privacy import export_user, forget
 from bot.schedule import Weekly, add_working_days
 from bot.sending import deliver_all
 from storage.db import open_database
+from tests.core_fixtures import RecordingChat
 from tests.scheduling import Clock
 
 MANAGER = "UMGR"
@@ -31,34 +32,6 @@ STAFF = "USTAFF"
 FEE = {"action": "Waive a late-payment fee", "customers": "A first late payment after a billing error of ours",
        "limit": "25 GBP", "steps": "Check the billing error in the ledger, then waive the fee",
        "expected_outcome": "No repeat contact within 7 days"}
-
-
-class RecordingChat:
-    platform = "slack"
-
-    def __init__(self):
-        self.posts: list[tuple[str, object]] = []
-        self.directs: list[tuple[str, object]] = []
-
-    async def post(self, channel_id, reply, thread_id=None):
-        self.posts.append((channel_id, reply))
-        return f"m{len(self.posts)}"
-
-    async def update(self, channel_id, message_id, reply):
-        pass
-
-    async def send_direct(self, user_id, reply):
-        self.directs.append((user_id, reply))
-        return f"D{user_id}", f"d{len(self.directs)}"
-
-    async def tell(self, origin, reply):
-        pass
-
-    async def link(self, channel_id, message_id):
-        return None
-
-    def reaches(self, user_id):
-        return True
 
 
 @pytest.fixture
@@ -89,7 +62,7 @@ async def test_a_manager_fills_the_box_and_it_is_announced(core, chat):
     await core.background.drain()
     assert card.action.ref == "B1" and card.action.limit == 25 and card.action.unit == "GBP"
     assert card.action.owner == MANAGER
-    assert chat.posts == [("CIDEAS", card)]
+    assert [(p.to, p.reply) for p in chat.posts] == [("CIDEAS", card)]
     listed = await hero.run(core, origin(), "box")
     assert isinstance(listed, BoxList) and [e.action.ref for e in listed.entries] == ["B1"]
 
@@ -174,26 +147,26 @@ async def test_use_over_limit_exception_follow_up_story_champions_digest(core, c
     assert len(export(core.db)["box"][0]["uses"]) == 1  # refused: not a use
     await box.ask_exception(core, Actor("slack", STAFF), over.use_id)
     await core.background.drain()
-    owner, request = chat.directs[-1]
-    assert owner == MANAGER and isinstance(request, ExceptionRequest)
+    request = chat.directs[-1]
+    assert request.to == MANAGER and isinstance(request.reply, ExceptionRequest)
     with pytest.raises(Refused, match="Only the owner"):
         await box.decide_exception(core, Actor("slack", "UOTHER"), over.use_id, True)
     answered = await box.decide_exception(core, Actor("slack", MANAGER), over.use_id, True)
     assert answered.answered == "allowed"
     await core.background.drain()
-    assert chat.directs[-1][0] == STAFF and "allowed once" in chat.directs[-1][1].text
+    assert chat.directs[-1].to == STAFF and "allowed once" in chat.directs[-1].reply.text
 
     await box.share_story(core, Actor("slack", STAFF), logged.use.id)
     weekly = Weekly.of(core.config)
     core.clock.set(weekly.on(add_working_days(weekly.today(core.now()), 2)))
     sent = await deliver_all(core, due_follow_ups(core, core.now()))
-    assert len(sent) == 2 and all(isinstance(r, FollowUp) for _, r in chat.directs[-2:])
+    assert len(sent) == 2 and all(isinstance(d.reply, FollowUp) for d in chat.directs[-2:])
     assert await deliver_all(core, due_follow_ups(core, core.now())) == []  # claimed: never twice
 
     await box.answer_follow_up(core, Actor("slack", STAFF), logged.use.id, "worked")
     await box.answer_follow_up(core, Actor("slack", STAFF), over.use_id, "too_early")
     await core.background.drain()
-    assert [type(r) for c, r in chat.posts if c == "CWINS"] == [BoxStory]
+    assert [type(r) for r in chat.replies("post", "CWINS")] == [BoxStory]
     core.clock.set(weekly.on(add_working_days(weekly.today(core.now()), 2)))
     again = await deliver_all(core, due_follow_ups(core, core.now()))
     assert [k.period for k in again] == ["2"]  # asked again once: only the one too early to say
@@ -279,7 +252,7 @@ async def test_on_a_moving_clock_limits_follow_ups_and_stories_hold(tmp_path, ch
     assert [k.period for k in sent] == ["1", "2"]
     await box.answer_follow_up(core, Actor("slack", STAFF), used.use.id, "worked")
     await core.background.drain()
-    assert [c for c, r in chat.posts if isinstance(r, BoxStory)] == ["CWINS"]
+    assert [p.to for p in chat.posts if isinstance(p.reply, BoxStory)] == ["CWINS"]
 
 
 def daily_figures(core):
@@ -351,7 +324,7 @@ async def test_a_declined_exception_is_told_and_never_counts(core, chat):
     with pytest.raises(Refused, match="already answered"):
         await box.decide_exception(core, Actor("slack", MANAGER), over.use_id, True)
     await core.background.drain()
-    assert chat.directs[-1][0] == STAFF and "declined" in chat.directs[-1][1].text
+    assert chat.directs[-1].to == STAFF and "declined" in chat.directs[-1].reply.text
     with pytest.raises(Refused, match="not logged"):
         await box.answer_follow_up(core, Actor("slack", STAFF), over.use_id, "worked")
     assert [(u["exception"], u["amount"]) for u in export(core.db)["box"][0]["uses"]] == [("declined", 99)]

@@ -4,7 +4,6 @@ by what the chat was asked to do, in order."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -26,57 +25,29 @@ from bot.policy import ALLOWED, BUTTONS, CLOSED, DECISIONS, DUPLICATE_FROM, REMI
 from bot.refresh import TokenBucket
 from storage import ideas as store
 from storage.db import open_database
+from tests.core_fixtures import RecordingChat
 from tests.scheduling import Clock
 
 MANAGER, CHAMPION, AUTHOR = "UMGR", "UIT", "UAUTHOR"
 LOUD = "<!channel> “quoted” 🚀 " + "x" * 200
 
 
-class RecordingChat:
-    """The platform, as the core sees it: records every call, in order."""
-
-    platform = "slack"
-
-    def __init__(self):
-        self.calls: list[tuple] = []
-        self.ids = itertools.count(1)  # message ids stay unique when a test clears `calls`
-
-    async def post(self, channel_id, reply, thread_id=None):
-        self.calls.append(("post", channel_id, thread_id, reply))
-        return f"m{next(self.ids)}"
-
-    async def update(self, channel_id, message_id, reply):
-        self.calls.append(("update", channel_id, message_id, reply))
-
-    async def send_direct(self, user_id, reply):
-        self.calls.append(("direct", user_id, None, reply))
-        return f"D{next(self.ids)}", f"d{next(self.ids)}"  # opaque, like a real conversation id
-
-    async def tell(self, origin, reply):
-        self.calls.append(("tell", origin.user_id, None, reply))
-
-    async def link(self, channel_id, message_id):
-        return f"https://chat/{channel_id}/{message_id}"
-
-    def reaches(self, user_id):
-        return True
-
-    def texts(self) -> list[tuple[str, str | None, str]]:
-        """(what, to whom, the words) of each call that carried a Story or a win."""
-        found = []
-        for what, to, _, reply in self.calls:
-            inner = reply.message if isinstance(reply, AuthorQuestion) else reply
-            if isinstance(inner, Story):
-                found.append((what, to, "".join(p if isinstance(p, str) else getattr(p, "text", None) or
-                                                 f"@{p.user_id}" for p in inner.parts)))
-            elif isinstance(inner, WinStory):
-                found.append((what, to, f"win #{inner.idea.id}"))
-        return found
+def texts(chat: RecordingChat) -> list[tuple[str, str | None, str]]:
+    """(what, to whom, the words) of each call that carried a Story or a win."""
+    found = []
+    for call in chat.sent:
+        inner = call.reply.message if isinstance(call.reply, AuthorQuestion) else call.reply
+        if isinstance(inner, Story):
+            found.append((call.kind, call.to, "".join(p if isinstance(p, str) else getattr(p, "text", None) or
+                                                      f"@{p.user_id}" for p in inner.parts)))
+        elif isinstance(inner, WinStory):
+            found.append((call.kind, call.to, f"win #{inner.idea.id}"))
+    return found
 
 
 @pytest.fixture
 def chat():
-    return RecordingChat()
+    return RecordingChat(opaque_directs=True)
 
 
 @pytest.fixture
@@ -96,7 +67,7 @@ async def posted_idea(core, chat, text="Refunds under 20 EUR without a manager",
     for voter in voters:
         await ideas.toggle_vote(core, Actor("slack", voter), idea.id)
     await core.background.drain()
-    chat.calls.clear()
+    chat.clear()
     return idea.id
 
 
@@ -136,15 +107,15 @@ async def test_approval_tells_thread_then_author_then_champion_then_voters_and_r
     note = await decide(core, "approve", idea_id, {"risk": "medium", "mitigation": LOUD, "tech_support": ["tech"],
                                                            "champion": CHAMPION})
     assert note.text == f"Idea #{idea_id} is approved. The author and the idea's thread are told."
-    said = chat.texts()
+    said = texts(chat)
     assert [(what, to) for what, to, _ in said] == [("post", "CIDEAS"), ("direct", AUTHOR), ("direct", CHAMPION),
                                                     ("direct", "UV1"), ("direct", "UV2")]
     assert said[0][2] == f"✅ Approved by @{MANAGER}. Risk: medium. Mitigation: {LOUD} IT champion: @{CHAMPION}"
-    thread = next(c for c in chat.calls if c[0] == "post")
-    assert thread[2] == store.get_idea(core.db, idea_id).message_id  # in the idea's thread
+    thread = next(c for c in chat.sent if c.kind == "post")
+    assert thread.thread_id == store.get_idea(core.db, idea_id).message_id  # in the idea's thread
     assert said[2][2].startswith(f"🛠️ You are the IT champion for #{idea_id} Refunds")
-    updates = [c for c in chat.calls if c[0] == "update" and c[2] == store.get_idea(core.db, idea_id).message_id]
-    assert updates and updates[-1][3].idea.status == Status.APPROVED  # the card shows the decision
+    updates = [c for c in chat.updates if c.message_id == store.get_idea(core.db, idea_id).message_id]
+    assert updates and updates[-1].reply.idea.status == Status.APPROVED  # the card shows the decision
 
 
 async def test_a_question_is_not_news_for_voters_and_an_anonymous_author_answers_privately(core, chat):
@@ -154,23 +125,23 @@ async def test_a_question_is_not_news_for_voters_and_an_anonymous_author_answers
     for voter in ("UV1", "UV2"):
         await ideas.toggle_vote(core, Actor("slack", voter), idea.id)
     await core.background.drain()
-    chat.calls.clear()
+    chat.clear()
     await decide(core, "needs_info", idea.id, {"question": LOUD})
-    said = chat.texts()
+    said = texts(chat)
     assert [what for what, _, _ in said] == ["post", "post"]  # the thread, then the author's kept conversation
     assert "The author answers privately" in said[0][2]
-    assert isinstance([c for c in chat.calls if c[0] == "post"][-1][3], AuthorQuestion)
-    assert AUTHOR not in str(chat.calls)  # never who it is
+    assert isinstance(chat.posts[-1].reply, AuthorQuestion)
+    assert AUTHOR not in str(chat.sent)  # never who it is
 
 
 async def test_decline_then_nothing_more_a_refused_decision_emits_nothing(core, chat):
     idea_id = await posted_idea(core, chat)
     await decide(core, "decline", idea_id, {"reason": LOUD})
-    assert [t for _, _, t in chat.texts()][0] == f"⛔ Declined by @{MANAGER}. Reason: {LOUD}"
-    chat.calls.clear()
+    assert [t for _, _, t in texts(chat)][0] == f"⛔ Declined by @{MANAGER}. Reason: {LOUD}"
+    chat.clear()
     with pytest.raises(Refused, match="already declined"):
         await decide(core, "approve", idea_id, {"risk": "low"})
-    assert chat.calls == []
+    assert chat.sent == []
 
 
 async def test_a_pilot_then_its_close_or_its_win(core, chat):
@@ -180,21 +151,21 @@ async def test_a_pilot_then_its_close_or_its_win(core, chat):
              "ends_on": "2026-04-01", "risk": "low"}
     for idea_id in (first, second):
         await decide(core, "pilot", idea_id, pilot)
-    assert chat.texts()[0][2].startswith(f"🧪 Pilot started by @{MANAGER}. Risk: low.\nHypothesis: Fewer calls")
-    chat.calls.clear()
+    assert texts(chat)[0][2].startswith(f"🧪 Pilot started by @{MANAGER}. Risk: low.\nHypothesis: Fewer calls")
+    chat.clear()
     await decide(core, "outcome", first, {"result": "95", "verdict": "declined", "outcome": "Calls moved to chat"})
-    closed = chat.texts()
+    closed = texts(chat)
     assert closed[0][2] == (f"⛔ Pilot closed as declined by @{MANAGER}. Result 95 against a target of 80. "
                             "What we learned: Calls moved to chat")
     assert not any(what == "post" and to == "CWINS" for what, to, _ in closed)
-    chat.calls.clear()
+    chat.clear()
     note = await decide(core, "outcome", second, {"result": "70", "verdict": "implemented", "outcome": "Labels print"})
     assert "The win is announced in the wins channel." in note.text
-    said = chat.texts()
+    said = texts(chat)
     assert [(what, to) for what, to, _ in said] == [("post", "CIDEAS"), ("direct", AUTHOR), ("post", "CWINS"),
                                                     ("direct", "UV1"), ("direct", "UV2")]
     await tell_the_voters_again(core, second)
-    assert len(chat.texts()) == len(said)  # voters are told once (claimed in `sends`)
+    assert len(texts(chat)) == len(said)  # voters are told once (claimed in `sends`)
 
 
 async def tell_the_voters_again(core, idea_id):
@@ -208,13 +179,13 @@ async def tell_the_voters_again(core, idea_id):
 async def test_the_vote_that_reaches_the_threshold_refreshes_the_card_and_brings_the_managers(core, chat):
     idea = (await ideas.submit_idea(core, Origin("slack", AUTHOR, "CGEN"), Draft(text=LOUD)))[0]
     await core.background.drain()
-    chat.calls.clear()
+    chat.clear()
     await ideas.toggle_vote(core, Actor("slack", "UV1"), idea.id)
     await core.background.drain()
-    assert [c[0] for c in chat.calls] == ["update"]  # one vote: the card's count, nothing else
+    assert [c.kind for c in chat.sent] == ["update"]  # one vote: the card's count, nothing else
     await ideas.toggle_vote(core, Actor("slack", "UV2"), idea.id)
     await core.background.drain()
-    assert [(what, to) for what, to, _, reply in chat.calls if isinstance(reply, ReviewRequest)] == [("direct", MANAGER)]
+    assert [(c.kind, c.to) for c in chat.sent if isinstance(c.reply, ReviewRequest)] == [("direct", MANAGER)]
     assert store.get_idea(core.db, idea.id).status == Status.IN_REVIEW
 
 
@@ -225,15 +196,15 @@ async def test_a_merge_refreshes_both_cards_at_once_and_tells_the_author_once(co
     copy = await posted_idea(core, chat, "Refunds under 20 EUR with no manager", voters=())
     await duplicates.mark_duplicate(core, Actor("slack", MANAGER), str(copy), str(original))
     await core.background.drain()
-    updated = {c[2] for c in chat.calls if c[0] == "update"}
+    updated = {c.message_id for c in chat.updates}
     assert {store.get_idea(core.db, i).message_id for i in (original, copy)} <= updated
-    told = [t for what, to, t in chat.texts() if to == AUTHOR]
+    told = [t for what, to, t in texts(chat) if to == AUTHOR]
     assert len(told) == 1 and told[0].startswith(f"🔁 Your idea #{copy} ")
-    chat.calls.clear()
+    chat.clear()
     await duplicates.unmark_duplicate(core, Actor("slack", MANAGER), str(copy))
     await core.background.drain()
     assert store.get_idea(core.db, copy).status == Status.OPEN
-    assert {c[0] for c in chat.calls} == {"update"}  # undoing is quiet: the cards follow
+    assert {c.kind for c in chat.sent} == {"update"}  # undoing is quiet: the cards follow
 
 
 def test_every_event_has_its_follow_ups():

@@ -20,39 +20,12 @@ from bot.model import Draft, ProblemDraft
 from bot.replies import IdeaCard, IdeaForm, Notice, ProblemCard, ProblemForm
 from bot.submissions import IDEA_SAVED, PROBLEM_SAVED, submit_idea_form, submit_problem_form
 from storage.db import open_database
+from tests.core_fixtures import RecordingChat
 from tests.scheduling import Clock
 
 MANAGER = "UMGR"
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 NASTY = "<!channel> “quotes” 🎉 & <@UMGR> " + "x" * 40
-
-
-class RecordingChat:
-    platform = "slack"
-
-    def __init__(self):
-        self.posts: list[tuple[str, object]] = []
-        self.told: list[tuple[str, object]] = []
-
-    async def post(self, channel_id, reply, thread_id=None):
-        self.posts.append((channel_id, reply))
-        return f"m{len(self.posts)}"
-
-    async def update(self, channel_id, message_id, reply):
-        pass
-
-    async def send_direct(self, user_id, reply):
-        self.told.append((user_id, reply))
-        return f"D{user_id}", f"d{len(self.told)}"
-
-    async def tell(self, origin, reply):
-        self.told.append((origin.user_id, reply))
-
-    async def link(self, channel_id, message_id):
-        return None
-
-    def reaches(self, user_id):
-        return True
 
 
 class MovingClock(Clock):
@@ -131,7 +104,7 @@ async def test_an_anonymous_idea_typed_in_private_is_posted_without_its_author(c
     await core.background.drain()
     [idea] = ideas(core)
     assert idea["anonymous"] and idea["author"] is None and NASTY in idea["title"]
-    assert [type(r) for _, r in chat.posts] == [IdeaCard]
+    assert [type(p.reply) for p in chat.posts] == [IdeaCard]
 
 
 @pytest.mark.parametrize("text, anonymous", [("", False), ("  anon ", True)])

@@ -19,45 +19,21 @@ from bot.platforms import Platform
 from handlers.web import create_app
 from storage import ideas as store
 from storage.db import open_database, write
+from tests.core_fixtures import RecordingChat
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-SENT: list[tuple[str, str]] = []
-
-
-class RoomChat:
-    """A chat port of the made-up platform: records what it is asked to post."""
-
-    platform = "matrix"
-
-    async def post(self, channel_id, reply, thread_id=None):
-        SENT.append((channel_id, type(reply).__name__))
-        return f"$event{len(SENT)}"
-
-    async def update(self, channel_id, message_id, reply):
-        pass
-
-    async def send_direct(self, user_id, reply):
-        return f"@{user_id}", "$direct"
-
-    async def tell(self, origin, reply):
-        pass
-
-    async def link(self, channel_id, message_id):
-        return None
-
-    def reaches(self, user_id):
-        return True
+ROOM = RecordingChat("matrix")  # the made-up platform's chat port: every core it is plugged into records here
 
 
 @contextlib.asynccontextmanager
 async def room_chat(wiring):
-    yield RoomChat()
+    yield ROOM
 
 
 @contextlib.asynccontextmanager
 async def serving(wiring):
     """Plugs the platform into the core and yields its endpoint, as handlers/<platform>/app.py does."""
-    wiring.core.connect(RoomChat())
+    wiring.core.connect(ROOM)
 
     async def endpoint(request):
         return web.json_response({"served": "matrix", "chats": sorted(wiring.core.chats)})
@@ -83,7 +59,7 @@ def matrix(monkeypatch):
     """The made-up platform, registered for one test as its package would register it."""
     platforms.registered()  # the real ones first
     monkeypatch.setitem(platforms._registry, "matrix", MATRIX)
-    SENT.clear()
+    ROOM.clear()
     return MATRIX
 
 
@@ -137,7 +113,7 @@ def test_check_and_digest_send_reach_a_registered_platform(tmp_path, monkeypatch
     assert "Slack: ✓ not configured (SLACK_BOT_TOKEN is not set)" in out
 
     assert main(["digest", "--send", "--platform", "matrix"]) == 0
-    assert SENT == [("!ideas:example.org", "WeeklyDigest")]
+    assert [(p.to, type(p.reply).__name__) for p in ROOM.posts] == [("!ideas:example.org", "WeeklyDigest")]
     assert "The digest is posted to !ideas:example.org on matrix." in capsys.readouterr().out
 
 
@@ -156,9 +132,9 @@ async def test_the_web_app_serves_each_registered_platforms_route(tmp_path, aioh
 def test_a_core_connects_a_chat_only_with_an_injected_card_refresher(tmp_path):
     db = open_database(tmp_path / "core.db")
     with pytest.raises(RuntimeError, match="bot.bootstrap"):
-        Core(db=db, config=Config()).connect(RoomChat())
+        Core(db=db, config=Config()).connect(ROOM)
     core = bootstrap.new_core(db, Config())
-    core.connect(RoomChat())
+    core.connect(ROOM)
     assert core.refresh_card is bootstrap.update_card and "matrix" in core.refreshers
 
 
