@@ -39,7 +39,8 @@ def action_titles(card: dict) -> list[list[str]]:
 
 
 async def test_hero_home_shows_your_ideas_your_votes_and_for_managers_what_waits_with_its_buttons(teams, fake_teams):
-    await in_review(teams, fake_teams, TITLE)  # posted by U1, liked into review by U100, U101 and U102
+    message_id = await in_review(teams, fake_teams, TITLE)  # posted by U1, liked into review
+    await teams.reaction(True, message_id, user="U7")
 
     manager = await home_of(teams, fake_teams, "U0MGR1")
     assert "Waiting for your decision" in manager.text() and TITLE in manager.text()
@@ -51,7 +52,7 @@ async def test_hero_home_shows_your_ideas_your_votes_and_for_managers_what_waits
     mine = body_text(author).split("Your ideas")[1].split("Ideas you voted for")[0]
     assert TITLE in mine and "in review" in mine
 
-    voter = await home_of(teams, fake_teams, "U100")
+    voter = await home_of(teams, fake_teams, "U7")
     assert TITLE in body_text(voter).split("Ideas you voted for")[1]
 
     # the buttons on the home page decide like the review card's
