@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.bootstrap import new_core
 from bot import hero  # noqa: E402
 from bot.box_followups import empowerment_section  # noqa: E402
-from bot.chat import Origin  # noqa: E402
 from bot.config import Config  # noqa: E402
+from bot.model import Origin  # noqa: E402
 from bot.timefmt import utc_text  # noqa: E402
 from storage.db import open_database, write  # noqa: E402
 

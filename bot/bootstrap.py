@@ -20,6 +20,7 @@ from bot.config import Config, Settings
 from bot.core import Core
 from bot.lifecycle import opened_core
 from bot.platforms import Overrides, Wiring
+from storage.channel_teams import SqliteChannelTeams
 from storage.conversations import SqliteConversations
 
 
@@ -41,7 +42,8 @@ async def running_core(settings: Settings, config: Config | None = None,
 
 def wiring(core: Core, settings: Settings, overrides: Overrides | None = None, session=None) -> Wiring:
     """What a platform gets to plug into `core`: its ports over the core's database, and the test doubles."""
-    return Wiring(core, settings, SqliteConversations(core.db), overrides or {}, session)
+    return Wiring(core, settings, SqliteConversations(core.db), overrides or {}, session,
+                  SqliteChannelTeams(core.db, core.now))
 
 
 @contextlib.asynccontextmanager

@@ -13,12 +13,12 @@ from bot.replies import (
     ANSWERS, BoxEntry, BoxList, BoxOffer, BoxStory, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseForm,
     UseLogged,
 )
-from bot.chat import Chat, Origin
+from bot.chat import Chat
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.errors import Refused
 from bot.events import Decided, Implemented
-from bot.model import MAX_TEXT, Actor
+from bot.model import MAX_TEXT, Actor, Origin
 from bot.replies import Notice
 from storage import box as store
 from storage.db import write

@@ -8,11 +8,10 @@ import re
 from bot.box import MAX_FIELD, announce, get_action, manager_only, number
 from bot.box_model import BoxDraft, number_text
 from bot.replies import BOX_FIELDS, BoxActionCard, BoxForm
-from bot.chat import Origin
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.errors import Refused
-from bot.model import Actor
+from bot.model import Actor, Origin
 from storage import box as store
 from storage import decisions as decided
 from storage import ideas as idea_store

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from bot import box, box_actions
 from bot.box_followups import champions
-from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
-from bot.model import Actor
+from bot.model import Actor, Origin
 from bot.replies import Reply
 
 HELP_LINES = """

@@ -13,13 +13,11 @@ from bot.challenge_cards import card, closes_at, halfway_at
 from bot.challenge_model import MAX_ADVANCE, MAX_QUESTION, Challenge, ChallengeDraft
 from bot.roles import is_manager
 from bot.replies import ChallengeForm, ChallengeHalfway, ChallengeList, ChallengeSummary, time_left_text
-from bot.chat import Chat, Origin
+from bot.chat import Chat
 from bot.core import Core
 from bot.replies import Strong, story
-from bot.duplicates import propose_idea
 from bot.errors import Refused
-from bot.grammar import draft_for_challenge
-from bot.model import Actor, ProblemStatus, Status
+from bot.model import Actor, Origin, ProblemStatus, Status
 from bot.publishing import post_card, publish
 from bot.replies import IdeaForm, Notice, Reply
 from bot.review import SYSTEM, request_review, tell_author
@@ -157,13 +155,6 @@ def challenge_for_idea(core: Core, challenge_id: int, platform: str) -> Challeng
     if not challenge.is_open:
         raise Refused(f"Challenge {challenge.ref} is closed and takes no more ideas; nothing was posted.")
     return challenge
-
-
-async def post_to_challenge(core: Core, origin: Origin, text: str, answer_within: float = 0.0) -> Reply | None:
-    """`/idea challenge C1 <text>`: an ordinary idea (duplicate check, anonymity) that belongs to C1."""
-    draft = draft_for_challenge(text)
-    challenge_for_idea(core, draft.challenge_id, origin.platform)
-    return await propose_idea(core, origin, draft, answer_within=answer_within)
 
 
 # --- /hero challenge, /hero challenges --------------------------------------------------------

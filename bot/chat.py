@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.model import Origin  # noqa: F401  (the port's callers import it from here)
+from bot.model import Origin
 from bot.replies import Reply
 
 

@@ -45,3 +45,16 @@ class ConversationStore(Protocol):
 
     async def remember_personal_conversation(self, aad_object_id: str, ref: Reference, at: datetime) -> None:
         """The bot's chat with a person, opened just now."""
+
+
+class ChannelTeamsStore(Protocol):
+    """Which Teams team each channel belongs to, learnt from the activities Teams sends, so the adapter can read a
+    channel back (Microsoft Graph) when an interrupted post must be looked for. Holds no one's identity."""
+
+    def team_of(self, channel_id: str) -> tuple[str, str | None] | None:
+        """(the team's thread id, its Microsoft 365 group id or None while unknown)."""
+
+    def remember(self, channel_id: str, team_id: str, group_id: str | None) -> None:
+        """Written only when it is news: every channel activity carries its team."""
+
+    async def set_group(self, team_id: str, group_id: str) -> None: ...

@@ -15,6 +15,7 @@ from bot.core import Core
 from bot.decision_forms import FIRST_FIELD, FormInvalid
 from bot.decisions import KINDS, may_see_review, open_form, submit
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.interactions import outcome
 from bot.model import Actor, Idea
 from bot.nudges import remind_tomorrow
 from bot.replies import CHOICES, DecisionForm, Notice, Reply, ReviewRequest
@@ -119,9 +120,7 @@ async def back_to_review(core: Core, request: DecisionRequest) -> DecisionResult
 
 async def remind_me_tomorrow(core: Core, request: DecisionRequest) -> DecisionResult:
     """The reminder's **Remind me tomorrow**: when the next reminder comes, or why there is none."""
-    try:
-        return DecisionResult(note=await remind_tomorrow(core, request.actor, _number(request)))
-    except Refused as refusal:
-        return DecisionResult(note=Notice(str(refusal)))
-    except SaveFailed:
-        return DecisionResult(note=Notice(SAVE_FAILED))
+    async def remind() -> Notice:
+        return await remind_tomorrow(core, request.actor, _number(request))
+
+    return DecisionResult(note=await outcome(remind()))

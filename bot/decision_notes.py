@@ -6,12 +6,8 @@ needs info: the question · implemented: what changed · duplicate: of which ide
 
 from __future__ import annotations
 
-
-from bot.model import DecisionFacts, Experiment  # noqa: F401  (DecisionFacts: storage speaks it too)
+from bot.model import DecisionFacts, Experiment
 from bot.replies import Person, story
-
-ACTION_WORDS = {"approve": "Approved", "pilot": "Pilot approved", "decline": "Declined", "needs_info": "Question",
-                "implemented": "Implemented", "review": "Sent to review", "duplicate": "Marked duplicate"}
 
 
 def number_text(value: float | None) -> str:
@@ -49,7 +45,7 @@ def note_parts(facts: DecisionFacts, person) -> tuple:
 
 def decision_story(db, idea):
     """The idea's latest decision as a Story (None while nothing was decided)."""
-    from storage.decisions import latest_facts  # storage.decisions speaks in DecisionFacts, above
+    from storage.decisions import latest_facts
 
     facts = latest_facts(db, idea)
     parts = note_parts(facts, Person) if facts else ()

@@ -85,7 +85,7 @@ async def submit(core: Core, actor: Actor, kind: str, idea_id: int, values: dict
         if kind == "outcome":
             note, event = _outcome(core, db, idea, actor, values, at)
         else:
-            note, event = _decide(core, db, idea, actor, kind, values, at)
+            note, event = _decide(db, idea, actor, kind, values, at)
     emit(core, event)
     return offer_after_outcome(core, actor, idea_id, note, event)
 
@@ -98,7 +98,7 @@ def _move(db, idea: Idea, actor: Actor, action: str, target: Status, at) -> None
             raise Refused(f"Idea #{idea.id} changed meanwhile. Nothing changed.")
 
 
-def _decide(core: Core, db, idea: Idea, actor: Actor, kind: str, values: dict, at) -> tuple[str, Decided]:
+def _decide(db, idea: Idea, actor: Actor, kind: str, values: dict, at) -> tuple[str, Decided]:
     by, risk, note, reason, champion, experiment = actor.user_id, None, None, None, None, None
     if kind == "approve":
         risk, note, champion = forms.approval(values)

@@ -7,7 +7,6 @@ fits a chat message however busy the week was; adapters enforce their own size l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
@@ -19,18 +18,9 @@ from bot.chat import Chat
 from bot.core import Core
 from bot.decision_notes import note_parts
 from bot.digest_chart import digest_chart
-from bot.model import Idea
-from bot.replies import (
-    IdeaRef,
-    Line,
-    ManagerQueue,
-    Person,
-    QueueItem,
-    Section,
-    WeeklyDigest,
-)
+from bot.model import Idea, Status
 from bot.problem_commands import hotspots_in
-from bot.replies import Hotspot
+from bot.replies import STATUS_BADGES, Hotspot, IdeaRef, Line, ManagerQueue, Person, QueueItem, Section, WeeklyDigest
 from bot.roles import managers_for
 from bot.schedule import Weekly, week_key, working_days_between
 from bot.sending import Send, reaches
@@ -47,11 +37,8 @@ MAX_WINS = 5
 MAX_HOT = 5
 MAX_QUEUE = 20
 MAX_LINKS = 40
-DECISION_WORDS = {"approved": "✅ approved", "piloting": "🧪 piloting", "declined": "⛔ declined",
-                  "needs_info": "❓ needs info", "implemented": "🏆 implemented"}
-
-Linker = Callable[[Idea], Awaitable[str | None]]
-
+DECISION_WORDS = {s.value: STATUS_BADGES[s] for s in (Status.APPROVED, Status.PILOTING, Status.DECLINED,
+                                                      Status.NEEDS_INFO, Status.IMPLEMENTED)}
 
 def day_label(day: date) -> str:
     return f"{day.day} {day:%b}"

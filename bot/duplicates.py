@@ -8,14 +8,14 @@ Post mine anyway. Managers can mark an item a duplicate of another and undo it
 
 from __future__ import annotations
 
+from bot.policy import is_closed
 from bot.cards import refresh
-from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
 from bot.events import DuplicateUndone, MarkedDuplicate
 from bot.followups import emit
 from bot.ideas import BUTTON, closed_note, draft_errors, submit_idea
-from bot.model import Actor, Draft, ProblemDraft, ProblemStatus
+from bot.model import Actor, Draft, Origin, ProblemDraft, ProblemStatus
 from bot.problems import check as check_problem
 from bot.problems import me_too, not_open_note, submit_problem
 from bot.replies import Notice, Reply, SimilarFound
@@ -97,7 +97,7 @@ async def vote_instead(core: Core, origin: Origin, idea_id: int, token: str) -> 
         idea = idea_store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
-        if idea.status.closed:
+        if is_closed(idea.status):
             raise Refused(closed_note(idea))
         pending.take(db, token, actor)
         added = idea_store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())

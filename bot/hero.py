@@ -6,12 +6,11 @@ import difflib
 from collections.abc import Awaitable, Callable
 
 from bot import box_commands, challenges, digest, news, problem_commands, typed_decisions
-from bot.chat import Origin
 from bot.core import Core
 from bot.dashboard_auth import login_link
 from bot.decision_notes import decision_stories, decision_story
 from bot.errors import Refused
-from bot.model import Actor
+from bot.model import Actor, Origin
 from bot.overview import home_of, waiting_for, wins
 from bot.periods import parse_period
 from bot.replies import IdeaDetail, IdeaList, Notice, Reply

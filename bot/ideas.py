@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 
+from bot.policy import is_closed
 from bot.cards import refresh, refresh_challenge
-from bot.chat import Origin
 from bot.challenge_cards import join as join_challenge
 from bot.core import Core
 from bot.errors import Refused
 from bot.events import VoteChanged
 from bot.followups import emit
-from bot.model import MAX_TEXT, Actor, Draft, Idea
+from bot.model import MAX_TEXT, Actor, Draft, Idea, Origin
 from bot.outbox import channel_for, deliver
 from bot.publishing import publish
 from bot.replies import Notice
@@ -94,7 +94,7 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
         idea = store.get_idea(db, idea_id)
         if idea is None:
             raise Refused(f"There is no idea #{idea_id}.")
-        if idea.status.closed:
+        if is_closed(idea.status):
             raise Refused(_closed_note(idea))
         in_review = False
         if store.has_own_vote(db, idea_id, actor.user_id):
@@ -121,7 +121,7 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
         idea = store.idea_at_message(db, actor.platform, channel_id, message_id)
         if idea is None:
             return None
-        if idea.status.closed:
+        if is_closed(idea.status):
             return Notice(_closed_note(idea)) if added else None
         source = f"reaction:{reaction}"
         in_review = False

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import dataclass
 
-from bot.chat import Origin
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
-from bot.model import Actor
-from bot.replies import FieldErrors, IdeaForm, Notice, ProblemForm, Reply, SimilarFound
+from bot.model import Actor, Origin
+from bot.replies import IdeaForm, Notice, ProblemForm, Reply
 
-__all__ = ["FieldErrors", "FormToFill", "Outcome", "Request", "SimilarFound", "Notice", "outcome"]
+__all__ = ["FormToFill", "Outcome", "Request", "outcome"]
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,6 @@ class Status(enum.StrEnum):
     DUPLICATE = "duplicate"
 
     @property
-    def closed(self) -> bool:
-        return _policy.is_closed(self)  # bot.policy decides what is closed
-
-    @property
     def label(self) -> str:
         return self.value.replace("_", " ")
 
@@ -204,8 +200,6 @@ class ProblemStatus(enum.StrEnum):
 
 CONTACT_CHANNELS = {"phone": "phone", "email": "email", "chat": "chat", "in_person": "in person", "other": "other"}
 FREQUENCIES = {"daily": "every day", "weekly": "every week", "monthly": "every month", "rarely": "now and then"}
-# ideas whose fix is on its way: a problem linked to one is not a self-service candidate
-APPROVED_LIKE = frozenset({Status.APPROVED, Status.PILOTING, Status.IMPLEMENTED})
 
 
 @dataclass(frozen=True)
@@ -245,6 +239,3 @@ class Problem:
     @property
     def display_title(self) -> str:
         return shorten(first_line(self.text), TITLE_DISPLAY)
-
-
-import bot.policy as _policy  # noqa: E402 (at the end: the policy reads Status from this module)

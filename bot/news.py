@@ -7,11 +7,11 @@ process or a repeated event never tells anyone twice.
 from __future__ import annotations
 
 
-from bot.chat import Chat, Origin
+from bot.chat import Chat
 from bot.core import Core
 from bot.decision_notes import note_parts
 from bot.replies import Person, Strong, story
-from bot.model import Actor, Idea
+from bot.model import Actor, Idea, Origin
 from bot.replies import Notice
 from bot.review import tell_author
 from bot.roles import managers_for

@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 
 from bot.cards import problem_card
-from bot.chat import Chat, Origin
+from bot.chat import Chat
 from bot.core import Core
+from bot.model import Origin
 from bot.replies import IdeaCard, Notice, Reply
 from bot.sending import HOLD, backoff, describe, retry_after_of
 from storage import ideas as idea_store

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.config import Config
 from bot.core import Core
 from bot.decision_notes import decision_stories
 from bot.replies import HomeView, WaitingList, WinList
 from bot.model import Actor
 from bot.periods import Period
-from bot.roles import is_manager_of
+from bot.roles import is_manager, is_manager_of
 from storage import decisions as decided
 from storage import ideas as store
-
-def is_a_manager(config: Config, user_id: str) -> bool:
-    return user_id in config.managers or any(user_id in people for people in config.routing.values())
-
 
 def waiting_for(core: Core, actor: Actor) -> WaitingList:
     """Ideas in review whose managers include `actor`, the longest waiting first, with their age."""
@@ -41,7 +36,7 @@ def welcome_home(core: Core, actor: Actor) -> HomeView:
 
 
 def home_of(core: Core, actor: Actor) -> HomeView:
-    waiting = waiting_for(core, actor) if is_a_manager(core.config, actor.user_id) else None
+    waiting = waiting_for(core, actor) if is_manager(core.config, actor.user_id) else None
     mine = store.ideas_of_author(core.db, actor)
     voted = decided.ideas_voted_by(core.db, actor.platform, actor.user_id)
     return HomeView(mine=mine, voted=voted, waiting=waiting,

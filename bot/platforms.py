@@ -35,6 +35,7 @@ class Wiring:
     conversations: ConversationStore  # conversation references and people's names (Teams keeps them)
     overrides: Overrides = field(default_factory=dict)
     session: Any = None  # the web app's shared aiohttp.ClientSession (serving only)
+    channel_teams: Any = None  # bot.conversations.ChannelTeamsStore: which team each Teams channel is in
 
 
 

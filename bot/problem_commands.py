@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from bot.roles import is_manager
-from bot.chat import Origin
 from bot.config import Config
 from bot.core import Core
 from bot.duplicates import link_idea, mark_duplicate, unmark_duplicate
 from bot.errors import Refused
-from bot.model import Actor
+from bot.model import Actor, Origin
 from bot.periods import Period, parse_period
 from bot.replies import Hotspot, HotspotList, Reply, SearchResults
 from storage import ideas as idea_store

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 
 from bot.cards import refresh
-from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
-from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Problem, ProblemDraft, ProblemStatus
+from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Origin, Problem, ProblemDraft, ProblemStatus
 from bot.outbox import channel_for, deliver
 from bot.publishing import publish
 from bot.replies import Notice

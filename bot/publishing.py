@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.chat import Origin
 from bot.core import Core
+from bot.model import Origin
 from bot.replies import Notice, Reply
 from storage.db import write
 

@@ -244,6 +244,11 @@ class HomeView:
     decisions: dict = field(default_factory=dict)  # idea id -> its latest decision, a Story
     greeting: str = ""  # above the page: the welcome when the app is added to a personal chat
 
+    def lists(self) -> tuple[tuple[str, list[Idea], str], ...]:
+        """Its two lists, worded: (heading, ideas, what to say while there are none)."""
+        return (("Your ideas", self.mine, "You have not posted an idea yet. Try `/idea <text>`."),
+                ("Ideas you voted for", self.voted, "No votes yet."))
+
 
 def age_text(age: timedelta) -> str:
     """`3 days`, `5 hours`, `12 minutes` (rounded down, at least a minute)."""
@@ -367,6 +372,10 @@ class AuthorQuestion:
 
     idea: Idea
     message: Story
+
+
+ANSWER = "Answer"  # an anonymous author's button (contract)
+ANSWER_LABEL = "Your answer"  # its form's only field (contract)
 
 
 @dataclass(frozen=True)

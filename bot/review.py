@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 
 from bot.cards import refresh
-from bot.chat import Origin
 from bot.core import Core
 from bot.replies import Person, ReviewRequest, Story, Strong, story
 from bot.errors import Refused
-from bot.model import Actor, Idea, Status
+from bot.model import Actor, Idea, Origin, Status
 from bot.replies import Notice
 from bot.roles import is_manager_of, managers_for
 from bot.words import plural

@@ -6,13 +6,12 @@ its reason) returns the DecisionForm instead: Slack and Teams open it, the shell
 
 from __future__ import annotations
 
-from bot.chat import Origin
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.replies import DecisionForm
 from bot.decisions import open_form, submit
 from bot.errors import Refused
-from bot.model import RISKS, Actor, Status
+from bot.model import RISKS, Actor, Origin, Status
 from bot.replies import Notice
 from storage import ideas as store
 

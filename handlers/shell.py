@@ -18,7 +18,6 @@ from bot.replies import (
     ChallengeCard, ChallengeForm, DecisionForm, FieldErrors, IdeaCard, IdeaForm, Notice, ProblemCard, Reply,
 )
 from handlers import shell_box
-from bot.chat import Origin
 from bot.core import Core
 from bot.decision_forms import FormInvalid
 from bot.decisions import submit
@@ -27,7 +26,7 @@ from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.interactions import FormToFill, Request
 from bot.submissions import submit_idea_form
 from bot.ideas import comment_on_idea
-from bot.model import Actor, Draft, ProblemDraft
+from bot.model import Actor, Draft, Origin, ProblemDraft
 from bot.words import plural
 from bot.problems import problem_errors
 from bot.scheduler import run_due

@@ -7,8 +7,8 @@ from typing import TextIO
 
 from bot.replies import LABELS, ChallengeForm, Notice, Reply
 from bot.challenges import blank_form, submit_challenge
-from bot.chat import Origin
 from bot.core import Core
+from bot.model import Origin
 
 
 async def fill_in(core: Core, origin: Origin, form: ChallengeForm, ask: Callable[[str], str], out: TextIO) -> Reply:

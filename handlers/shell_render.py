@@ -290,8 +290,7 @@ def author_question_text(reply: r.AuthorQuestion) -> str:
 def home_view_text(reply: r.HomeView) -> str:
     lines = [reply.greeting, ""] if reply.greeting else []
     lines += [waiting_list_text(reply.waiting), ""] if reply.waiting is not None else []
-    for heading, ideas, empty in (("Your ideas", reply.mine, "You have not posted an idea yet. Try /idea <text>."),
-                                  ("Ideas you voted for", reply.voted, "No votes yet.")):
+    for heading, ideas, empty in reply.lists():
         lines.append(heading)
         for idea in ideas:
             lines.append(f"  {summary(idea)}")

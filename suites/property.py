@@ -40,14 +40,13 @@ from hypothesis.stateful import (
 )
 
 from bot import decisions
-from bot.chat import Origin
 from bot.config import Config
 from bot.bootstrap import new_core
 from bot.decision_forms import FormInvalid
 from bot.duplicates import mark_duplicate, unmark_duplicate
 from bot.errors import Refused
 from bot.ideas import comment_on_idea, react, submit_idea, toggle_vote
-from bot.model import Actor, Draft, Status
+from bot.model import Actor, Draft, Origin, Status
 from bot.policy import TRANSITIONS
 from bot.refresh import TokenBucket
 from bot.review import SYSTEM

@@ -1,4 +1,5 @@
-"""Fixtures: the real app over a temp SQLite file, talking to a local fake Slack."""
+"""Fixtures: the real app over a temp SQLite file, talking to a local fake Slack and a fake Bot Connector;
+the use-case fixtures of tests/core_fixtures.py."""
 
 from __future__ import annotations
 

@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import new_core
-from bot.chat import Origin
 from bot.config import Config
 from bot.core import Core
+from bot.model import Origin
 from bot.refresh import TokenBucket
 from storage.db import open_database
 
@@ -50,6 +50,14 @@ class Clock:
 
     def advance(self, **delta) -> datetime:
         self.at += timedelta(**delta)
+        return self.at
+
+
+class MovingClock(Clock):
+    """Every read of the time is a second later than the one before."""
+
+    def __call__(self) -> datetime:
+        self.at += timedelta(seconds=1)
         return self.at
 
 

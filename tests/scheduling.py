@@ -20,7 +20,7 @@ from storage import ideas as store
 from storage.audit import transition
 from storage.db import write
 from tests.conftest import CONFIG
-from tests.core_fixtures import Clock  # noqa: F401 (the scheduler tests import it from here)
+from tests.core_fixtures import Clock
 
 
 def local(zone: str, *args) -> datetime:

@@ -13,19 +13,17 @@ from bot.box_followups import due_follow_ups
 from bot.replies import (
     BoxActionCard, BoxForm, BoxList, BoxStory, ChampionList, ExceptionRequest, FollowUp, NoMatch, OverLimit, UseLogged,
 )
-from bot.chat import Origin
 from bot.config import Config
 from bot.decision_forms import FormInvalid
 from bot.digest import build_digest
 from bot.errors import Refused
 from bot.export import export
-from bot.model import Actor
+from bot.model import Actor, Origin
 from bot.privacy import export_user, forget
 from bot.schedule import Weekly, add_working_days
 from bot.sending import deliver_all
 from storage.db import open_database
-from tests.core_fixtures import RecordingChat
-from tests.scheduling import Clock
+from tests.core_fixtures import Clock, RecordingChat
 
 MANAGER = "UMGR"
 STAFF = "USTAFF"

@@ -16,7 +16,7 @@ from bot.scheduler import run_due
 from tests import decision_steps as slack_steps
 from tests import teams_decision_steps as teams_steps
 from tests.conftest import CONFIG, export_of
-from tests.scheduling import Clock
+from tests.core_fixtures import Clock
 from tests.teams_requests import aad
 from tests.test_scenarios import TOMORROW, SlackDriver, TeamsDriver
 

@@ -7,18 +7,20 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.challenges import blank_form, post_to_challenge, submit_challenge
-from bot.chat import Origin
+from bot.challenges import blank_form, submit_challenge
+from bot.commands import idea_command
 from bot.digest import build_digest
 from bot.errors import Refused
 from bot.export import export
 from bot.ideas import toggle_vote
-from bot.model import Actor, ProblemDraft
+from bot.interactions import Request
+from bot.model import Actor, Origin, ProblemDraft
 from bot.problems import submit_problem
 from handlers.slack.challenge_blocks import challenge_modal
 from storage import sends
 from storage.db import write
-from tests.scheduling import Clock, config_with, posts_to, scheduled_core, tick_through, utc
+from tests.core_fixtures import Clock, MovingClock
+from tests.scheduling import config_with, posts_to, scheduled_core, tick_through, utc
 
 MANAGER = Origin("slack", "U0MGR1", "C0GENERAL")
 START = utc(2026, 12, 1, 10, 0)  # a Tuesday; [digest] time is 09:00 UTC
@@ -57,7 +59,7 @@ async def started(core, **changes):
 
 
 async def idea(core, user: str, text: str) -> int:
-    await post_to_challenge(core, staff(user), f"challenge C1 {text}")
+    await idea_command(core, Request(staff(user), private=True), f"challenge C1 {text}")
     await drained(core)
     return max(i["id"] for i in export(core.db)["ideas"])
 
@@ -105,7 +107,7 @@ async def test_ideas_join_votes_move_the_card_and_closed_or_unknown_challenges_r
         assert_valid_slack(update.args)
         assert [i["challenge"] for i in export(core.db)["ideas"]] == ["C1", "C1"]
         with pytest.raises(Refused, match="no challenge C9"):
-            await post_to_challenge(core, staff("U1"), "challenge C9 Something")
+            await idea_command(core, Request(staff("U1"), private=True), "challenge C9 Something")
         assert first == 1
 
 
@@ -115,7 +117,7 @@ async def test_halfway_and_close_happen_once_on_the_clock(settings, fake_slack, 
         await started(core, ends_on="2026-12-05", advance="2")  # closes Saturday 5 December 09:00 UTC
         texts = {1: "Text customers the locker code", 2: "Show parcels on a live map", 3: "Callback from the depot"}
         ideas = [await idea(core, f"U{n}", texts[n]) for n in (1, 2, 3)]
-        await post_to_challenge(core, staff("U4"), "challenge C1 anon Anonymous idea")
+        await idea_command(core, Request(staff("U4"), private=True), "challenge C1 anon Anonymous idea")
         await drained(core)
         for voter, target in (("U8", ideas[2]), ("U9", ideas[2]), ("U8", ideas[1])):
             await toggle_vote(core, Actor("slack", voter), target)
@@ -151,7 +153,7 @@ async def test_halfway_and_close_happen_once_on_the_clock(settings, fake_slack, 
         assert any("most voted of challenge" in c.text() for c in posts_to(fake_slack, "U3"))
         assert not any("most voted of challenge" in c.text() for c in posts_to(fake_slack, "U1"))
         with pytest.raises(Refused, match="closed and takes no more ideas"):
-            await post_to_challenge(core, staff("U1"), "anon challenge C1 Too late")
+            await idea_command(core, Request(staff("U1"), private=True), "anon challenge C1 Too late")
         assert len(export(core.db)["ideas"]) == 4
 
 
@@ -175,14 +177,6 @@ async def test_a_close_missed_while_down_is_caught_up_once(settings, fake_slack,
 async def run_twice(core):
     from bot.scheduler import run_due
     return [*await run_due(core), *await run_due(core)]
-
-
-class MovingClock(Clock):
-    """Every read of the time is a second later than the one before."""
-
-    def __call__(self):
-        self.at += timedelta(seconds=1)
-        return self.at
 
 
 async def test_on_a_moving_clock_a_start_and_a_close_each_read_the_time_once(settings, fake_slack):

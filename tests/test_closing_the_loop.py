@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.models.blocks import Block
 
 from bot import hero
-from bot.chat import Origin
 from bot.core import utcnow
 from bot.decisions import submit
 from bot.digest import build_digest
-from bot.model import Actor, Status
+from bot.model import Actor, Origin, Status
 from handlers.shell_render import as_text
 from handlers.slack.render import render
-from tests.scheduling import Clock, add_idea, config_with, scheduled_core, to_review, utc
+from tests.core_fixtures import Clock
+from tests.scheduling import add_idea, config_with, scheduled_core, to_review, utc
 
 MANAGER = Actor("slack", "U0MGR1")
 AWKWARD = "<!channel> “quoted” 🚀 " + "x" * 40

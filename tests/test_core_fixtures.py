@@ -5,10 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.chat import Origin
 from bot.errors import Refused
 from bot.ideas import submit_idea, toggle_vote
-from bot.model import Actor, Draft, Status
+from bot.model import Actor, Draft, Origin, Status
 from bot.replies import IdeaCard
 from storage import ideas as store
 from tests.core_fixtures import START

@@ -18,7 +18,8 @@ from handlers.web import CORE, create_app
 from storage import ideas as store
 from storage.db import write
 from tests.conftest import CONFIG
-from tests.scheduling import Clock, posts_to, utc
+from tests.core_fixtures import Clock
+from tests.scheduling import posts_to, utc
 from tests.slack_requests import Slack
 from tests.teams_requests import IDEAS_CHANNEL, Teams
 

@@ -19,8 +19,9 @@ from storage.db import open_database, write
 from storage.problems import add_report, insert_problem
 from storage.ideas import insert_idea
 from tests.conftest import run_cli
+from tests.core_fixtures import Clock
 from tests.scheduling import (
-    Clock, add_idea, comment, config_with, decide, implement, posts_to, scheduled_core, start_pilot, to_review, utc, vote,
+    add_idea, comment, config_with, decide, implement, posts_to, scheduled_core, start_pilot, to_review, utc, vote,
 )
 
 MONDAY = utc(2026, 11, 30, 9, 0)

@@ -10,7 +10,6 @@ import pytest
 
 from bot.bootstrap import new_core
 from bot import decisions, duplicates, ideas
-from bot.chat import Origin
 from bot.config import Config
 from bot.replies import AuthorQuestion
 from bot.replies import CHOICES, ReviewRequest, Story, WinStory, choices_for
@@ -20,13 +19,15 @@ from bot.events import (
     VoteChanged,
 )
 from bot.followups import FOLLOW_UPS, tell_the_voters
-from bot.model import Actor, Draft, Status
-from bot.policy import ALLOWED, BUTTONS, CLOSED, DECISIONS, DUPLICATE_FROM, REMINDABLE, TARGETS, WAITING, allows, can_move
+from bot.model import Actor, Draft, Origin, Status
+from bot.policy import (
+    ALLOWED, BUTTONS, CLOSED, DECISIONS, DUPLICATE_FROM, REMINDABLE, TARGETS, WAITING, allows, can_move,
+    is_closed,
+)
 from bot.refresh import TokenBucket
 from storage import ideas as store
 from storage.db import open_database
-from tests.core_fixtures import RecordingChat
-from tests.scheduling import Clock
+from tests.core_fixtures import Clock, RecordingChat
 
 MANAGER, CHAMPION, AUTHOR = "UMGR", "UIT", "UAUTHOR"
 LOUD = "<!channel> “quoted” 🚀 " + "x" * 200
@@ -97,7 +98,7 @@ def test_every_allowed_decision_follows_an_edge_of_the_status_graph():
             start = Status.IN_REVIEW if status == Status.OPEN else status  # decided through review
             assert can_move(start, TARGETS[decision]) or start == TARGETS[decision] == Status.NEEDS_INFO
     assert not set(WAITING) & CLOSED and not set(REMINDABLE) & CLOSED and not DUPLICATE_FROM & CLOSED
-    assert Status.DUPLICATE.closed and not Status.NEEDS_INFO.closed
+    assert is_closed(Status.DUPLICATE) and not is_closed(Status.NEEDS_INFO)
 
 
 # --- decisions: one event each, its follow-ups in order --------------------------------------------

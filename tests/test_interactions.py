@@ -10,30 +10,20 @@ import pytest
 from bot.bootstrap import new_core
 from bot import clicks, grammar
 from bot.challenges import submit_challenge
-from bot.chat import Origin
 from bot.commands import ANONYMOUS_IN_PRIVATE, idea_command, problem_command
 from bot.config import Config
 from bot.errors import SAVE_FAILED, Refused, SaveFailed
 from bot.export import export
-from bot.interactions import FieldErrors, FormToFill, Outcome, Request, SimilarFound, outcome
-from bot.model import Draft, ProblemDraft
-from bot.replies import IdeaCard, IdeaForm, Notice, ProblemCard, ProblemForm
+from bot.interactions import FormToFill, Outcome, Request, outcome
+from bot.model import Draft, Origin, ProblemDraft
+from bot.replies import FieldErrors, IdeaCard, IdeaForm, Notice, ProblemCard, ProblemForm, SimilarFound
 from bot.submissions import IDEA_SAVED, PROBLEM_SAVED, submit_idea_form, submit_problem_form
 from storage.db import open_database
-from tests.core_fixtures import RecordingChat
-from tests.scheduling import Clock
+from tests.core_fixtures import Clock, MovingClock, RecordingChat
 
 MANAGER = "UMGR"
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 NASTY = "<!channel> “quotes” 🎉 & <@UMGR> " + "x" * 40
-
-
-class MovingClock(Clock):
-    """Every read of the time is a second later than the one before."""
-
-    def __call__(self):
-        self.at += timedelta(seconds=1)
-        return self.at
 
 
 @pytest.fixture
@@ -264,25 +254,3 @@ async def test_an_anonymous_challenge_idea_typed_in_a_teams_channel_is_refused(a
     note = (await fake_teams.wait_for("send", where=lambda c: "personal chat" in c.text()))[0]
     assert "nothing was posted" in note.text()
     assert export_of(db_path)["ideas"] == []
-
-
-# --- the adapters only translate --------------------------------------------------------------------------
-
-NOT_YET_STORAGE_FREE = {"handlers/teams/chat.py", "handlers/teams/bot.py", "handlers/teams/decisions.py"}
-
-
-def test_adapters_of_ideas_problems_box_and_challenges_import_no_storage():
-    import ast
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    offenders = []
-    for path in sorted((root / "handlers").rglob("*.py")):
-        name = path.relative_to(root).as_posix()
-        if name in NOT_YET_STORAGE_FREE:
-            continue  # the composition root and decisions are made storage-free apart (issue 12)
-        for node in ast.walk(ast.parse(path.read_text())):
-            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            offenders += [f"{name}: {m}" for m in modules if m == "storage" or m.startswith("storage.")]
-    assert offenders == []

@@ -8,8 +8,9 @@ from bot.model import Status
 from handlers.web import CORE, create_app
 from storage import sends
 from storage.db import write
+from tests.core_fixtures import Clock
 from tests.scheduling import (
-    Clock, add_idea, config_with, decide, posts_to, scheduled_core, start_pilot, tick_through, to_review, utc,
+    add_idea, config_with, decide, posts_to, scheduled_core, start_pilot, tick_through, to_review, utc,
 )
 from tests.slack_requests import Slack
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.chat import Origin
 from bot.ideas import submit_idea
-from bot.model import Actor, Draft, ProblemDraft
+from bot.model import Actor, Draft, Origin, ProblemDraft
 from bot.problems import submit_problem
 from bot.scheduler import run_due
 from storage import decisions as decided
@@ -12,7 +11,8 @@ from storage import ideas as store
 from storage import outbox
 from storage import problems as problem_store
 from storage.db import write
-from tests.scheduling import Clock, config_with, posts_to, scheduled_core, utc
+from tests.core_fixtures import Clock
+from tests.scheduling import config_with, posts_to, scheduled_core, utc
 
 ALICE = Origin("slack", "U0ALICE", "C0GENERAL", None)
 

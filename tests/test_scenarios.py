@@ -11,7 +11,8 @@ from bot.scheduler import run_due
 from tests import decision_steps as slack_steps
 from tests import teams_decision_steps as teams_steps
 from tests.conftest import CONFIG, export_of
-from tests.scheduling import Clock, to_review
+from tests.core_fixtures import Clock
+from tests.scheduling import to_review
 from tests.teams_requests import IDEAS_CHANNEL, aad
 
 WINS = {"slack": "C0WINS", "teams": "19:wins@thread.tacv2"}

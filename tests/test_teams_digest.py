@@ -15,8 +15,8 @@ from storage import ideas as store
 from storage import sends
 from storage.db import write
 from tests.conftest import CONFIG
+from tests.core_fixtures import Clock
 from tests.scheduling import (
-    Clock,
     decide,
     implement,
     posts_to,

@@ -10,8 +10,7 @@ import logging
 
 import pytest
 
-from bot.chat import Origin
-from bot.model import Actor, Draft
+from bot.model import Actor, Draft, Origin
 from bot.replies import IdeaCard
 from bot.scheduler import run_due
 from storage import ideas as store

@@ -250,7 +250,8 @@ async def test_an_anonymous_author_answers_a_pilot_check_in_privately_and_the_st
 
     from bot.author_answers import answer
     from bot.errors import Refused
-    from tests.scheduling import Clock, add_idea, config_with, scheduled_core, start_pilot, to_review, utc
+    from tests.core_fixtures import Clock
+    from tests.scheduling import add_idea, config_with, scheduled_core, start_pilot, to_review, utc
 
     clock = Clock(utc(2026, 12, 2, 10, 0))
     async with scheduled_core(settings, config_with(), clock) as core:

@@ -7,7 +7,8 @@ import pytest
 from storage import sends
 from storage.db import write
 from storage.sends import SendKey
-from tests.scheduling import Clock, add_idea, config_with, local, posts_to, scheduled_core, tick_through, utc
+from tests.core_fixtures import Clock
+from tests.scheduling import add_idea, config_with, local, posts_to, scheduled_core, tick_through, utc
 
 
 @pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles"])

@@ -1,6 +1,6 @@
 """The Slack adapter: Bolt listeners, Block Kit rendering and the Web API chat port.
 
-`PLATFORM` is what this package offers the composition root (bot.bootstrap registers it); it imports
+`PLATFORM` is what this package offers the composition root (bot/platform_packages.py names the package; bot.platforms registers it); it imports
 Slack's SDK only when one of its functions runs.
 """
 

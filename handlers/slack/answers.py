@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.chat import Origin
 from bot.core import Core
 from bot.errors import Refused
-from bot.interactions import FieldErrors, FormToFill, SimilarFound, outcome
-from bot.replies import Notice, Reply
+from bot.interactions import FormToFill, outcome
+from bot.model import Origin
+from bot.replies import FieldErrors, Notice, Reply, SimilarFound
 from bot.submissions import FormResult
 from handlers.slack.blocks import field_errors
 from handlers.slack.render import render

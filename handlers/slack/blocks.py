@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from bot.policy import is_closed
 from bot.policy import DUPLICATE_FROM
 from bot.replies import (
     CHALLENGE_LABEL, CHOICES, MARK_DUPLICATE, STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail,
@@ -77,7 +78,7 @@ def idea_card_message(reply: IdeaCard) -> dict:
                 f"🎯 {escape(idea.mission_goal)}" if idea.mission_goal else "",
                 f"duplicate of #{idea.duplicate_of}" if idea.duplicate_of else ""),
     ]
-    if not idea.status.closed:
+    if not is_closed(idea.status):
         blocks.append({"type": "actions", "block_id": f"idea_{idea.id}", "elements": [vote_button(idea)]})
     return {"text": f"Idea #{idea.id}: {escape(idea.display_title)}", "blocks": blocks}
 

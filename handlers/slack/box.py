@@ -7,10 +7,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot import box, box_actions, hero
-from bot.replies import BoxForm
+from bot.replies import BoxForm, FieldErrors
 from bot.duplicates import propose_idea
 from bot.errors import Refused
-from bot.interactions import FieldErrors, outcome
+from bot.interactions import outcome
 from bot.model import Draft
 from bot.replies import Notice
 from bot.submissions import checked

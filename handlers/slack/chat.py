@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.chat import Origin
+from bot.model import Origin
 from bot.replies import DigestChart
 from bot.replies import Reply
 from handlers.slack.render import render

@@ -6,8 +6,8 @@ import json
 import re
 
 from bot.replies import (
-    DECIDED_BY, STATUS_BADGES, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person, ReviewRequest, Story,
-    Strong, WaitingList, WinList, WinStory, age_text, counts, idea_badges, review_heading,
+    ANSWER, ANSWER_LABEL, DECIDED_BY, STATUS_BADGES, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
+    ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, counts, idea_badges, review_heading,
 )
 from bot.model import RISKS, Idea, Status, shorten
 from bot.words import plural
@@ -103,12 +103,10 @@ def home_blocks(home: HomeView, waiting: int, ideas: int) -> list[dict]:
     blocks = [section(home.greeting), {"type": "divider"}] if home.greeting else []
     if home.waiting is not None:
         blocks += waiting_blocks(home.waiting, limit=waiting) + [{"type": "divider"}]
-    blocks.append(section("*Your ideas*"))
-    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.mine[:ideas]] or [
-        section("You have not posted an idea yet. Try `/idea <text>`.")]
-    blocks += [{"type": "divider"}, section("*Ideas you voted for*")]
-    blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in home.voted[:ideas]] or [
-        section("No votes yet.")]
+    for n, (heading, listed, empty) in enumerate(home.lists()):
+        blocks += [{"type": "divider"}] if n else []
+        blocks.append(section(f"*{heading}*"))
+        blocks += [section(idea_summary_line(i, home.decisions.get(i.id))) for i in listed[:ideas]] or [section(empty)]
     return blocks
 
 
@@ -217,12 +215,11 @@ def decision_modal(form: DecisionForm, metadata: dict) -> dict:
 
 ANSWER_ACTION = "answer_author_question"
 ANSWER_FORM = "author_answer_form"
-ANSWER_LABEL = "Your answer"
 
 
 def answer_button(idea_id: int) -> dict:
     return {"type": "button", "action_id": ANSWER_ACTION, "value": str(idea_id), "style": "primary",
-            "text": {"type": "plain_text", "text": "Answer"}}
+            "text": {"type": "plain_text", "text": ANSWER}}
 
 
 def author_question_message(reply: AuthorQuestion) -> dict:

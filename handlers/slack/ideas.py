@@ -11,12 +11,12 @@ import logging
 from slack_bolt.async_app import AsyncApp
 
 from bot import clicks, hero
-from bot.chat import Origin
 from bot.commands import idea_command as typed_idea
 from bot.core import Core
 from bot.errors import SAVE_FAILED, SaveFailed
 from bot.ideas import comment_in_thread, delete_in_thread, edit_in_thread, react
 from bot.interactions import Request
+from bot.model import Origin
 from bot.replies import Notice, Reply
 from bot.submissions import submit_idea_form
 from handlers.slack import parse

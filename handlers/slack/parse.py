@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
-from bot.chat import Origin
-from bot.model import Actor, Draft, ProblemDraft
+from bot.model import Actor, Draft, Origin, ProblemDraft
 
 PLATFORM = "slack"
 

@@ -12,7 +12,7 @@ from bot.errors import Refused
 from bot.interactions import Request
 from bot.replies import FieldErrors, Notice, Reply
 from bot.submissions import checked, submit_problem_form
-from handlers.slack import parse  # problem_blocks registers its renderings
+from handlers.slack import parse
 from handlers.slack.answers import POST_WITHIN, answer_action, answer_form, answer_typed, tell_later
 from handlers.slack.blocks import field_errors
 from handlers.slack.chat import SlackChat

@@ -2,7 +2,7 @@
 
 This package's own modules import the Agents SDK (the `teams` extra); this file must not,
 so that `herobot` can say clearly that the extra is missing instead of failing on an import.
-`PLATFORM` is what the package offers the composition root (bot.bootstrap registers it).
+`PLATFORM` is what the package offers the composition root (bot/platform_packages.py names the package; bot.platforms registers it).
 """
 
 from __future__ import annotations
@@ -34,21 +34,16 @@ def missing_extra(modules: tuple[str, ...] = EXTRA_MODULES) -> str | None:
 def _serve(wiring: Wiring):
     from handlers.teams.app import serving
 
-    return serving(wiring.core, wiring.settings, wiring.session, wiring.conversations, _channel_teams(wiring),
+    return serving(wiring.core, wiring.settings, wiring.session, wiring.conversations, wiring.channel_teams,
                    wiring.overrides.get("teams_tokens"))
 
 
 def _standalone_chat(wiring: Wiring):
     from handlers.teams.app import standalone_chat
 
-    return standalone_chat(wiring.settings, wiring.conversations, _channel_teams(wiring), wiring.core.now,
+    return standalone_chat(wiring.settings, wiring.conversations, wiring.channel_teams, wiring.core.now,
                            wiring.overrides.get("teams_tokens"))
 
-
-def _channel_teams(wiring: Wiring):
-    from bot.channel_teams import ChannelTeams  # which team each channel is in: Graph reads channels back by team
-
-    return ChannelTeams(wiring.core.db, wiring.core.now)
 
 
 async def _check(settings: Settings, config: Config, overrides) -> list[tuple[bool, str]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from bot.interactions import FieldErrors, Outcome, SimilarFound
-from bot.replies import Notice
+from bot.interactions import Outcome
+from bot.replies import FieldErrors, Notice, SimilarFound
 from bot.submissions import FormResult
 from handlers.teams.cards import card, runs, teams_words, text_block
 from handlers.teams.chat import TeamsChat

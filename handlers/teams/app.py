@@ -10,9 +10,8 @@ from datetime import datetime
 
 import aiohttp
 
-from bot.channel_teams import ChannelTeams
 from bot.config import Settings
-from bot.conversations import ConversationStore
+from bot.conversations import ChannelTeamsStore, ConversationStore
 from bot.core import Core
 from bot.refresh import TokenBucket
 from handlers.teams import author_answers, box, challenges, decisions, ideas, nudges, problems
@@ -41,7 +40,7 @@ def build_teams(core: Core, chat: TeamsChat, per_message: float) -> TeamsBot:
 
 
 @contextlib.asynccontextmanager
-async def standalone_chat(settings: Settings, conversations: ConversationStore, channels: ChannelTeams,
+async def standalone_chat(settings: Settings, conversations: ConversationStore, channels: ChannelTeamsStore,
                           clock: Callable[[], datetime], tokens: TokenProvider | None = None) -> AsyncIterator[TeamsChat]:
     """A Teams chat port without the bot, for one-off sends from the command line. It sends to the
     serviceUrl of the stored conversation references, with MSAL tokens (`tokens` in tests)."""
@@ -53,7 +52,7 @@ async def standalone_chat(settings: Settings, conversations: ConversationStore, 
 
 @contextlib.asynccontextmanager
 async def serving(core: Core, settings: Settings, session: aiohttp.ClientSession, conversations: ConversationStore,
-                  channels: ChannelTeams, tokens: TokenProvider | None = None) -> AsyncIterator:
+                  channels: ChannelTeamsStore, tokens: TokenProvider | None = None) -> AsyncIterator:
     """Teams plugged into the core for as long as the web app runs: yields the POST /api/messages handler.
     `tokens` replaces MSAL as the source of Bot Connector tokens (tests)."""
     if settings.teams_anonymous:

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from microsoft_agents.activity import Activity
 
-from bot.chat import Origin
 from bot.conversations import Person, Reference
 from bot.core import Core
-from bot.errors import SAVE_FAILED, Refused, SaveFailed
+from bot.errors import SAVE_FAILED, SaveFailed
 from bot.interactions import outcome
-from bot.model import Actor
+from bot.model import Actor, Origin
 from bot.overview import welcome_home
 from bot.replies import Notice, Reply
 from handlers.teams import parse
@@ -162,12 +161,7 @@ class TeamsBot:
         handler = self.verbs.get(verb)
         if handler is None:
             return invoke_message("This button is no longer in use.")
-        try:
-            answer = await handler(turn, data)
-        except Refused as refusal:
-            return invoke_message(str(refusal))
-        except SaveFailed:
-            return invoke_message(SAVE_FAILED)
+        answer = await outcome(handler(turn, data))
         if isinstance(answer, Notice):
             return invoke_message(answer.text)
         return {"statusCode": 200, "type": CARD, "value": answer}

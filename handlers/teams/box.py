@@ -15,24 +15,13 @@ from handlers.teams import box_cards
 from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.cards import card, runs
 from handlers.teams.chat import TeamsChat
+from handlers.teams.parse import field_number, field_text
 
 COMMANDS = (
     ("hero box", "The empowerment box: what you may do on your own; managers: hero box add | edit <ref> | retire <ref>"),
     ("hero can", "hero can <words>: e.g. hero can I waive a late fee; then hero used <ref> [amount] [text], "
                  "hero champions [month|quarter]"),
 )
-
-
-def _text(data: dict, key: str) -> str:
-    value = data.get(key)
-    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
-
-
-def _number(data: dict, key: str) -> int:
-    raw = _text(data, key)
-    if not raw.isdigit() or len(raw) > 12:
-        raise Refused("That button is out of date.")
-    return int(raw)
 
 
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
@@ -45,8 +34,8 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.verb(box_cards.BOX_FORM_VERB)
     async def box_form_submitted(turn: Turn, data: dict) -> dict:
         values = {k: v for k, v in data.items() if isinstance(v, str)}
-        action_id = _number(data, "ref") if _text(data, "ref") else 0
-        idea_id = _number(data, "idea") if _text(data, "idea") else 0
+        action_id = field_number(data, "ref") if field_text(data, "ref") else 0
+        idea_id = field_number(data, "idea") if field_text(data, "idea") else 0
         form = box_actions.open_edit(core, turn.actor, f"B{action_id}") if action_id else BoxForm(idea_id=idea_id or None)
         try:
             added = await box_actions.submit_form(core, turn.origin, values, action_id or None, idea_id or None)
@@ -58,12 +47,12 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
 
     @bot.verb(box_cards.USED_VERB)
     async def used_clicked(turn: Turn, data: dict) -> dict:
-        return box_cards.use_form(box.use_form(core, _number(data, "action")))
+        return box_cards.use_form(box.use_form(core, field_number(data, "action")))
 
     @bot.verb(box_cards.USE_FORM_VERB)
     async def use_form_submitted(turn: Turn, data: dict) -> dict:
         values = {k: v for k, v in data.items() if isinstance(v, str)}
-        action_id = _number(data, "action")
+        action_id = field_number(data, "action")
         try:
             reply = await box.submit_use(core, turn.origin, action_id, values)
         except FormInvalid as invalid:
@@ -74,31 +63,32 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
 
     @bot.verb(box_cards.STORY_VERB)
     async def story_clicked(turn: Turn, data: dict) -> dict:
-        return note_card((await box.share_story(core, turn.actor, _number(data, "use"))).text)
+        return note_card((await box.share_story(core, turn.actor, field_number(data, "use"))).text)
 
     @bot.verb(box_cards.ASK_EXCEPTION_VERB)
     async def ask_exception_clicked(turn: Turn, data: dict) -> dict:
-        return note_card((await box.ask_exception(core, turn.actor, _number(data, "use"))).text)
+        return note_card((await box.ask_exception(core, turn.actor, field_number(data, "use"))).text)
 
     @bot.verb(box_cards.ALLOW_VERB)
     async def allow_clicked(turn: Turn, data: dict) -> dict:
-        return card_of(await box.decide_exception(core, turn.actor, _number(data, "use"), True))
+        return card_of(await box.decide_exception(core, turn.actor, field_number(data, "use"), True))
 
     @bot.verb(box_cards.DECLINE_VERB)
     async def decline_clicked(turn: Turn, data: dict) -> dict:
-        return card_of(await box.decide_exception(core, turn.actor, _number(data, "use"), False))
+        return card_of(await box.decide_exception(core, turn.actor, field_number(data, "use"), False))
 
     @bot.verb(box_cards.ANSWER_VERB)
     async def answer_clicked(turn: Turn, data: dict) -> dict:
-        return card_of(await box.answer_follow_up(core, turn.actor, _number(data, "use"), _text(data, "answer")))
+        use_id = field_number(data, "use")
+        return card_of(await box.answer_follow_up(core, turn.actor, use_id, field_text(data, "answer")))
 
     @bot.verb(box_cards.ADD_FROM_PILOT_VERB)
     async def add_from_pilot_clicked(turn: Turn, data: dict) -> dict:
-        return box_cards.box_form(box_actions.open_from_pilot(core, turn.actor, _number(data, "idea")))
+        return box_cards.box_form(box_actions.open_from_pilot(core, turn.actor, field_number(data, "idea")))
 
     @bot.verb(box_cards.POST_IDEA_VERB)
     async def post_idea_clicked(turn: Turn, data: dict) -> dict:
-        words = _text(data, "words")
+        words = field_text(data, "words")
         if not words:
             raise Refused("That button is out of date.")
         similar = await propose_idea(core, turn.origin, Draft(text=words))

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from bot.policy import is_closed
 from bot.replies import (
     CHALLENGE_LABEL, STATUS_BADGES, FieldErrors, IdeaCard, IdeaDetail, IdeaForm, IdeaList, IdeaRef, Notice, Person,
     Strong, counts, idea_badges,
@@ -146,7 +147,7 @@ def idea_card(idea: Idea, names: Names, note: str | None = None) -> dict:
     body = idea_lines(idea, names)
     if note:
         body.append(text_block(teams_words(note), subtle=True))
-    return card(body, [] if idea.status.closed else [vote_action(idea)])
+    return card(body, [] if is_closed(idea.status) else [vote_action(idea)])
 
 
 def idea_card_activity(reply: IdeaCard, names: Names) -> dict:

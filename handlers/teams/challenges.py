@@ -12,7 +12,7 @@ from handlers.teams.cards import card, idea_form, message, runs, text_block
 from handlers.teams.challenge_cards import ADD_IDEA_VERB, CHALLENGE_FORM_VERB, challenge_form
 from handlers.teams.problem_cards import START_CHALLENGE_VERB
 from handlers.teams.chat import TeamsChat
-from handlers.teams.problems import number_of, text_of
+from handlers.teams.parse import STALE_POST_AGAIN, field_number, field_text
 
 COMMANDS = (
     ("hero challenges", "Open challenges and what came of recent ones; managers start one with hero challenge"),
@@ -24,11 +24,11 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.verb(START_CHALLENGE_VERB)
     async def start_clicked(turn: Turn, data: dict) -> dict:
         """A hot spot's button: the form, with the problem filled in, replaces the hot spots for the clicker."""
-        return challenge_form(open_form(core, turn.actor, text_of(data, "problem")))
+        return challenge_form(open_form(core, turn.actor, field_text(data, "problem")))
 
     @bot.verb(CHALLENGE_FORM_VERB)
     async def challenge_form_submitted(turn: Turn, data: dict) -> dict:
-        values = {key: text_of(data, key) for key in FORM_FIELDS}
+        values = {key: field_text(data, key) for key in FORM_FIELDS}
         try:
             challenge, errors = await submit_challenge(core, turn.origin, values)
         except SaveFailed:
@@ -40,7 +40,7 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
     @bot.verb(ADD_IDEA_VERB)
     async def add_idea_clicked(turn: Turn, data: dict) -> dict:
         """The idea form (Challenge chosen) goes to the clicker's chat; their copy of the card says so."""
-        challenge_id = number_of(data, "challenge")
+        challenge_id = field_number(data, "challenge", STALE_POST_AGAIN)
         form = idea_form_for(core, turn.origin.platform, challenge_id)
         core.background.spawn(chat.tell_activity(turn.origin, message(idea_form(form), "Share an idea")),
                               name="send idea form")

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import quote
 
-from bot.chat import Origin
 from bot.conversations import ConversationStore, Reference
+from bot.model import Origin
 from bot.replies import Reply
 from handlers.teams.render import people_in, render
 from handlers.teams.connector import Connector

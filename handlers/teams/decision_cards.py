@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from bot.policy import DUPLICATE_FROM
 from bot.replies import (
-    DECIDED_BY, MARK_DUPLICATE, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
+    ANSWER, ANSWER_LABEL, DECIDED_BY, MARK_DUPLICATE, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
     ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, choices_for, idea_badges,
     review_heading,
 )
@@ -113,14 +113,13 @@ def home_view_activity(home: HomeView, names: Names) -> dict:
     """A person's own page, as the Slack App Home shows it: what waits for them, their ideas, their votes."""
     body = [text_block(teams_words(home.greeting))] if home.greeting else []
     body += waiting_body(home.waiting, names, limit=20) if home.waiting is not None else []
-    for heading, ideas, empty in (("Your ideas", home.mine, "You have not posted an idea yet. Try `idea <text>`."),
-                                  ("Ideas you voted for", home.voted, "No votes yet.")):
+    for heading, ideas, empty in home.lists():
         body.append(text_block(heading, bold=True))
         for idea in ideas[:20]:
             body.append(_summary(idea, names, ""))
             if decision := home.decisions.get(idea.id):
                 body.append(story_runs(decision, names))
-        body += [] if ideas else [runs(empty)]
+        body += [] if ideas else [runs(teams_words(empty))]
     return message(card(body), "Your ideas")
 
 
@@ -245,11 +244,10 @@ def _fields(form: DecisionForm, names: Names, values: Mapping[str, str]) -> list
 
 ANSWER_VERB = "answer_question"
 ANSWER_FORM_VERB = "answer_form"
-ANSWER_LABEL = "Your answer"
 
 
 def answer_action(idea_id: int) -> dict:
-    return execute("Answer", ANSWER_VERB, {"idea": idea_id}, style="positive")
+    return execute(ANSWER, ANSWER_VERB, {"idea": idea_id}, style="positive")
 
 
 def author_question_activity(reply: AuthorQuestion, names: Names) -> dict:

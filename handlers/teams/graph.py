@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.channel_teams import ChannelTeams
+from bot.conversations import ChannelTeamsStore
 from bot.config import Settings
 from handlers.teams import parse
 from handlers.teams.connector import Connector, ConnectorError
@@ -109,7 +109,7 @@ def team_of_activity(activity) -> tuple[str, str | None] | None:
     return team_id, group_id if isinstance(group_id, str) and group_id else None
 
 
-def remember_team(channels: ChannelTeams, activity) -> None:
+def remember_team(channels: ChannelTeamsStore, activity) -> None:
     team = team_of_activity(activity)
     if team is None or not activity.conversation or parse.kind_of(activity) != parse.CHANNEL:
         return
@@ -120,7 +120,7 @@ def remember_team(channels: ChannelTeams, activity) -> None:
 
 # --- Graph -----------------------------------------------------------------------------------------
 class Graph:
-    def __init__(self, session: aiohttp.ClientSession, tokens: Tokens, base_url: str, channels: ChannelTeams,
+    def __init__(self, session: aiohttp.ClientSession, tokens: Tokens, base_url: str, channels: ChannelTeamsStore,
                  connector: Connector):
         self.session = session
         self.tokens = tokens
@@ -235,5 +235,5 @@ def _odata_time(at: datetime) -> str:
 
 
 def graph_for(settings: Settings, session: aiohttp.ClientSession, provider: TokenProvider | None,
-              connector: Connector, channels: ChannelTeams) -> Graph:
+              connector: Connector, channels: ChannelTeamsStore) -> Graph:
     return Graph(session, Tokens(provider, for_graph=True), settings.graph_url, channels, connector)

@@ -7,10 +7,10 @@ import re
 
 from microsoft_agents.activity import Activity
 
-from bot.chat import Origin
+from bot.errors import Refused
 from bot.grammar import asks_anonymity
 from bot.interactions import Request
-from bot.model import Actor, Draft
+from bot.model import Actor, Draft, Origin
 
 PLATFORM = "teams"
 THREAD_MARK = ";messageid="
@@ -169,6 +169,24 @@ def action_of(activity: Activity) -> tuple[str, dict]:
     action = value.get("action") if isinstance(value.get("action"), dict) else {}
     data = action.get("data") if isinstance(action.get("data"), dict) else {}
     return str(action.get("verb") or ""), data
+
+
+STALE_BUTTON = "That button is out of date."
+STALE_POST_AGAIN = "That button is out of date; post again."
+
+
+def field_text(data: dict, key: str) -> str:
+    """One value of an action's data, as text (Action.Execute sends strings; ids may come as numbers)."""
+    value = data.get(key)
+    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+
+
+def field_number(data: dict, key: str, stale: str = STALE_BUTTON) -> int:
+    """One id of an action's data; anything else is a stale button, refused with `stale`."""
+    raw = field_text(data, key)
+    if not raw.isdigit() or len(raw) > 12:
+        raise Refused(stale)
+    return int(raw)
 
 
 def posts_anonymously(activity: Activity) -> bool:

@@ -11,10 +11,9 @@ from bot import clicks
 from bot.commands import problem_command as typed_problem
 from bot.core import Core
 from bot.duplicates import mark_duplicate, may_mark_duplicate, parse_ref
-from bot.errors import Refused
-from bot.interactions import FieldErrors, FormToFill
+from bot.interactions import FormToFill
 from bot.model import ProblemDraft
-from bot.replies import ProblemForm, Reply
+from bot.replies import FieldErrors, ProblemForm, Reply
 from bot.submissions import checked, submit_problem_form
 from handlers.teams import parse
 from handlers.teams.answers import click_answer, done_card, form_answer
@@ -22,6 +21,7 @@ from handlers.teams.bot import TeamsBot, Turn
 from handlers.teams.cards import message
 from handlers.teams.chat import TeamsChat
 from handlers.teams.decision_cards import MARK_DUPLICATE_VERB
+from handlers.teams.parse import STALE_POST_AGAIN, field_number, field_text
 from handlers.teams.problem_cards import (
     DUPLICATE_FORM_VERB,
     ME_TOO_VERB,
@@ -38,23 +38,11 @@ COMMANDS = (
 )
 
 
-def text_of(data: dict, key: str) -> str:
-    value = data.get(key)
-    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
-
-
 def draft_from_form(data: dict) -> ProblemDraft:
     """The problem form's inputs, as Action.Execute sends them (every value a string)."""
-    return ProblemDraft(tried=text_of(data, "tried"), went_wrong=text_of(data, "went_wrong"),
-                        contact_channel=text_of(data, "contact_channel") or None,
-                        frequency=text_of(data, "frequency") or None)
-
-
-def number_of(data: dict, key: str) -> int:
-    raw = text_of(data, key)
-    if not raw.isdigit() or len(raw) > 12:
-        raise Refused("That button is out of date; post again.")
-    return int(raw)
+    return ProblemDraft(tried=field_text(data, "tried"), went_wrong=field_text(data, "went_wrong"),
+                        contact_channel=field_text(data, "contact_channel") or None,
+                        frequency=field_text(data, "frequency") or None)
 
 
 def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
@@ -74,33 +62,35 @@ def register(bot: TeamsBot, core: Core, chat: TeamsChat) -> None:
 
     @bot.verb(ME_TOO_VERB)
     async def me_too_clicked(turn: Turn, data: dict) -> dict:
-        _, problem_id = parse_ref(text_of(data, "problem"), default="problem")
+        _, problem_id = parse_ref(field_text(data, "problem"), default="problem")
         return click_answer(chat, await clicks.count_me_too(core, parse.request_of(turn.activity), problem_id))
 
     @bot.verb(SIMILAR_VOTE_VERB)
     async def similar_vote_clicked(turn: Turn, data: dict) -> dict:
+        idea_id = field_number(data, "idea", STALE_POST_AGAIN)
         return click_answer(chat, await clicks.vote_on_similar(core, parse.request_of(turn.activity),
-                                                               number_of(data, "idea"), text_of(data, "token")))
+                                                               idea_id, field_text(data, "token")))
 
     @bot.verb(SIMILAR_ME_TOO_VERB)
     async def similar_me_too_clicked(turn: Turn, data: dict) -> dict:
+        problem_id = field_number(data, "problem", STALE_POST_AGAIN)
         return click_answer(chat, await clicks.me_too_on_similar(core, parse.request_of(turn.activity),
-                                                                 number_of(data, "problem"), text_of(data, "token")))
+                                                                 problem_id, field_text(data, "token")))
 
     @bot.verb(POST_ANYWAY_VERB)
     async def post_anyway_clicked(turn: Turn, data: dict) -> dict:
         return click_answer(chat, await clicks.post_mine_anyway(core, parse.request_of(turn.activity),
-                                                                text_of(data, "token")))
+                                                                field_text(data, "token")))
 
     @bot.verb(MARK_DUPLICATE_VERB)
     async def mark_duplicate_clicked(turn: Turn, data: dict) -> dict:
         """On a review card or a reminder: data `idea` (a number) or `ref` (`P4` for a problem). Asks for the original."""
-        ref = text_of(data, "ref") or text_of(data, "idea")
+        ref = field_text(data, "ref") or field_text(data, "idea")
         return duplicate_form(may_mark_duplicate(core, turn.actor, ref))  # a refusal is a private note, no form
 
     @bot.verb(DUPLICATE_FORM_VERB)
     async def duplicate_form_submitted(turn: Turn, data: dict) -> dict:
-        ref, original = text_of(data, "ref"), text_of(data, "original")
+        ref, original = field_text(data, "ref"), field_text(data, "original")
         note = await checked(mark_duplicate(core, turn.actor, ref, original), "original")
         if isinstance(note, FieldErrors):
             return duplicate_form(ref, original, note.errors["original"])
