@@ -36,7 +36,7 @@ from handlers.shell_render import FORM_TITLES, as_text, problem_summary, summary
 SHELL_COMMANDS = ("/idea", "/hero", "/problem", "/metoo", "/anyway", "/vote", "/comment", "/as", "/help", "/quit")
 PLATFORM = "shell"
 CHANNEL = "shell"
-SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|show N|whoami
+SHELL_HELP = """Commands: /idea <text> · /idea anon <text> · /idea (asks for each field) · /hero help|top|mine|home|show N|whoami
           /vote N (toggle your vote) · /comment N <text> · /as NAME (act as someone else: NAME is the id for [roles]) · /quit
           /problem <text> · /metoo N (the Me too button) · /anyway TOKEN (Post mine anyway)
           /idea challenge C1 <text> · /hero challenge (managers) · /hero challenges · /due (send what the scheduler would now)
