@@ -84,7 +84,7 @@ async def warm(core: Core, min_ideas: int = WARM_FROM_IDEAS) -> None:
     start find them (run in the background when the server starts; a database of fewer than `min_ideas` ideas is
     read fast enough when asked)."""
     path = store.database_file(core.db.conn)
-    if path is None or (core.db.execute("SELECT max(id) FROM ideas").fetchone()[0] or 0) < min_ideas:
+    if path is None or store.ideas_ever(core.db.conn) < min_ideas:
         return
     for manager in (True, False):
         for section in (None, *SECTIONS):

@@ -213,9 +213,7 @@ async def link_idea(core: Core, actor: Actor, idea_ref: str, problem_ref: str) -
     async with write(core.db) as db:
         idea = _load(db, IDEA, idea_id)
         problem = _load(db, PROBLEM, problem_id)
-        is_author = idea_store.author_key(db, actor) == db.execute(
-            "SELECT author_key FROM ideas WHERE id = ?", [idea_id]).fetchone()[0]
-        if not (is_author or is_manager_of(core.config, idea, actor.user_id)):
+        if not (idea_store.is_author(db, idea_id, actor) or is_manager_of(core.config, idea, actor.user_id)):
             raise Refused(f"Only the author of #{idea_id} or one of its managers can link it to a problem.")
         if problem.status == ProblemStatus.DUPLICATE:
             raise Refused(not_open_note(problem))

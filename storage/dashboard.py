@@ -15,6 +15,11 @@ from bot.timefmt import utc_text
 WEEK = "date(substr({col}, 1, 10), '-6 days', 'weekday 1')"
 
 
+def ideas_ever(conn: sqlite3.Connection) -> int:
+    """How many ideas were ever posted (the highest number given out)."""
+    return conn.execute("SELECT max(id) FROM ideas").fetchone()[0] or 0
+
+
 def database_file(conn: sqlite3.Connection) -> str | None:
     """The file behind a connection; None for an in-memory database."""
     for _, name, path in conn.execute("PRAGMA database_list"):

@@ -108,6 +108,14 @@ def db_path(tmp_path, migrated_database):
     return str(path)
 
 
+@pytest.fixture
+def db(db_path):
+    """An open connection to the test's own migrated database (storage-level tests)."""
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
 # Seconds between two refreshes of one card. Production's 1 s made every test that changes a card twice wait for
 # it; tests of the pacing itself are marked `@pytest.mark.paced` and get the real second.
 TEST_PACE, REAL_PACE = 0.1, 1.0

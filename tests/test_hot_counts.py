@@ -4,21 +4,12 @@ edits of a report's person, and a clock that moves both ways."""
 import random
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.model import Actor, ProblemDraft
 from storage import hotspots, merges
 from storage import problems as problem_store
 from storage.db import open_database, write
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "f.db")
-    yield database
-    database.close()
 
 
 def brute_force(db, since: datetime, until: datetime) -> list[tuple[int, int]]:

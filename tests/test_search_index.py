@@ -8,16 +8,9 @@ from bot.model import Actor, Draft, ProblemDraft
 from storage import ideas as idea_store
 from storage import problems as problem_store
 from storage import search
-from storage.db import open_database, write
+from storage.db import write
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "f.db")
-    yield database
-    database.close()
 
 
 def test_indexes_follow_inserts_updates_and_deletes(db):

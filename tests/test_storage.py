@@ -16,13 +16,6 @@ from storage.db import open_database, write
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "s.db")
-    yield database
-    database.close()
-
-
 def new_idea(db) -> int:
     with write(db):
         return store.insert_idea(db, Actor("slack", "U1"), Draft(text="An idea"), NOW)
