@@ -17,15 +17,13 @@ from tests import decision_steps as slack_steps
 from tests import teams_decision_steps as teams_steps
 from tests.conftest import CONFIG, export_of
 from tests.core_fixtures import Clock
+from tests.test_box import FEE
 from tests.teams_requests import aad
 from tests.test_scenarios import TOMORROW, SlackDriver, TeamsDriver
 
 MANAGERS = ("U0MGR1", "U0MGR2")
 PILOT_FILLS = {"customers": "A refund under 20 EUR for a damaged parcel", "limit": "20 EUR"}
 WILD = '<!channel> "quoted" 🎉 '
-FEE = {"action": "Waive a late-payment fee", "customers": "A first late payment after a billing error of ours",
-       "limit": "25 GBP", "steps": "Check the billing error in the ledger, then waive the fee",
-       "expected_outcome": "No repeat contact within 7 days"}
 
 
 @pytest.fixture
