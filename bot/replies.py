@@ -126,6 +126,11 @@ class ReviewRequest:
     link: str | None = None
     decision: Decision | None = None
 
+    @property
+    def decided(self) -> Decision | None:
+        """The decision the card names ("Approved by …"): none while the idea still waits for one."""
+        return self.decision if self.idea.status not in (Status.OPEN, Status.IN_REVIEW) else None
+
 
 REVIEW_HEADINGS = {
     Status.NEEDS_INFO: "❓ Waiting for the author's answer",

@@ -247,3 +247,12 @@ def test_counts_are_worded_in_the_singular_for_one_everywhere():
     for reply, words in ((summary, "1 person"), (box, "1 use that worked")):
         for platform, shown in shown_everywhere(reply).items():
             assert words in shown and "1 people" not in shown and "1 uses" not in shown, (platform, words)
+
+
+def test_a_review_card_names_its_decider_only_once_the_idea_is_decided():
+    decision = Decision(4, "approve", MANAGER, NOW)
+    waiting = r.ReviewRequest(idea(4, Status.IN_REVIEW), decision=decision)
+    approved = r.ReviewRequest(idea(4, Status.APPROVED), decision=decision)
+    assert waiting.decided is None and approved.decided == decision
+    assert f"<@{MANAGER}>" not in str(slack.render(waiting)) and f"<@{MANAGER}>" in str(slack.render(approved))
+    assert MANAGER not in teams.people_in(waiting) and MANAGER in teams.people_in(approved)

@@ -9,7 +9,7 @@ from bot.replies import (
     ANSWER, ANSWER_LABEL, DECIDED_BY, STATUS_BADGES, AnswerForm, AuthorQuestion, DecisionForm, HomeView, Person,
     ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, counts, idea_badges, review_heading,
 )
-from bot.model import RISKS, Idea, Status, shorten
+from bot.model import RISKS, Idea, shorten
 from bot.words import plural
 from handlers.slack.blocks import (
     author_of, context, decision_buttons, escape, idea_heading, idea_summary_line, parts_mrkdwn, section,
@@ -47,8 +47,8 @@ def review_request_message(reply: ReviewRequest) -> dict:
     idea = reply.idea
     body = f"{idea_heading(idea)}\n{escape(idea.body)}" if idea.body else idea_heading(idea)
     extra = [f"<{reply.link}|open the idea>" if reply.link else ""]
-    if reply.decision and idea.status not in (Status.IN_REVIEW, Status.OPEN):
-        extra.append(f"{DECIDED_BY[reply.decision.action]} <@{reply.decision.by_user}>")
+    if decided := reply.decided:
+        extra.append(f"{DECIDED_BY[decided.action]} <@{decided.by_user}>")
     blocks = [
         section(f"{review_heading(idea.status)}\n{body}"),
         context(f"by {author_of(idea)}", STATUS_BADGES[idea.status], counts(idea), goal_of(idea), *extra),

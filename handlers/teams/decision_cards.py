@@ -16,7 +16,7 @@ from bot.replies import (
     ReviewRequest, Story, Strong, WaitingList, WinList, WinStory, age_text, choices_for, idea_badges,
     review_heading,
 )
-from bot.model import RISKS, Idea, Status, shorten
+from bot.model import RISKS, Idea, shorten
 from bot.words import plural
 from handlers.teams.cards import (
     Names, author_of, authors_of, card, error_line, execute, idea_lines, message, name_of, parts_runs,
@@ -59,9 +59,9 @@ def story_activity(reply: Story, names: Names) -> dict:
 def review_card(reply: ReviewRequest, names: Names, note: str | None = None) -> dict:
     idea = reply.idea
     body = [text_block(review_heading(idea.status), bold=True)] + idea_lines(idea, names)
-    if reply.decision and idea.status not in (Status.IN_REVIEW, Status.OPEN):
-        body.append(runs(f"{DECIDED_BY[reply.decision.action]} ",
-                         (name_of(reply.decision.by_user, names), {"weight": "Bolder"}), subtle=True))
+    if decided := reply.decided:
+        body.append(runs(f"{DECIDED_BY[decided.action]} ", (name_of(decided.by_user, names), {"weight": "Bolder"}),
+                         subtle=True))
     if note:
         body.append(text_block(teams_words(note), subtle=True))
     return card(body, decision_actions(idea) + link_actions(reply.link, "Open the idea"))
@@ -280,7 +280,7 @@ def answer_form_activity(reply: AnswerForm, names: Names) -> dict:
 # --- whose names these cards show (handlers/teams/render.py PEOPLE) ----------------------------
 
 def people_of_review_request(reply: ReviewRequest) -> set[str]:
-    return authors_of([reply.idea]) | ({reply.decision.by_user} if reply.decision else set())
+    return authors_of([reply.idea]) | ({reply.decided.by_user} if reply.decided else set())
 
 
 def people_of_decision_form(reply: DecisionForm) -> set[str]:
