@@ -105,6 +105,7 @@ class Config:
     hot_threshold: int = 3  # `[problems] hot_threshold`: reporters in a week that earn a problem its 🔥
     web_base_url: str = "http://127.0.0.1:3000"  # `[web] base_url`: where links to the dashboard point
     web_min_group: int = 3  # `[web] min_group`: counts of fewer people are not broken down on the dashboard
+    web_dashboard_workers: int = 1  # `[web] dashboard_workers`: processes computing its pages (0: server threads)
     heavy_per_minute: int = 10  # `[limits]`: hot spots, search, digest, top all per person a minute (0: no limit)
     heavy_cache_seconds: int = 30  # how long such an answer is reused while nothing is written (0: never)
     box_follow_up_days: int = 7  # `[box] follow_up_days`: working days after a use of the box before "Did it work?"
@@ -173,6 +174,7 @@ class Config:
             hot_threshold=reader.positive_int("problems", "hot_threshold") or default.hot_threshold,
             web_base_url=reader.base_url("web", "base_url") or default.web_base_url,
             web_min_group=reader.positive_int("web", "min_group") or default.web_min_group,
+            web_dashboard_workers=reader.whole_number("web", "dashboard_workers", default.web_dashboard_workers),
             heavy_per_minute=reader.whole_number("limits", "heavy_per_minute", default.heavy_per_minute),
             heavy_cache_seconds=reader.whole_number("limits", "heavy_cache_seconds", default.heavy_cache_seconds),
             box_follow_up_days=reader.positive_int("box", "follow_up_days") or default.box_follow_up_days,

@@ -19,7 +19,7 @@ SECTIONS: dict[str, tuple[str, ...] | None] = {  # None: any key (a mission goal
     "nudges": ("remind_after_days", "escalate_after_days"),
     "problems": ("self_service_threshold", "hot_threshold"),
     "storage": ("key_file",),
-    "web": ("base_url", "min_group"),
+    "web": ("base_url", "min_group", "dashboard_workers"),
     "limits": ("heavy_per_minute", "heavy_cache_seconds"),
     "box": ("follow_up_days",),
 }

@@ -12,7 +12,7 @@ import concurrent.futures
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -40,6 +40,10 @@ STAGES = (("in_review", "reached review"), ("approved", "approved"), ("piloting"
 AGE_BUCKETS = ((0, 2, "0–2 days"), (3, 6, "3–6 days"), (7, 13, "1–2 weeks"), (14, 29, "2–4 weeks"),
                (30, None, "a month or more"))
 
+# Runs a module-level reader with its arguments off the event loop and awaits what it returns: a thread of this
+# process (asyncio.to_thread) or a worker process (bot.dashboard_worker).
+Compute = Callable[..., Awaitable]
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -54,32 +58,32 @@ def viewer_of(config: Config, platform: str, user_id: str) -> Viewer:
     return Viewer(platform, user_id, user_id in managers)
 
 
-async def page(core: Core, viewer: Viewer, section: str | None) -> Page | None:
+async def page(core: Core, viewer: Viewer, section: str | None, compute: Compute = asyncio.to_thread) -> Page | None:
     """The overview (section None) or one section as `viewer` sees it; None for a section not shown (Empowerment
     while the box has no action). A page is a heavy answer (bot.heavy): reused while nothing is written, and beyond
     `[limits] heavy_per_minute` computed pages a minute the person is Refused ("try again in a moment")."""
     person = (viewer.platform, viewer.user_id)
     key = ("dashboard", section, viewer.manager, None if viewer.manager else person)
-    return await core.heavy.run(person, core.db, key, lambda: _page(core, viewer, section),
+    return await core.heavy.run(person, core.db, key, lambda: _page(core, viewer, section, compute),
                                 lambda: store.figures_version(core.db.conn))
 
 
-async def _page(core: Core, viewer: Viewer, section: str | None) -> Page | None:
+async def _page(core: Core, viewer: Viewer, section: str | None, compute: Compute) -> Page | None:
     """The organisation's figures for the viewer's role, shared by everyone of that role and read again once something
-    was written or a minute passed (in a worker thread, on a read connection of its own), then the viewer's own items."""
+    was written or a minute passed (by `compute`, on a read connection of its own), then the viewer's own items."""
     now = core.now()
     viewer = replace(viewer, author_key=idea_store.author_key(core.db, Actor(viewer.platform, viewer.user_id)))
     path = store.database_file(core.db.conn)
     if path is None:  # an in-memory database has no second connection: read it here
         return build(core.db.conn, core.config, viewer, section, now)
-    shared = await _organisation_page(core, path, viewer, section, now)
+    shared = await _organisation_page(core, path, viewer, section, now, compute)
     if shared is None:
         return None
-    own = await asyncio.to_thread(_read_own, path, core.config, viewer, section, now) if _has_own(viewer, section) else ()
+    own = await compute(_read_own, path, core.config, viewer, section, now) if _has_own(viewer, section) else ()
     return replace(shared, tables=shared.tables + own)
 
 
-async def warm(core: Core, min_ideas: int = WARM_FROM_IDEAS) -> None:
+async def warm(core: Core, compute: Compute = asyncio.to_thread, min_ideas: int = WARM_FROM_IDEAS) -> None:
     """Read every page's shared figures once, for managers and for everyone else, so that the first views after a
     start find them (run in the background when the server starts; a database of fewer than `min_ideas` ideas is
     read fast enough when asked)."""
@@ -88,7 +92,7 @@ async def warm(core: Core, min_ideas: int = WARM_FROM_IDEAS) -> None:
         return
     for manager in (True, False):
         for section in (None, *SECTIONS):
-            await _organisation_page(core, path, Viewer("", "", manager), section, core.now())
+            await _organisation_page(core, path, Viewer("", "", manager), section, core.now(), compute)
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,8 @@ def _fresh(kept: _Kept | None, seen: int, now: datetime) -> bool:
     return kept is not None and kept.generation == seen and timedelta(0) <= now - kept.at < timedelta(seconds=PAGE_LIFE)
 
 
-async def _organisation_page(core: Core, path: str, viewer: Viewer, section: str | None, now: datetime) -> Page | None:
+async def _organisation_page(core: Core, path: str, viewer: Viewer, section: str | None, now: datetime,
+                             compute: Compute) -> Page | None:
     """The kept page while none of its tables was written since it was read (m025); else read it, once: a request arriving while the
     same page is being read (by the start's warm-up or another person) waits for that reading."""
     key = (path, id(core.config), section, viewer.manager)
@@ -129,7 +134,7 @@ async def _organisation_page(core: Core, path: str, viewer: Viewer, section: str
     if not reading:
         return await asyncio.wrap_future(flight.future)
     try:
-        shared = await asyncio.to_thread(_read_shared, path, core.config, viewer, section, now)
+        shared = await compute(_read_shared, path, core.config, viewer, section, now)
     except BaseException as error:
         flight.future.set_exception(error)
         flight.future.exception()  # retrieved: nobody else need be waiting

@@ -31,6 +31,7 @@ def test_documented_keys_are_read():
     ('[slack]\nideas_channel = 5', "[slack] ideas_channel"),
     ('slack = 3', "[slack]"),
     ('[voting\n', "cannot read"),
+    ('[web]\ndashboard_workers = -1', "[web] dashboard_workers"),
 ])
 def test_wrong_types_name_the_key(tmp_path, text, key):
     path = tmp_path / "c.toml"
@@ -60,3 +61,9 @@ def test_the_readmes_example_config_is_all_known_keys(tmp_path):
     config = Config.load(path)
     check_keys(tomllib.loads(path.read_text(encoding="utf-8")))
     assert config.heavy_per_minute == 10 and config.web_min_group == 3 and config.hot_threshold == 3
+
+
+def test_dashboard_workers_default_to_one_and_zero_computes_pages_in_the_server():
+    assert Config.from_dict(CONFIG).web_dashboard_workers == 1
+    assert Config.from_dict({**CONFIG, "web": {"dashboard_workers": 0}}).web_dashboard_workers == 0
+    check_keys({"web": {"dashboard_workers": 2}})

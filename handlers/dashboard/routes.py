@@ -12,7 +12,9 @@ from aiohttp import web
 
 from bot import dashboard, dashboard_auth
 from bot.core import Core
+from bot.dashboard import Compute
 from bot.dashboard_figures import SECTIONS
+from bot.dashboard_worker import WorkerLost
 from bot.errors import Refused
 from handlers.dashboard.html import message_html, page_html
 
@@ -28,7 +30,10 @@ HEADERS = {
 }
 
 
-def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], Core]) -> None:
+def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], Core],
+                         compute_of: Callable[[web.Application], Compute]) -> None:
+    """`compute_of(app)` runs the pages' readers off the event loop: in threads, or in worker processes."""
+
     async def login(request: web.Request) -> web.Response:
         core = core_of(request)
         try:
@@ -58,11 +63,15 @@ def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], 
             return _page(401, "Please sign in", "You need to sign in to see the dashboard.", HINT)
         viewer = dashboard.viewer_of(core.config, identity.platform, identity.user_id)
         try:
-            built = await dashboard.page(core, viewer, section)
+            built = await dashboard.page(core, viewer, section, compute_of(request.app))
         except Refused as refused:
             wait = core.heavy.retry_after((identity.platform, identity.user_id))
             return _page(429, "Try again in a moment", str(refused),
                          f"This page will be ready for you again in about {wait} seconds.", {"Retry-After": str(wait)})
+        except WorkerLost:
+            log.warning("dashboard: a page could not be computed: its worker stopped")
+            return _page(503, "Try again in a moment", "The dashboard was interrupted while computing this page.",
+                         "It is starting again: reload the page in a few seconds.", {"Retry-After": "5"})
         if built is None:
             return _not_found()
         who = f"{identity.user_id} ({'manager' if viewer.manager else 'member'})"
@@ -70,7 +79,7 @@ def add_dashboard_routes(app: web.Application, core_of: Callable[[web.Request], 
 
     async def warm(app: web.Application) -> None:  # after cleanup_ctx's start (aiohttp runs it first): the core exists
         core = core_of(SimpleNamespace(app=app))
-        core.background.spawn(dashboard.warm(core), "dashboard warm-up")
+        core.background.spawn(dashboard.warm(core, compute_of(app)), "dashboard warm-up")
 
     app.on_startup.append(warm)
     app.router.add_get("/dashboard", show)
