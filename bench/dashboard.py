@@ -1,12 +1,14 @@
 """Benchmark: each dashboard page served by `herobot serve` at 100,000 ideas and 1,000,000 votes, against
 `GET /healthz` in the same run; and /healthz while pages are being computed (the pages run off the event loop).
 
-    nice -n 10 .venv/bin/python bench/dashboard.py [--dir /work/scratch-dashboard] [--runs 15] [--ideas 100000]
-        [--votes 1000000]
+    nice -n 10 .venv/bin/python bench/dashboard.py [--dir /work/scratch-dashboard] [--runs 15] [--starts 5]
+        [--ideas 100000] [--votes 1000000]
 
 The database is built once (bench.dashboard_seed, two years of activity) and reused on later runs.
 Prints each page's median cold (first request after a start), reread, member and warm times with their ratio to
-/healthz's median, and /healthz's p50 and p99 alone and while every page is being computed, side by side.
+/healthz's median; then /healthz's p50 and p99 alone and while every page is being computed, with the pages computed
+in the server's threads (`[web] dashboard_workers = 0`) and in its worker process (the default), side by side; and the
+worker's start (process started to ready) at each start of the server.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from tests.slack_requests import sign  # noqa: E402
 CONFIG = ('[slack]\nideas_channel = "C0IDEAS"\n[roles]\nmanagers = ["UMANAGER1"]\n'
           '[nudges]\nremind_after_days = 100000\nescalate_after_days = 100000\n[limits]\nheavy_per_minute = 0\n')
 PAGES = ["/dashboard", *(f"/dashboard/{s}" for s in SECTIONS)]
+MODES = {"threads": "[web]\ndashboard_workers = 0\n", "worker": ""}  # where the server computes the pages
+WORKER_READY = re.compile(r"dashboard worker \d+ ready in ([0-9.]+) s")
 
 
 def build(path: Path, ideas: int, votes: int) -> None:
@@ -94,11 +98,13 @@ async def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / f"dashboard-{args.ideas}-{args.votes}.db"
     build(db_path, args.ideas, args.votes)
-    health, cold, warm, member = [], {p: [] for p in PAGES}, {p: [] for p in PAGES}, {p: [] for p in PAGES}
+    cold, warm, member = {p: [] for p in PAGES}, {p: [] for p in PAGES}, {p: [] for p in PAGES}
+    worker_starts: list[float] = []
     async with FakeSlackServer() as fake:
         for start in range(args.starts):  # cold: each page's first request after a fresh start
             server = Server(workdir, db_path, fake.base_url)
             (workdir / "herobot.toml").write_text(CONFIG)
+            logged = server.log_path.stat().st_size if server.log_path.exists() else 0
             await server.start()
             try:
                 async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:  # an IP host
@@ -109,8 +115,6 @@ async def main() -> None:
                         for _ in range(args.runs):
                             for page in PAGES:
                                 add(warm[page], await timed(session, server.url + page))
-                        health = await healthz_alone(session, server)
-                        during = await healthz_during_pages(session, server, db_path)
                 if start == args.starts - 1:  # member: another member's page (shared figures, their own items)
                     for n in range(args.runs):
                         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as member_session:
@@ -119,6 +123,9 @@ async def main() -> None:
                                 add(member[page], await timed(member_session, server.url + page))
             finally:
                 server.stop()
+                worker_starts += worker_ready_after(server.log_path, logged)
+        loop = {mode: await event_loop_while_computing(workdir, db_path, fake, extra) for mode, extra in MODES.items()}
+    health = loop["worker"][0]
     reread = figures_read_again(db_path, args.runs)
     base = statistics.median(health)
     print(f"{args.ideas:,} ideas, {args.votes:,} votes; medians in milliseconds (x = ratio to /healthz alone)")
@@ -130,9 +137,39 @@ async def main() -> None:
     for page in (p for p in PAGES if cold[p]):
         c, r, m, w = (statistics.median(v[page]) for v in (cold, reread, member, warm))
         print(f"{page:26} {c:7.1f} {c / base:5.0f} {r:7.1f} {r / base:5.0f} {m:7.1f} {m / base:5.1f} {w:7.1f} {w / base:5.1f}")
-    print(f"{'/healthz':26} {'p50':>7} {'p99':>7} {'max':>7} requests")
-    for name, times in (("alone", health), ("while pages compute", during)):
-        print(f"  {name:24} {statistics.median(times):7.2f} {percentile(times, 0.99):7.2f} {max(times):7.2f} {len(times)}")
+    print(f"{'/healthz':34} {'p50':>7} {'p99':>7} {'max':>7} requests   (pages computed meanwhile: median, max)")
+    for mode, (alone, during, pages) in loop.items():
+        for name, times in ((f"{mode}: alone", alone), (f"{mode}: while pages compute", during)):
+            print(f"  {name:32} {statistics.median(times):7.2f} {percentile(times, 0.99):7.2f} {max(times):7.2f} "
+                  f"{len(times):8}" + (f"   {statistics.median(pages):7.1f} {max(pages):7.1f}" if times is during else ""))
+    if worker_starts:
+        print(f"worker ready after (s): median {statistics.median(worker_starts):.2f}, max {max(worker_starts):.2f} "
+              f"over {len(worker_starts)} starts")
+
+
+async def event_loop_while_computing(workdir: Path, db_path: Path, fake, extra_config: str):
+    """/healthz alone, and while every page is computed from scratch, on a server started with `extra_config`, once
+    each page was shown (so that the start's read-ahead is over); and the pages' times meanwhile."""
+    server = Server(workdir, db_path, fake.base_url)
+    (workdir / "herobot.toml").write_text(CONFIG + extra_config)
+    await server.start()
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            await sign_in(session, server, fake)
+            for page in PAGES:
+                await timed(session, server.url + page)
+            alone = await healthz_alone(session, server)
+            during, pages = await healthz_during_pages(session, server, db_path)
+    finally:
+        server.stop()
+    return alone, during, pages
+
+
+def worker_ready_after(log_path: Path, offset: int) -> list[float]:
+    """The seconds each worker the server started took to be ready, from its log past `offset`."""
+    with open(log_path) as log:
+        log.seek(offset)
+        return [float(m.group(1)) for m in WORKER_READY.finditer(log.read())]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -172,26 +209,28 @@ async def healthz_alone(session: aiohttp.ClientSession, server: Server, count: i
 
 
 async def healthz_during_pages(session: aiohttp.ClientSession, server: Server, db_path: Path,
-                               rounds: int = 5) -> list[float]:
+                               rounds: int = 5) -> tuple[list[float], list[float]]:
     """/healthz every 5 ms while every page is computed from scratch, `rounds` times: before each round the figures'
-    version is moved (as any vote or post moves it), so no kept page is reused."""
+    version is moved (as any vote or post moves it), so no kept page is reused. Also the pages' own times."""
     import sqlite3
 
     loop_times: list[float] = []
+    page_times: list[float] = []
 
     async def pages() -> None:
         for _ in range(rounds):
             conn = sqlite3.connect(db_path, isolation_level=None)
             conn.execute("UPDATE figures_version SET n = n + 1")
             conn.close()
-            await asyncio.gather(*(timed(session, server.url + p) for p in PAGES))
+            for took in await asyncio.gather(*(timed(session, server.url + p) for p in PAGES)):
+                add(page_times, took)
 
     task = asyncio.create_task(pages())
     while not task.done():
         add(loop_times, await timed(session, server.url + "/healthz"))
         await asyncio.sleep(0.005)
     await task
-    return loop_times
+    return loop_times, page_times
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ stdin end and exits too: none is left behind.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import itertools
 import logging
 import os
@@ -190,7 +191,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops its workers
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the server's log, not into the answers
-    import bot.dashboard  # noqa: F401 (the readers' module, imported before the worker says it is ready)
+    importlib.import_module("bot.dashboard")  # the readers' module, imported before the worker says it is ready
 
     lock = threading.Lock()
 
