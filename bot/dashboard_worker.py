@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 from typing import BinaryIO
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,9 @@ log = logging.getLogger(__name__)
 START_TIMEOUT = 30.0  # seconds a page waits for a starting worker before it is answered 503
 STOP_TIMEOUT = 5.0  # seconds a worker has to finish its calls when the server stops
 THREADS = 4  # calls a worker runs at once
+NICENESS = 5  # below the server's priority: where they compete for a core, the bot's answers come first
 _LENGTH = struct.Struct(">I")
+ROOT = str(Path(__file__).resolve().parent.parent)  # the worker imports the very code the server runs
 
 
 class WorkerLost(Exception):
@@ -103,7 +106,12 @@ class PageWorker:
     async def _supervise(self) -> None:
         failures = 0
         while not self._closing:
-            failures = 0 if await self._run_one() else failures + 1
+            try:
+                ready = await self._run_one()
+            except Exception:  # it could not be started, or it answered what cannot be read: start another
+                log.exception("dashboard worker failed")
+                ready = False
+            failures = 0 if ready else failures + 1
             if failures and not self._closing:
                 await asyncio.sleep(min(30, 2 ** failures))  # one that cannot start is not restarted in a hot loop
 
@@ -111,7 +119,8 @@ class PageWorker:
         """Run one process until it exits; whether it got ready."""
         began = time.monotonic()
         process = self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", __name__, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+            sys.executable, "-m", __name__, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (ROOT, os.environ.get("PYTHONPATH"))))})
         self.starts += 1
         try:
             if await _receive(process.stdout) is not None:  # its "ready", once its modules are imported
@@ -189,6 +198,7 @@ def _read_message(stream: BinaryIO):
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops its workers
+    os.nice(NICENESS)
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the server's log, not into the answers
     importlib.import_module("bot.dashboard")  # the readers' module, imported before the worker says it is ready
