@@ -15,15 +15,18 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from bot.config import Config
-from bot.core import Core
 from bot.dashboard_figures import SECTIONS, Chart, Page, Series, Table
 from bot.model import Actor, Status
 from storage import dashboard as store
 from storage import ideas as idea_store
+
+if TYPE_CHECKING:  # not imported at run time: the worker process (bot.dashboard_worker) does without the core
+    from bot.core import Core
 
 WEEKS = 12
 MONTHS = 6

@@ -198,10 +198,10 @@ def _read_message(stream: BinaryIO):
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops its workers
-    os.nice(NICENESS)
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the server's log, not into the answers
     importlib.import_module("bot.dashboard")  # the readers' module, imported before the worker says it is ready
+    os.nice(NICENESS)  # once started: a worker that starts fast serves the first pages sooner
 
     lock = threading.Lock()
 
