@@ -61,7 +61,12 @@ class PageWorker:
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process and self._ready.is_set() else None
+        """The running process's id, ready or still starting."""
+        return self._process.pid if self._process and self._process.returncode is None else None
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
 
     @property
     def busy(self) -> int:
@@ -156,7 +161,7 @@ class PageWorkers:
         self.workers = [PageWorker() for _ in range(count)]
 
     async def run(self, function: Callable, *args):
-        worker = min(self.workers, key=lambda w: (w.pid is None, w.busy))
+        worker = min(self.workers, key=lambda w: (not w.ready, w.busy))
         return await worker.run(function, *args)
 
 

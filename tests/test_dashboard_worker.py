@@ -36,11 +36,11 @@ class ServedWithWorker(Served):
         return worker
 
 
-async def until(condition, timeout: float = 30) -> None:
+async def until(condition, timeout: float = 30, step: float = 0.02) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(step)
 
 
 def running(pid: int) -> bool:
@@ -71,7 +71,7 @@ async def test_the_worker_shows_what_the_threads_show(settings, fake_slack):
             slack = Slack(served.client, fake_slack)
             shown[served_by] = {user: await pages_seen(served, slack, user) for user in ("U0MGR1", SHY)}
             if served_by is ServedWithWorker:
-                assert served.worker.starts == 1 and served.worker.pid is not None
+                assert served.worker.starts == 1 and served.worker.ready
     assert all(status == 200 for seen in shown[Served].values() for status, _ in seen.values())
     assert "only you see this" in shown[Served][SHY]["/dashboard"][1]
     assert "only you see this" not in shown[Served]["U0MGR1"]["/dashboard"][1]
@@ -81,14 +81,22 @@ async def test_the_worker_shows_what_the_threads_show(settings, fake_slack):
 async def test_a_page_asked_for_while_the_worker_starts_waits_for_it_and_the_worker_stops_with_the_app(
         settings, fake_slack):
     async with ServedWithWorker(settings, config(), Clock(NOW)) as served:
-        assert served.worker.pid is None  # still starting: the app answers meanwhile
-        assert (await served.client.get("/healthz")).status == 200
+        assert (await served.client.get("/healthz")).status == 200  # whether or not the worker is ready yet
         await served.sign_in(Slack(served.client, fake_slack), "U0MGR1")
-        page = await served.client.get("/dashboard/flow")
+        worker = served.worker
+        await until(lambda: worker.ready)
+        os.kill(worker.pid, signal.SIGKILL)
+        await until(lambda: worker.starts == 2, step=0.002)
+        starting = worker.pid
+        os.kill(starting, signal.SIGSTOP)  # held while it starts (its imports take far longer than this wait)
+        asking = asyncio.create_task(served.client.get("/dashboard/flow"))
+        await asyncio.sleep(0.5)
+        assert not asking.done() and not worker.ready
+        os.kill(starting, signal.SIGCONT)
+        page = await asking
         assert page.status == 200 and "<svg" in await page.text()
-        pid = served.worker.pid
-        assert pid is not None and running(pid) and served.worker.started_in > 0
-    assert not running(pid)
+        assert worker.ready and worker.pid == starting and worker.started_in > 0.5
+    assert not running(starting)
 
 
 async def test_a_page_whose_worker_dies_is_a_503_and_the_worker_starts_again(settings, fake_slack):
@@ -96,7 +104,7 @@ async def test_a_page_whose_worker_dies_is_a_503_and_the_worker_starts_again(set
         served.seed(ideas=60, votes=200, weeks=2, problems=4)
         await served.sign_in(Slack(served.client, fake_slack), "U0MGR1")
         worker = served.worker
-        await until(lambda: worker.pid is not None)
+        await until(lambda: worker.ready)
         first = worker.pid
         os.kill(first, signal.SIGSTOP)  # it cannot answer before it is killed
         asking = asyncio.create_task(served.client.get("/dashboard/flow"))
@@ -105,7 +113,7 @@ async def test_a_page_whose_worker_dies_is_a_503_and_the_worker_starts_again(set
         lost = await asking
         assert lost.status == 503 and lost.headers["Retry-After"] == "5"
         assert "interrupted" in await lost.text()
-        await until(lambda: worker.pid not in (None, first))
+        await until(lambda: worker.ready and worker.pid != first)
         assert worker.starts == 2 and not running(first)
         again = await served.client.get("/dashboard/flow")
         assert again.status == 200 and "<svg" in await again.text()
