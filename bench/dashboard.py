@@ -140,8 +140,9 @@ async def main() -> None:
     print(f"{'/healthz':34} {'p50':>7} {'p99':>7} {'max':>7} requests   (pages computed meanwhile: median, max)")
     for mode, (alone, during, pages) in loop.items():
         for name, times in ((f"{mode}: alone", alone), (f"{mode}: while pages compute", during)):
+            computed = f"   {statistics.median(pages):7.1f} {max(pages):7.1f}" if times is during else ""
             print(f"  {name:32} {statistics.median(times):7.2f} {percentile(times, 0.99):7.2f} {max(times):7.2f} "
-                  f"{len(times):8}" + (f"   {statistics.median(pages):7.1f} {max(pages):7.1f}" if times is during else ""))
+                  f"{len(times):8}{computed}")
     if worker_starts:
         print(f"worker ready after (s): median {statistics.median(worker_starts):.2f}, max {max(worker_starts):.2f} "
               f"over {len(worker_starts)} starts")

@@ -73,7 +73,8 @@ def create_app(settings: Settings, config: Config | None = None, teams_tokens=No
         await scheduler.stop()
 
     served = [p for p in platforms.registered() if p.serve is not None]
-    app.cleanup_ctx.extend([core_ctx, compute_ctx, session_ctx, *(_platform_ctx(p, settings, overrides) for p in served),
+    app.cleanup_ctx.extend([core_ctx, compute_ctx, session_ctx,
+                            *(_platform_ctx(p, settings, overrides) for p in served),
                             scheduler_ctx])
     app.router.add_get("/healthz", healthz)
     for platform in served:
@@ -115,4 +116,5 @@ async def healthz(request: web.Request) -> web.Response:
 def serve(settings: Settings, host: str, port: int) -> None:
     # No per-request access log: formatting and writing a line per request cost a noticeable share of
     # the request path (bench/RESULTS.md); failures are still logged by aiohttp and by herobot.
-    web.run_app(create_app(settings, page_workers=True), host=host, port=port, print=lambda message: log.info(message), access_log=None)
+    web.run_app(create_app(settings, page_workers=True), host=host, port=port, print=lambda message: log.info(message),
+                access_log=None)

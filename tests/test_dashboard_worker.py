@@ -1,6 +1,7 @@
 """The dashboard's pages computed in a worker process (`herobot serve`, `[web] dashboard_workers`): the same pages as
 the threads compute, a page asked for while the worker starts waits for it, a worker killed while computing is
-answered with a 503 and started again, no worker outlives its server (stopped, or killed outright), and its start imports no platform, web or core module."""
+answered with a 503 and started again, no worker outlives its server (stopped, or killed outright), and its start
+imports no platform, web or core module."""
 
 import asyncio
 import os
@@ -153,8 +154,8 @@ async def test_no_worker_is_started_when_dashboard_workers_is_0(settings, fake_s
 
 def test_the_worker_imports_no_platform_web_or_core_module():
     """Its start stays cheap: no Bolt, no Agents SDK, no aiohttp, not the core and its use cases."""
-    loaded = subprocess.run([sys.executable, "-c", "import sys, bot.dashboard_worker, bot.dashboard; print(*sys.modules)"],
-                            capture_output=True, text=True, check=True).stdout.split()
+    imports = "import sys, bot.dashboard_worker, bot.dashboard; print(*sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", imports], capture_output=True, text=True, check=True).stdout.split()
     heavy = [m for m in loaded if m.split(".")[0] in ("slack_bolt", "slack_sdk", "microsoft_agents", "aiohttp",
                                                       "apscheduler", "handlers") or m == "bot.core"]
     assert heavy == [] and "storage.dashboard" in loaded
