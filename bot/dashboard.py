@@ -28,6 +28,7 @@ from storage import ideas as idea_store
 WEEKS = 12
 MONTHS = 6
 TOP_PROBLEMS = 5
+SELF_SERVICE_SHOWN = 20  # the most reported problems looked at as self-service candidates
 PILOTS_SHOWN = 50
 WAITING_SHOWN = 50
 BOX_ACTIONS_SHOWN = 12
@@ -243,8 +244,8 @@ class _Context:
         end = (start + timedelta(days=32)).replace(day=1)
 
         def read() -> list[tuple[str, float]]:
-            return [(actor, _days_between(review_at, at)) for actor, at, review_at, _ in
-                    store.decision_times(self.conn, start, end) if review_at is not None]
+            return [(actor, _days_between(review_at, at)) for actor, at, review_at in
+                    store.decision_times(self.conn, start, end)]
         if month < self.months()[-1]:
             return _closed_period(self.path, ("decisions", month), read)
         return read()
@@ -312,7 +313,7 @@ def flow(ctx: _Context) -> Page:
     since = ctx.since_weeks()
     weekly = _ideas_per_week(ctx)
     posted = store.ideas_posted(ctx.conn, since)
-    reached = store.stages_reached(ctx.conn, since)
+    reached = store.stages_reached(ctx.conn, ctx.weeks()[0])
     funnel = Chart("funnel", "hbars", f"How far the ideas of the last {WEEKS} weeks got", "Ideas", "Stage",
                    ("posted", *(word for _, word in STAGES)),
                    (Series("Ideas", (posted, *(reached.get(s, 0) for s, _ in STAGES))),))
@@ -347,6 +348,8 @@ def decisions(ctx: _Context) -> Page:
         for actor, days in ctx.decisions_in(month):
             by_month[month].append(days)
             by_manager.setdefault(actor, []).append(days)
+    for values in (*by_month.values(), *by_manager.values()):
+        values.sort()  # once: each percentile below then sorts an ordered list
     labels = tuple(month_label(m) for m in months)
     medians = tuple(round(percentile(by_month[m], 0.5), 1) if by_month[m] else 0 for m in months)
     p90s = tuple(round(percentile(by_month[m], 0.9), 1) if by_month[m] else 0 for m in months)
@@ -394,7 +397,8 @@ def _short(text: str, limit: int = 60) -> str:
 def problems(ctx: _Context) -> Page:
     weeks = ctx.weeks()
     since = ctx.since_weeks()
-    top = store.top_problems(ctx.conn, since, TOP_PROBLEMS)
+    ranked = store.top_problems(ctx.conn, since, SELF_SERVICE_SHOWN)
+    top = ranked[:TOP_PROBLEMS]
     per_week: dict[tuple[int, str], int] = {(p, w): n for p, w, n in
                                             store.reporters_per_week(ctx.conn, [p for p, _, _ in top], since)}
     keys = [w.isoformat() for w in weeks]
@@ -413,7 +417,7 @@ def problems(ctx: _Context) -> Page:
                 note=f"Channels with fewer than {ctx.min_group} reporters are not broken down.")
     threshold = ctx.config.self_service_threshold
     candidates = tuple((f"P{pid}", _short(text), str(n)) for pid, text, n in
-                       store.top_problems(ctx.conn, since, 20)
+                       ranked
                        if n >= threshold and not store.has_approved_idea(ctx.conn, pid))
     table = Table("Self-service candidates", ("Problem", "What", "Reporters"), candidates,
                   f"No problem has {threshold} or more reporters without an approved idea.")

@@ -67,11 +67,11 @@ def ideas_per_week(conn: sqlite3.Connection, mondays: list[date]) -> list[tuple[
     return found
 
 
-def stages_reached(conn: sqlite3.Connection, since: datetime) -> dict[str, int]:
-    """How many of the ideas posted since `since` ever reached each status (from the audit trail)."""
-    rows = conn.execute(
-        "SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i CROSS JOIN audit a ON a.idea_id = i.id "
-        "WHERE i.created_at >= ? AND i.status != 'duplicate' GROUP BY a.to_status", [utc_text(since)])
+def stages_reached(conn: sqlite3.Connection, first: date) -> dict[str, int]:
+    """How many of the ideas posted from the Monday `first` on ever reached each status: from the weekly rows m030's
+    triggers keep."""
+    rows = conn.execute("SELECT status, sum(ideas) FROM stages_reached WHERE week >= ? GROUP BY status",
+                        [first.isoformat()])
     return dict(rows.fetchall())
 
 
@@ -82,17 +82,12 @@ def ideas_posted(conn: sqlite3.Connection, since: datetime) -> int:
 
 # --- decisions ------------------------------------------------------------------------------------
 
-def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, str, str, str]]:
-    """(deciding manager, decided at, review started at, decision) for decisions in [since, until) taken on an
-    idea in review: the review starts at the idea's latest move into `in_review` before the decision."""
-    return conn.execute(
-        """
-        SELECT a.actor, a.at, (SELECT max(b.at) FROM audit b WHERE b.idea_id = a.idea_id
-                                AND b.to_status = 'in_review' AND b.at <= a.at) AS review_at, a.to_status
-        FROM audit a INDEXED BY audit_decided
-        WHERE a.to_status IN ('approved', 'piloting', 'declined') AND a.at >= ? AND a.at < ?
-          AND a.from_status IN ('in_review', 'needs_info')
-        """, [utc_text(since), utc_text(until)]).fetchall()
+def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, str, str]]:
+    """(deciding manager, decided at, review started at) for decisions in [since, until) taken on an idea in review,
+    from the rows m030's triggers write with each decision's audit row."""
+    return conn.execute("SELECT manager, decided_at, review_at FROM decision_durations "
+                        "WHERE decided_at >= ? AND decided_at < ? AND review_at IS NOT NULL",
+                        [utc_text(since), utc_text(until)]).fetchall()
 
 
 def waiting_since(conn: sqlite3.Connection) -> list[tuple[int, str]]:

@@ -871,3 +871,65 @@ def m028_teams_channel_teams_and_unsure_posts(db: Database) -> None:
     # Whether an earlier attempt may have posted the item: an interrupted attempt or an answer that never came
     # (1), or a refusal that surely posted nothing (0). Only the first makes a retry look for the post first.
     db.execute("ALTER TABLE outbox ADD COLUMN maybe_posted INTEGER NOT NULL DEFAULT 1")
+
+
+DECISION = ("{row}.to_status IN ('approved', 'piloting', 'declined') "
+            "AND {row}.from_status IN ('in_review', 'needs_info')")
+REVIEW_START = ("(SELECT max(b.at) FROM audit b WHERE b.idea_id = {row}.idea_id AND b.to_status = 'in_review' "
+                "AND b.at <= {row}.at)")
+
+
+@migrations()
+def m030_decision_durations(db: Database) -> None:
+    # Every decision taken on an idea in review, with when its review started (the idea's latest move into
+    # in_review before the decision), written with the decision's audit row: the dashboard reads six months of
+    # these instead of looking the review start up in the audit trail for each decision. A decided idea never
+    # goes back to review (bot.policy), so the start is final when the decision is written. `forget` re-keys a
+    # forgotten manager here as in the audit trail (it rewrites the id in every table).
+    db.execute(
+        """
+        CREATE TABLE decision_durations (
+            audit_id INTEGER PRIMARY KEY,
+            idea_id INTEGER NOT NULL,
+            manager TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            review_at TEXT,
+            decision TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX decision_durations_by_time ON decision_durations (decided_at, manager, review_at)")
+    db.execute("CREATE INDEX decision_durations_by_idea ON decision_durations (idea_id, decided_at)")
+    columns = "(audit_id, idea_id, manager, decided_at, review_at, decision)"
+    db.execute(f"INSERT INTO decision_durations {columns} SELECT a.id, a.idea_id, a.actor, a.at, "
+               f"{REVIEW_START.format(row='a')}, a.to_status FROM audit a WHERE {DECISION.format(row='a')}")
+    db.execute(f"CREATE TRIGGER audit_decision_ai AFTER INSERT ON audit WHEN {DECISION.format(row='new')} BEGIN "
+               f"INSERT INTO decision_durations {columns} VALUES (new.id, new.idea_id, new.actor, new.at, "
+               f"{REVIEW_START.format(row='new')}, new.to_status); END")
+    _stages_reached(db)
+    # How customers reached us over a window, from the index alone (the channel is not in problem_reports_by_time).
+    db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
+
+
+def _stages_reached(db: Database) -> None:
+    # The funnel: per week of posting and status, the ideas posted that week (duplicates left out) that ever moved
+    # into the status. An idea's first audit row into a status adds it; becoming a duplicate takes all its statuses
+    # away and an undone merge gives them back (the idea's row changes before its audit row is written).
+    week = "date(substr({row}.created_at, 1, 10), '-6 days', 'weekday 1')"
+    db.execute("CREATE TABLE stages_reached (week TEXT NOT NULL, status TEXT NOT NULL, ideas INTEGER NOT NULL, "
+               "PRIMARY KEY (week, status)) WITHOUT ROWID")
+    db.execute(f"INSERT INTO stages_reached (week, status, ideas) SELECT {week.format(row='i')}, a.to_status, "
+               f"count(DISTINCT a.idea_id) FROM ideas i JOIN audit a ON a.idea_id = i.id "
+               f"WHERE i.status != 'duplicate' GROUP BY 1, 2")
+    upsert = "ON CONFLICT (week, status) DO UPDATE SET ideas = ideas + excluded.ideas;"
+    db.execute(f"CREATE TRIGGER audit_stage_ai AFTER INSERT ON audit WHEN NOT EXISTS (SELECT 1 FROM audit "
+               f"WHERE idea_id = new.idea_id AND to_status = new.to_status AND id != new.id) BEGIN "
+               f"INSERT INTO stages_reached (week, status, ideas) SELECT {week.format(row='i')}, new.to_status, 1 "
+               f"FROM ideas i WHERE i.id = new.idea_id AND i.status != 'duplicate' {upsert} END")
+
+    def idea_stages(row: str, sign: str) -> str:
+        return (f"INSERT INTO stages_reached (week, status, ideas) SELECT DISTINCT {week.format(row=row)}, to_status, "
+                f"{sign}1 FROM audit WHERE idea_id = {row}.id AND {row}.status != 'duplicate' {upsert}")
+    db.execute(f"CREATE TRIGGER ideas_stage_au AFTER UPDATE OF status, created_at ON ideas "
+               f"WHEN (old.status = 'duplicate') != (new.status = 'duplicate') OR old.created_at != new.created_at "
+               f"BEGIN {idea_stages('old', '-')} {idea_stages('new', '')} END")

@@ -401,3 +401,93 @@ async def test_the_start_reads_every_page_ahead_so_the_first_view_finds_it(setti
         for section in ("flow", "goals"):
             page = await (await served.client.get(f"/dashboard/{section}")).text()
             assert "as of 01 Dec 2026 12:00 UTC" in page  # the warm-up's figures, not read again
+
+
+def _decisions_from_the_audit_trail(db) -> list:
+    """Each decision on an idea in review with its review start, looked up in the audit trail (what m030 keeps)."""
+    return sorted(db.execute(
+        "SELECT a.actor, a.at, (SELECT max(b.at) FROM audit b WHERE b.idea_id = a.idea_id AND b.to_status = 'in_review' "
+        "AND b.at <= a.at) AS review_at FROM audit a WHERE a.to_status IN ('approved', 'piloting', 'declined') "
+        "AND a.from_status IN ('in_review', 'needs_info') AND review_at IS NOT NULL").fetchall())
+
+
+def _stages_from_the_audit_trail(db, first) -> dict:
+    rows = db.execute("SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i JOIN audit a ON a.idea_id = i.id "
+                      "WHERE i.created_at >= ? AND i.status != 'duplicate' GROUP BY a.to_status",
+                      [f"{first.isoformat()}T00:00:00+00:00"])
+    return dict(rows.fetchall())
+
+
+def _assert_kept_figures_agree(db, step) -> None:
+    from datetime import date
+
+    from storage import dashboard as dashboard_store
+    kept = dashboard_store.decision_times(db.conn, utc(2000, 1, 1, 0, 0), utc(2100, 1, 1, 0, 0))
+    assert sorted(kept) == _decisions_from_the_audit_trail(db), step
+    for first in (date(2026, 6, 1), date(2026, 10, 5), date(2026, 11, 30)):
+        counted = {s: n for s, n in dashboard_store.stages_reached(db.conn, first).items() if n}
+        assert counted == _stages_from_the_audit_trail(db, first), (step, first)
+
+
+def test_decision_durations_and_stages_follow_decisions_merges_undos_forgetting_and_the_clock(tmp_path):
+    """m030's decision durations and funnel rows equal the audit trail's figures after every write that moves them:
+    decisions, reviews (some written with a clock set back), merges and their undos, and forgetting a manager."""
+    import random
+
+    from bot.model import Status
+    from bot.policy import TRANSITIONS
+    from storage import merges, privacy
+    from storage.audit import transition
+    from storage.db import open_database
+    db = open_database(tmp_path / "kept.db", secret=b"k" * 32)
+    rng = random.Random(30)
+    ideas: list[int] = []
+    clock = NOW - timedelta(weeks=14)
+    for step in range(500):
+        clock += timedelta(hours=rng.choice([-50, 2, 7, 13, 30]))  # the clock also goes back
+        with write(db):
+            roll = rng.random()
+            if roll < 0.2 or not ideas:
+                ideas.append(store.insert_idea(db, Actor("slack", f"U{rng.randrange(8)}"), Draft(text=f"Idea {step}"),
+                                               clock))
+            elif roll < 0.85:
+                idea = rng.choice(ideas)
+                moves = sorted(TRANSITIONS[Status(store.get_idea(db, idea).status)] - {Status.DUPLICATE})
+                if moves:
+                    transition(db, idea, rng.choice(["U0MGR1", "U0MGR2", "herobot"]), "move", rng.choice(moves), clock)
+            elif roll < 0.95:
+                merges.merge_idea(db, rng.choice(ideas), rng.choice(ideas), "U0MGR1", clock)
+            else:
+                merges.unmerge_idea(db, rng.choice(ideas), "U0MGR2", clock)
+        _assert_kept_figures_agree(db, step)
+    assert len(_decisions_from_the_audit_trail(db)) > 15 and db.execute("SELECT count(*) FROM ideas WHERE "
+                                                                         "status = 'duplicate'").fetchone()[0] > 2
+    with write(db):
+        privacy.forget(db, "U0MGR1")
+    assert {m for m, *_ in _decisions_from_the_audit_trail(db)} == {"forgotten", "U0MGR2", "herobot"}
+    _assert_kept_figures_agree(db, "forget")
+    db.close()
+
+
+def test_m030_backfills_decision_durations_and_stages_from_the_audit_trail(tmp_path):
+    from storage import merges
+    from storage.db import open_database
+    path = tmp_path / "old.db"
+    db = open_database(path, secret=b"k" * 32)
+    with write(db):  # back to the schema before m030, then the seeded trail as an older herobot wrote it
+        for trigger in ("audit_decision_ai", "audit_stage_ai", "ideas_stage_au"):
+            db.execute(f"DROP TRIGGER {trigger}")
+        db.execute("DROP TABLE decision_durations")
+        db.execute("DROP TABLE stages_reached")
+        db.execute("DROP INDEX problem_reports_by_time_channel")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm030_decision_durations'")
+    seed(db, NOW, ideas=400, votes=500, weeks=20)
+    with write(db):
+        waiting = [r[0] for r in db.execute("SELECT id FROM ideas WHERE status IN ('open', 'in_review') LIMIT 6")]
+        for duplicate, original in zip(waiting[::2], waiting[1::2]):
+            assert merges.merge_idea(db, duplicate, original, "U0MGR1", NOW)
+    db.close()
+    db = open_database(path, secret=b"k" * 32)
+    assert len(_decisions_from_the_audit_trail(db)) > 50
+    _assert_kept_figures_agree(db, "backfilled")
+    db.close()
