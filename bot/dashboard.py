@@ -244,8 +244,7 @@ class _Context:
         end = (start + timedelta(days=32)).replace(day=1)
 
         def read() -> list[tuple[str, float]]:
-            return [(actor, _days_between(review_at, at)) for actor, at, review_at in
-                    store.decision_times(self.conn, start, end)]
+            return store.decision_times(self.conn, start, end)
         if month < self.months()[-1]:
             return _closed_period(self.path, ("decisions", month), read)
         return read()
@@ -328,10 +327,6 @@ def _own_ideas(ctx: _Context) -> tuple[Table, ...]:
 
 
 # --- decisions ----------------------------------------------------------------------------------------
-
-def _days_between(start: str, end: str) -> float:
-    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 86400
-
 
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile (share 0.5 is the median as a value someone actually waited)."""

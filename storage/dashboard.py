@@ -82,11 +82,11 @@ def ideas_posted(conn: sqlite3.Connection, since: datetime) -> int:
 
 # --- decisions ------------------------------------------------------------------------------------
 
-def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, str, str]]:
-    """(deciding manager, decided at, review started at) for decisions in [since, until) taken on an idea in review,
+def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, float]]:
+    """(deciding manager, days from review to decision) for decisions in [since, until) taken on an idea in review,
     from the rows m030's triggers write with each decision's audit row."""
-    return conn.execute("SELECT manager, decided_at, review_at FROM decision_durations "
-                        "WHERE decided_at >= ? AND decided_at < ? AND review_at IS NOT NULL",
+    return conn.execute("SELECT manager, days FROM decision_durations "
+                        "WHERE decided_at >= ? AND decided_at < ? AND days IS NOT NULL",
                         [utc_text(since), utc_text(until)]).fetchall()
 
 

@@ -877,15 +877,25 @@ DECISION = ("{row}.to_status IN ('approved', 'piloting', 'declined') "
             "AND {row}.from_status IN ('in_review', 'needs_info')")
 REVIEW_START = ("(SELECT max(b.at) FROM audit b WHERE b.idea_id = {row}.idea_id AND b.to_status = 'in_review' "
                 "AND b.at <= {row}.at)")
+# Microseconds since the epoch of an ISO time as herobot writes it (datetime.isoformat: six digits of fraction or
+# none), so that a difference of two divided as Python divides a timedelta gives the same float.
+MICROSECONDS = ("(CAST(strftime('%s', {t}) AS INTEGER) * 1000000 "
+                "+ CASE WHEN substr({t}, 20, 1) = '.' THEN CAST(substr({t}, 21, 6) AS INTEGER) ELSE 0 END)")
+
+
+def _days_from_review(row: str) -> str:
+    review = REVIEW_START.format(row=row)
+    return (f"({MICROSECONDS.format(t=f'{row}.at')} - {MICROSECONDS.format(t=review)}) "
+            f"/ 1000000.0 / 86400.0")
 
 
 @migrations()
 def m030_decision_durations(db: Database) -> None:
-    # Every decision taken on an idea in review, with when its review started (the idea's latest move into
-    # in_review before the decision), written with the decision's audit row: the dashboard reads six months of
-    # these instead of looking the review start up in the audit trail for each decision. A decided idea never
-    # goes back to review (bot.policy), so the start is final when the decision is written. `forget` re-keys a
-    # forgotten manager here as in the audit trail (it rewrites the id in every table).
+    # Every decision taken on an idea in review with the days since its review started (the idea's latest move
+    # into in_review before the decision; NULL without one), written with the decision's audit row: the dashboard
+    # reads six months of these instead of looking the review start up in the audit trail for each decision. A
+    # decided idea never goes back to review (bot.policy), so the days are final when the decision is written.
+    # `forget` re-keys a forgotten manager here as in the audit trail (it rewrites the id in every table).
     db.execute(
         """
         CREATE TABLE decision_durations (
@@ -893,19 +903,18 @@ def m030_decision_durations(db: Database) -> None:
             idea_id INTEGER NOT NULL,
             manager TEXT NOT NULL,
             decided_at TEXT NOT NULL,
-            review_at TEXT,
+            days REAL,
             decision TEXT NOT NULL
         )
         """
     )
-    db.execute("CREATE INDEX decision_durations_by_time ON decision_durations (decided_at, manager, review_at)")
-    db.execute("CREATE INDEX decision_durations_by_idea ON decision_durations (idea_id, decided_at)")
-    columns = "(audit_id, idea_id, manager, decided_at, review_at, decision)"
+    db.execute("CREATE INDEX decision_durations_by_time ON decision_durations (decided_at, manager, days)")
+    columns = "(audit_id, idea_id, manager, decided_at, days, decision)"
     db.execute(f"INSERT INTO decision_durations {columns} SELECT a.id, a.idea_id, a.actor, a.at, "
-               f"{REVIEW_START.format(row='a')}, a.to_status FROM audit a WHERE {DECISION.format(row='a')}")
+               f"{_days_from_review('a')}, a.to_status FROM audit a WHERE {DECISION.format(row='a')}")
     db.execute(f"CREATE TRIGGER audit_decision_ai AFTER INSERT ON audit WHEN {DECISION.format(row='new')} BEGIN "
                f"INSERT INTO decision_durations {columns} VALUES (new.id, new.idea_id, new.actor, new.at, "
-               f"{REVIEW_START.format(row='new')}, new.to_status); END")
+               f"{_days_from_review('new')}, new.to_status); END")
     _stages_reached(db)
     # How customers reached us over a window, from the index alone (the channel is not in problem_reports_by_time).
     db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
