@@ -189,8 +189,8 @@ def wins_per_month(conn: sqlite3.Connection, since: datetime) -> list[tuple[str,
 
 def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, dict[str, int]]:
     """{'posted'|'voted'|'commented': {monday: distinct people that week}} (anonymous posters counted, never
-    named). Voters and commenters from the weekly rows m023's triggers keep; posters by author key from the week's
-    ideas (a person who posted both under their name and anonymously is one poster)."""
+    named). Voters and commenters from m030's rows per week and person (m023's weekly rows summed over platforms);
+    posters by author key from the week's ideas (a person who posted both under their name and anonymously is one poster)."""
     found: dict[str, dict[str, int]] = {kind: {m.isoformat(): 0 for m in mondays} for kind in ("posted", "voted", "commented")}
     for monday in mondays:
         start = datetime.combine(monday, time(), UTC)
@@ -198,11 +198,10 @@ def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, 
             "SELECT count(DISTINCT author_key) FROM ideas WHERE created_at >= ? AND created_at < ?",
             [utc_text(start), utc_text(start + timedelta(days=7))]).fetchone()[0]
     marks = ", ".join("?" for _ in mondays) or "NULL"
-    rows = conn.execute(f"SELECT substr(period, 2), count(DISTINCT CASE WHEN votes > 0 THEN person END), "
-                        f"count(DISTINCT CASE WHEN comments > 0 THEN person END) FROM participation "
-                        f"WHERE period IN ({marks}) GROUP BY period", [f"W{m.isoformat()}" for m in mondays])
+    rows = conn.execute(f"SELECT week, total(votes > 0), total(comments > 0) FROM week_people WHERE week IN ({marks}) "
+                        f"GROUP BY week", [m.isoformat() for m in mondays])
     for monday, voted, commented in rows:
-        found["voted"][monday], found["commented"][monday] = voted, commented
+        found["voted"][monday], found["commented"][monday] = int(voted), int(commented)
     return found
 
 

@@ -916,6 +916,7 @@ def m030_decision_durations(db: Database) -> None:
                f"INSERT INTO decision_durations {columns} VALUES (new.id, new.idea_id, new.actor, new.at, "
                f"{_days_from_review('new')}, new.to_status); END")
     _stages_reached(db)
+    _week_people(db)
     # How customers reached us over a window, from the index alone (the channel is not in problem_reports_by_time).
     db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
 
@@ -942,3 +943,30 @@ def _stages_reached(db: Database) -> None:
     db.execute(f"CREATE TRIGGER ideas_stage_au AFTER UPDATE OF status, created_at ON ideas "
                f"WHEN (old.status = 'duplicate') != (new.status = 'duplicate') OR old.created_at != new.created_at "
                f"BEGIN {idea_stages('old', '-')} {idea_stages('new', '')} END")
+
+
+def _week_people(db: Database) -> None:
+    # Per week and person, their votes and comments on every platform: m023's weekly participation rows summed over
+    # platforms by triggers on those rows, so the people who voted or commented in a week are a count of rows, not a
+    # count of distinct people over the week's rows of every platform.
+    db.execute("CREATE TABLE week_people (week TEXT NOT NULL, person TEXT NOT NULL, votes INTEGER NOT NULL, "
+               "comments INTEGER NOT NULL, PRIMARY KEY (week, person)) WITHOUT ROWID")
+    db.execute("INSERT INTO week_people (week, person, votes, comments) SELECT substr(period, 2), person, sum(votes), "
+               "sum(comments) FROM participation WHERE period >= 'W' AND period < 'X' GROUP BY 1, 2 "
+               "HAVING sum(votes) != 0 OR sum(comments) != 0")
+
+    def add(row: str, sign: str) -> str:
+        return (f"INSERT INTO week_people (week, person, votes, comments) SELECT substr({row}.period, 2), {row}.person, "
+                f"{sign}{row}.votes, {sign}{row}.comments WHERE substr({row}.period, 1, 1) = 'W' "
+                f"ON CONFLICT (week, person) DO UPDATE SET votes = votes + excluded.votes, "
+                f"comments = comments + excluded.comments;")
+    empty = ("DELETE FROM week_people WHERE week = substr(old.period, 2) AND person = old.person AND votes = 0 "
+             "AND comments = 0;")
+    weekly = "substr({row}.period, 1, 1) = 'W'"
+    db.execute(f"CREATE TRIGGER participation_week_ai AFTER INSERT ON participation WHEN {weekly.format(row='new')} "
+               f"AND (new.votes != 0 OR new.comments != 0) BEGIN {add('new', '')} END")
+    db.execute(f"CREATE TRIGGER participation_week_au AFTER UPDATE OF period, person, votes, comments ON participation "
+               f"WHEN {weekly.format(row='old')} OR {weekly.format(row='new')} "
+               f"BEGIN {add('old', '-')} {add('new', '')} {empty} END")
+    db.execute(f"CREATE TRIGGER participation_week_ad AFTER DELETE ON participation WHEN {weekly.format(row='old')} "
+               f"BEGIN {add('old', '-')} {empty} END")

@@ -473,16 +473,18 @@ def test_decision_durations_and_stages_follow_decisions_merges_undos_forgetting_
     db.close()
 
 
-def test_m030_backfills_decision_durations_and_stages_from_the_audit_trail(tmp_path):
+def test_m030_backfills_decision_durations_stages_and_weekly_people(tmp_path):
+    from storage import dashboard as dashboard_store
     from storage import merges
     from storage.db import open_database
     path = tmp_path / "old.db"
     db = open_database(path, secret=b"k" * 32)
     with write(db):  # back to the schema before m030, then the seeded trail as an older herobot wrote it
-        for trigger in ("audit_decision_ai", "audit_stage_ai", "ideas_stage_au"):
+        for trigger in ("audit_decision_ai", "audit_stage_ai", "ideas_stage_au", "participation_week_ai",
+                        "participation_week_au", "participation_week_ad"):
             db.execute(f"DROP TRIGGER {trigger}")
-        db.execute("DROP TABLE decision_durations")
-        db.execute("DROP TABLE stages_reached")
+        for table in ("decision_durations", "stages_reached", "week_people"):
+            db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX problem_reports_by_time_channel")
         db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm030_decision_durations'")
     seed(db, NOW, ideas=400, votes=500, weeks=20)
@@ -494,4 +496,67 @@ def test_m030_backfills_decision_durations_and_stages_from_the_audit_trail(tmp_p
     db = open_database(path, secret=b"k" * 32)
     assert len(_decisions_from_the_audit_trail(db)) > 50
     _assert_kept_figures_agree(db, "backfilled")
+    mondays = [(NOW - timedelta(days=NOW.weekday(), weeks=n)).date() for n in range(20)]
+    counted = _people_from_the_participation_rows(db, mondays)
+    kept = dashboard_store.people_per_week(db.conn, mondays)
+    assert {kind: {w: n for w, n in kept[kind].items() if n} for kind in counted} == counted
+    assert sum(counted["voted"].values()) > 100
+    db.close()
+
+
+def _people_from_the_participation_rows(db, mondays) -> dict:
+    """Voters and commenters per week counted over m023's weekly rows of every platform (what m030 sums)."""
+    rows = db.execute("SELECT substr(period, 2), count(DISTINCT CASE WHEN votes > 0 THEN person END), "
+                      "count(DISTINCT CASE WHEN comments > 0 THEN person END) FROM participation "
+                      "WHERE period >= 'W' AND period < 'X' GROUP BY period").fetchall()
+    weeks = {m.isoformat() for m in mondays}
+    return {"voted": {w: v for w, v, _ in rows if w in weeks and v}, "commented": {w: c for w, _, c in rows
+                                                                                   if w in weeks and c}}
+
+
+def test_voters_and_commenters_per_week_follow_votes_undos_merges_comments_and_forgetting(tmp_path):
+    """m030's weekly people rows give the Participation page the voters and commenters m023's rows count, through
+    votes on both platforms by the same person, votes taken back, merges and their undos, comments, and forget."""
+    import random
+
+    from bot.model import Status
+    from storage import dashboard as dashboard_store
+    from storage import merges, privacy
+    from storage.db import open_database
+    db = open_database(tmp_path / "people.db", secret=b"k" * 32)
+    rng = random.Random(23)
+    mondays = [(NOW - timedelta(days=NOW.weekday(), weeks=n)).date() for n in range(8)]
+    ideas: list[int] = []
+    clock = NOW - timedelta(weeks=4)
+
+    def agree(step) -> None:
+        kept = dashboard_store.people_per_week(db.conn, mondays)
+        kept = {kind: {w: n for w, n in kept[kind].items() if n} for kind in ("voted", "commented")}
+        assert kept == _people_from_the_participation_rows(db, mondays), step
+
+    for step in range(400):
+        clock += timedelta(hours=rng.choice([-20, 2, 5, 17]))  # the clock also goes back
+        user = f"U{rng.randrange(6)}"
+        with write(db):
+            roll = rng.random()
+            if roll < 0.15 or len(ideas) < 2:
+                ideas.append(store.insert_idea(db, Actor(rng.choice(["slack", "teams"]), user),
+                                               Draft(text=f"Idea {step}"), clock))
+            elif roll < 0.55:
+                store.add_vote_mark(db, rng.choice(ideas), user, "button", clock)
+            elif roll < 0.7:
+                store.remove_vote(db, rng.choice(ideas), user)
+            elif roll < 0.85:
+                store.add_comment(db, rng.choice(ideas), user, "a comment", f"m{step}", clock)
+            elif roll < 0.95:
+                duplicate, original = rng.sample(ideas, 2)
+                if store.get_idea(db, duplicate).status in (Status.OPEN, Status.IN_REVIEW):
+                    merges.merge_idea(db, duplicate, original, "U0MGR1", clock)
+            else:
+                merges.unmerge_idea(db, rng.choice(ideas), "U0MGR1", clock)
+        agree(step)
+    with write(db):
+        privacy.forget(db, "U1")
+    agree("forget")
+    assert sum(_people_from_the_participation_rows(db, mondays)["voted"].values()) > 10
     db.close()
