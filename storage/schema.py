@@ -900,7 +900,6 @@ def m030_decision_durations(db: Database) -> None:
         """
         CREATE TABLE decision_durations (
             audit_id INTEGER PRIMARY KEY,
-            idea_id INTEGER NOT NULL,
             manager TEXT NOT NULL,
             decided_at TEXT NOT NULL,
             days REAL,
@@ -909,11 +908,11 @@ def m030_decision_durations(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX decision_durations_by_time ON decision_durations (decided_at, manager, days)")
-    columns = "(audit_id, idea_id, manager, decided_at, days, decision)"
-    db.execute(f"INSERT INTO decision_durations {columns} SELECT a.id, a.idea_id, a.actor, a.at, "
+    columns = "(audit_id, manager, decided_at, days, decision)"
+    db.execute(f"INSERT INTO decision_durations {columns} SELECT a.id, a.actor, a.at, "
                f"{_days_from_review('a')}, a.to_status FROM audit a WHERE {DECISION.format(row='a')}")
     db.execute(f"CREATE TRIGGER audit_decision_ai AFTER INSERT ON audit WHEN {DECISION.format(row='new')} BEGIN "
-               f"INSERT INTO decision_durations {columns} VALUES (new.id, new.idea_id, new.actor, new.at, "
+               f"INSERT INTO decision_durations {columns} VALUES (new.id, new.actor, new.at, "
                f"{_days_from_review('new')}, new.to_status); END")
     _stages_reached(db)
     _week_people(db)
