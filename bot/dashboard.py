@@ -12,6 +12,7 @@ import concurrent.futures
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -351,8 +352,8 @@ def decisions(ctx: _Context) -> Page:
     per_month = Chart("decision-time", "grouped", "Days from review to decision, per month", "Month", "Days",
                       labels, (Series("median", medians), Series("90th percentile", p90s)), unit="days")
     waiting = store.waiting_since(ctx.conn)
-    ages = [(ctx.now - datetime.fromisoformat(since)).days for _, since in waiting]
-    buckets = tuple(sum(low <= a and (high is None or a <= high) for a in ages) for low, high, _ in AGE_BUCKETS)
+    ages = Counter((ctx.now - datetime.fromisoformat(since)).days for _, since in waiting)  # ideas per age in days
+    buckets = tuple(sum(n for a, n in ages.items() if low <= a and (high is None or a <= high)) for low, high, _ in AGE_BUCKETS)
     waiting_chart = Chart("waiting", "bars", f"Ideas waiting for a decision now ({len(waiting)}), by age",
                           "Waiting for", "Ideas", tuple(label for *_, label in AGE_BUCKETS), (Series("Ideas", buckets),))
     charts = [per_month, waiting_chart]
