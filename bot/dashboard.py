@@ -353,7 +353,8 @@ def decisions(ctx: _Context) -> Page:
                       labels, (Series("median", medians), Series("90th percentile", p90s)), unit="days")
     waiting = store.waiting_since(ctx.conn)
     ages = Counter((ctx.now - datetime.fromisoformat(since)).days for _, since in waiting)  # ideas per age in days
-    buckets = tuple(sum(n for a, n in ages.items() if low <= a and (high is None or a <= high)) for low, high, _ in AGE_BUCKETS)
+    buckets = tuple(sum(n for a, n in ages.items() if low <= a and (high is None or a <= high))
+                    for low, high, _ in AGE_BUCKETS)
     waiting_chart = Chart("waiting", "bars", f"Ideas waiting for a decision now ({len(waiting)}), by age",
                           "Waiting for", "Ideas", tuple(label for *_, label in AGE_BUCKETS), (Series("Ideas", buckets),))
     charts = [per_month, waiting_chart]

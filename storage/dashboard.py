@@ -189,8 +189,9 @@ def wins_per_month(conn: sqlite3.Connection, since: datetime) -> list[tuple[str,
 
 def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, dict[str, int]]:
     """{'posted'|'voted'|'commented': {monday: distinct people that week}} (anonymous posters counted, never
-    named). Voters and commenters from m030's rows per week and person (m023's weekly rows summed over platforms);
-    posters by author key from the week's ideas (a person who posted both under their name and anonymously is one poster)."""
+    named). Voters and commenters from m030's rows per week and person (m023's weekly rows summed over
+    platforms); posters by author key from the week's ideas (a person who posted both under their name and
+    anonymously is one poster)."""
     found: dict[str, dict[str, int]] = {kind: {m.isoformat(): 0 for m in mondays} for kind in ("posted", "voted", "commented")}
     for monday in mondays:
         start = datetime.combine(monday, time(), UTC)

@@ -954,14 +954,15 @@ def _week_people(db: Database) -> None:
                "sum(comments) FROM participation WHERE period >= 'W' AND period < 'X' GROUP BY 1, 2 "
                "HAVING sum(votes) != 0 OR sum(comments) != 0")
 
+    weekly = "substr({row}.period, 1, 1) = 'W'"
+
     def add(row: str, sign: str) -> str:
         return (f"INSERT INTO week_people (week, person, votes, comments) SELECT substr({row}.period, 2), {row}.person, "
-                f"{sign}{row}.votes, {sign}{row}.comments WHERE substr({row}.period, 1, 1) = 'W' "
+                f"{sign}{row}.votes, {sign}{row}.comments WHERE {weekly.format(row=row)} "
                 f"ON CONFLICT (week, person) DO UPDATE SET votes = votes + excluded.votes, "
                 f"comments = comments + excluded.comments;")
     empty = ("DELETE FROM week_people WHERE week = substr(old.period, 2) AND person = old.person AND votes = 0 "
              "AND comments = 0;")
-    weekly = "substr({row}.period, 1, 1) = 'W'"
     db.execute(f"CREATE TRIGGER participation_week_ai AFTER INSERT ON participation WHEN {weekly.format(row='new')} "
                f"AND (new.votes != 0 OR new.comments != 0) BEGIN {add('new', '')} END")
     db.execute(f"CREATE TRIGGER participation_week_au AFTER UPDATE OF period, person, votes, comments ON participation "
