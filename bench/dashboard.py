@@ -6,9 +6,10 @@
 
 The database is built once (bench.dashboard_seed, two years of activity) and reused on later runs.
 Prints each page's median cold (first request after a start), reread, member and warm times with their ratio to
-/healthz's median; then /healthz's p50 and p99 alone and while every page is being computed, with the pages computed
-in the server's threads (`[web] dashboard_workers = 0`) and in its worker process (the default), side by side; and the
-worker's start (process started to ready) at each start of the server.
+/healthz's median; the figures m030 keeps read from its rows against counted from scratch as before (same run); then
+/healthz's p50 and p99 alone and while every page is being computed, with the pages computed in the server's threads
+(`[web] dashboard_workers = 0`) and in its worker process (the default), side by side; and the worker's start
+(process started to ready) at each start of the server.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -127,6 +128,7 @@ async def main() -> None:
         loop = {mode: await event_loop_while_computing(workdir, db_path, fake, extra) for mode, extra in MODES.items()}
     health = loop["worker"][0]
     reread = figures_read_again(db_path, args.runs)
+    kept = kept_against_scratch(db_path, args.runs)
     base = statistics.median(health)
     print(f"{args.ideas:,} ideas, {args.votes:,} votes; medians in milliseconds (x = ratio to /healthz alone)")
     print(f"cold = a page's first request after a start ({args.starts} starts; the start's warm-up may still be "
@@ -137,6 +139,9 @@ async def main() -> None:
     for page in (p for p in PAGES if cold[p]):
         c, r, m, w = (statistics.median(v[page]) for v in (cold, reread, member, warm))
         print(f"{page:26} {c:7.1f} {c / base:5.0f} {r:7.1f} {r / base:5.0f} {m:7.1f} {m / base:5.1f} {w:7.1f} {w / base:5.1f}")
+    print("figures m030 keeps, read from its rows against counted from scratch as before (in-process, medians)")
+    for name, (scratch, rows) in kept.items():
+        print(f"  {name:40} scratch {scratch:7.1f}  kept {rows:7.1f}  x{scratch / rows:6.1f}")
     print(f"{'/healthz':34} {'p50':>7} {'p99':>7} {'max':>7} requests   (pages computed meanwhile: median, max)")
     for mode, (alone, during, pages) in loop.items():
         for name, times in ((f"{mode}: alone", alone), (f"{mode}: while pages compute", during)):
@@ -196,6 +201,55 @@ def figures_read_again(db_path: Path, runs: int) -> dict[str, list[float]]:
                 dashboard.build(conn, config, viewer, section, datetime.now(UTC), str(db_path))
                 if n:
                     found[page].append((time.perf_counter() - started) * 1000)
+    finally:
+        conn.close()
+    return found
+
+
+# What the pages counted before m030, over the same windows as the pages (6 months, 12 weeks).
+FROM_SCRATCH = {
+    "decision times (6 months)": (
+        "SELECT a.actor, a.at, (SELECT max(b.at) FROM audit b WHERE b.idea_id = a.idea_id AND b.to_status = 'in_review' "
+        "AND b.at <= a.at) AS review_at FROM audit a INDEXED BY audit_decided WHERE a.to_status IN ('approved', "
+        "'piloting', 'declined') AND a.at >= :months AND a.from_status IN ('in_review', 'needs_info')"),
+    "stages reached (12 weeks)": (
+        "SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i CROSS JOIN audit a ON a.idea_id = i.id "
+        "WHERE i.created_at >= :weeks AND i.status != 'duplicate' GROUP BY a.to_status"),
+    "voters and commenters (12 weeks)": (
+        "SELECT substr(period, 2), count(DISTINCT CASE WHEN votes > 0 THEN person END), count(DISTINCT CASE WHEN "
+        "comments > 0 THEN person END) FROM participation WHERE period >= 'W' || substr(:weeks, 1, 10) "
+        "AND period < 'X' GROUP BY period"),
+}
+KEPT = {
+    "decision times (6 months)": "SELECT manager, days FROM decision_durations WHERE decided_at >= :months "
+                                 "AND days IS NOT NULL",
+    "stages reached (12 weeks)": "SELECT status, sum(ideas) FROM stages_reached WHERE week >= substr(:weeks, 1, 10) "
+                                 "GROUP BY status",
+    "voters and commenters (12 weeks)": "SELECT week, total(votes > 0), total(comments > 0) FROM week_people "
+                                        "WHERE week >= substr(:weeks, 1, 10) GROUP BY week",
+}
+
+
+def kept_against_scratch(db_path: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """(median ms counted from scratch, median ms read from m030's rows) per figure, alternating in one run."""
+    from bot.dashboard import MONTHS, WEEKS
+    from storage import dashboard as store
+
+    today = datetime.now(UTC).date()
+    first_month = date(today.year - (today.month <= MONTHS - 1), (today.month - MONTHS) % 12 + 1, 1)
+    first_monday = today - timedelta(days=today.weekday(), weeks=WEEKS - 1)
+    windows = {"months": f"{first_month}T00:00:00+00:00", "weeks": f"{first_monday}T00:00:00+00:00"}
+    conn = store.open_reader(db_path)
+    found = {}
+    try:
+        for name, scratch in FROM_SCRATCH.items():
+            times: tuple[list[float], list[float]] = ([], [])
+            for _ in range(runs):
+                for sql, into in ((scratch, times[0]), (KEPT[name], times[1])):
+                    started = time.perf_counter()
+                    conn.execute(sql, windows).fetchall()
+                    into.append((time.perf_counter() - started) * 1000)
+            found[name] = (statistics.median(times[0]), statistics.median(times[1]))
     finally:
         conn.close()
     return found

@@ -12,6 +12,7 @@ import concurrent.futures
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # not imported at run time: the worker process (bot.dashboard
 WEEKS = 12
 MONTHS = 6
 TOP_PROBLEMS = 5
+SELF_SERVICE_SHOWN = 20  # the most reported problems looked at as self-service candidates
 PILOTS_SHOWN = 50
 WAITING_SHOWN = 50
 BOX_ACTIONS_SHOWN = 12
@@ -251,8 +253,7 @@ class _Context:
         end = (start + timedelta(days=32)).replace(day=1)
 
         def read() -> list[tuple[str, float]]:
-            return [(actor, _days_between(review_at, at)) for actor, at, review_at, _ in
-                    store.decision_times(self.conn, start, end) if review_at is not None]
+            return store.decision_times(self.conn, start, end)
         if month < self.months()[-1]:
             return _closed_period(self.path, ("decisions", month), read)
         return read()
@@ -320,7 +321,7 @@ def flow(ctx: _Context) -> Page:
     since = ctx.since_weeks()
     weekly = _ideas_per_week(ctx)
     posted = store.ideas_posted(ctx.conn, since)
-    reached = store.stages_reached(ctx.conn, since)
+    reached = store.stages_reached(ctx.conn, ctx.weeks()[0])
     funnel = Chart("funnel", "hbars", f"How far the ideas of the last {WEEKS} weeks got", "Ideas", "Stage",
                    ("posted", *(word for _, word in STAGES)),
                    (Series("Ideas", (posted, *(reached.get(s, 0) for s, _ in STAGES))),))
@@ -335,10 +336,6 @@ def _own_ideas(ctx: _Context) -> tuple[Table, ...]:
 
 
 # --- decisions ----------------------------------------------------------------------------------------
-
-def _days_between(start: str, end: str) -> float:
-    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 86400
-
 
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile (share 0.5 is the median as a value someone actually waited)."""
@@ -355,14 +352,17 @@ def decisions(ctx: _Context) -> Page:
         for actor, days in ctx.decisions_in(month):
             by_month[month].append(days)
             by_manager.setdefault(actor, []).append(days)
+    for values in (*by_month.values(), *by_manager.values()):
+        values.sort()  # once: each percentile below then sorts an ordered list
     labels = tuple(month_label(m) for m in months)
     medians = tuple(round(percentile(by_month[m], 0.5), 1) if by_month[m] else 0 for m in months)
     p90s = tuple(round(percentile(by_month[m], 0.9), 1) if by_month[m] else 0 for m in months)
     per_month = Chart("decision-time", "grouped", "Days from review to decision, per month", "Month", "Days",
                       labels, (Series("median", medians), Series("90th percentile", p90s)), unit="days")
     waiting = store.waiting_since(ctx.conn)
-    ages = [(ctx.now - datetime.fromisoformat(since)).days for _, since in waiting]
-    buckets = tuple(sum(low <= a and (high is None or a <= high) for a in ages) for low, high, _ in AGE_BUCKETS)
+    ages = Counter((ctx.now - datetime.fromisoformat(since)).days for _, since in waiting)  # ideas per age in days
+    buckets = tuple(sum(n for a, n in ages.items() if low <= a and (high is None or a <= high))
+                    for low, high, _ in AGE_BUCKETS)
     waiting_chart = Chart("waiting", "bars", f"Ideas waiting for a decision now ({len(waiting)}), by age",
                           "Waiting for", "Ideas", tuple(label for *_, label in AGE_BUCKETS), (Series("Ideas", buckets),))
     charts = [per_month, waiting_chart]
@@ -402,7 +402,8 @@ def _short(text: str, limit: int = 60) -> str:
 def problems(ctx: _Context) -> Page:
     weeks = ctx.weeks()
     since = ctx.since_weeks()
-    top = store.top_problems(ctx.conn, since, TOP_PROBLEMS)
+    ranked = store.top_problems(ctx.conn, since, SELF_SERVICE_SHOWN)
+    top = ranked[:TOP_PROBLEMS]
     per_week: dict[tuple[int, str], int] = {(p, w): n for p, w, n in
                                             store.reporters_per_week(ctx.conn, [p for p, _, _ in top], since)}
     keys = [w.isoformat() for w in weeks]
@@ -421,7 +422,7 @@ def problems(ctx: _Context) -> Page:
                 note=f"Channels with fewer than {ctx.min_group} reporters are not broken down.")
     threshold = ctx.config.self_service_threshold
     candidates = tuple((f"P{pid}", _short(text), str(n)) for pid, text, n in
-                       store.top_problems(ctx.conn, since, 20)
+                       ranked
                        if n >= threshold and not store.has_approved_idea(ctx.conn, pid))
     table = Table("Self-service candidates", ("Problem", "What", "Reporters"), candidates,
                   f"No problem has {threshold} or more reporters without an approved idea.")

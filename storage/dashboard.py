@@ -67,11 +67,11 @@ def ideas_per_week(conn: sqlite3.Connection, mondays: list[date]) -> list[tuple[
     return found
 
 
-def stages_reached(conn: sqlite3.Connection, since: datetime) -> dict[str, int]:
-    """How many of the ideas posted since `since` ever reached each status (from the audit trail)."""
-    rows = conn.execute(
-        "SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i CROSS JOIN audit a ON a.idea_id = i.id "
-        "WHERE i.created_at >= ? AND i.status != 'duplicate' GROUP BY a.to_status", [utc_text(since)])
+def stages_reached(conn: sqlite3.Connection, first: date) -> dict[str, int]:
+    """How many of the ideas posted from the Monday `first` on ever reached each status: from the weekly rows m030's
+    triggers keep."""
+    rows = conn.execute("SELECT status, sum(ideas) FROM stages_reached WHERE week >= ? GROUP BY status",
+                        [first.isoformat()])
     return dict(rows.fetchall())
 
 
@@ -82,17 +82,12 @@ def ideas_posted(conn: sqlite3.Connection, since: datetime) -> int:
 
 # --- decisions ------------------------------------------------------------------------------------
 
-def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, str, str, str]]:
-    """(deciding manager, decided at, review started at, decision) for decisions in [since, until) taken on an
-    idea in review: the review starts at the idea's latest move into `in_review` before the decision."""
-    return conn.execute(
-        """
-        SELECT a.actor, a.at, (SELECT max(b.at) FROM audit b WHERE b.idea_id = a.idea_id
-                                AND b.to_status = 'in_review' AND b.at <= a.at) AS review_at, a.to_status
-        FROM audit a INDEXED BY audit_decided
-        WHERE a.to_status IN ('approved', 'piloting', 'declined') AND a.at >= ? AND a.at < ?
-          AND a.from_status IN ('in_review', 'needs_info')
-        """, [utc_text(since), utc_text(until)]).fetchall()
+def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[tuple[str, float]]:
+    """(deciding manager, days from review to decision) for decisions in [since, until) taken on an idea in review,
+    from the rows m030's triggers write with each decision's audit row."""
+    return conn.execute("SELECT manager, days FROM decision_durations "
+                        "WHERE decided_at >= ? AND decided_at < ? AND days IS NOT NULL",
+                        [utc_text(since), utc_text(until)]).fetchall()
 
 
 def waiting_since(conn: sqlite3.Connection) -> list[tuple[int, str]]:
@@ -194,8 +189,9 @@ def wins_per_month(conn: sqlite3.Connection, since: datetime) -> list[tuple[str,
 
 def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, dict[str, int]]:
     """{'posted'|'voted'|'commented': {monday: distinct people that week}} (anonymous posters counted, never
-    named). Voters and commenters from the weekly rows m023's triggers keep; posters by author key from the week's
-    ideas (a person who posted both under their name and anonymously is one poster)."""
+    named). Voters and commenters from m030's rows per week and person (m023's weekly rows summed over
+    platforms); posters by author key from the week's ideas (a person who posted both under their name and
+    anonymously is one poster)."""
     found: dict[str, dict[str, int]] = {kind: {m.isoformat(): 0 for m in mondays} for kind in ("posted", "voted", "commented")}
     for monday in mondays:
         start = datetime.combine(monday, time(), UTC)
@@ -203,11 +199,10 @@ def people_per_week(conn: sqlite3.Connection, mondays: list[date]) -> dict[str, 
             "SELECT count(DISTINCT author_key) FROM ideas WHERE created_at >= ? AND created_at < ?",
             [utc_text(start), utc_text(start + timedelta(days=7))]).fetchone()[0]
     marks = ", ".join("?" for _ in mondays) or "NULL"
-    rows = conn.execute(f"SELECT substr(period, 2), count(DISTINCT CASE WHEN votes > 0 THEN person END), "
-                        f"count(DISTINCT CASE WHEN comments > 0 THEN person END) FROM participation "
-                        f"WHERE period IN ({marks}) GROUP BY period", [f"W{m.isoformat()}" for m in mondays])
+    rows = conn.execute(f"SELECT week, total(votes > 0), total(comments > 0) FROM week_people WHERE week IN ({marks}) "
+                        f"GROUP BY week", [m.isoformat() for m in mondays])
     for monday, voted, commented in rows:
-        found["voted"][monday], found["commented"][monday] = voted, commented
+        found["voted"][monday], found["commented"][monday] = int(voted), int(commented)
     return found
 
 

@@ -871,3 +871,102 @@ def m028_teams_channel_teams_and_unsure_posts(db: Database) -> None:
     # Whether an earlier attempt may have posted the item: an interrupted attempt or an answer that never came
     # (1), or a refusal that surely posted nothing (0). Only the first makes a retry look for the post first.
     db.execute("ALTER TABLE outbox ADD COLUMN maybe_posted INTEGER NOT NULL DEFAULT 1")
+
+
+DECISION = ("{row}.to_status IN ('approved', 'piloting', 'declined') "
+            "AND {row}.from_status IN ('in_review', 'needs_info')")
+REVIEW_START = ("(SELECT max(b.at) FROM audit b WHERE b.idea_id = {row}.idea_id AND b.to_status = 'in_review' "
+                "AND b.at <= {row}.at)")
+# Microseconds since the epoch of an ISO time as herobot writes it (datetime.isoformat: six digits of fraction or
+# none), so that a difference of two divided as Python divides a timedelta gives the same float.
+MICROSECONDS = ("(CAST(strftime('%s', {t}) AS INTEGER) * 1000000 "
+                "+ CASE WHEN substr({t}, 20, 1) = '.' THEN CAST(substr({t}, 21, 6) AS INTEGER) ELSE 0 END)")
+
+
+def _days_from_review(row: str) -> str:
+    review = REVIEW_START.format(row=row)
+    return (f"({MICROSECONDS.format(t=f'{row}.at')} - {MICROSECONDS.format(t=review)}) "
+            f"/ 1000000.0 / 86400.0")
+
+
+@migrations()
+def m030_decision_durations(db: Database) -> None:
+    # Every decision taken on an idea in review with the days since its review started (the idea's latest move
+    # into in_review before the decision; NULL without one), written with the decision's audit row: the dashboard
+    # reads six months of these instead of looking the review start up in the audit trail for each decision. A
+    # decided idea never goes back to review (bot.policy), so the days are final when the decision is written.
+    # `forget` re-keys a forgotten manager here as in the audit trail (it rewrites the id in every table).
+    db.execute(
+        """
+        CREATE TABLE decision_durations (
+            audit_id INTEGER PRIMARY KEY,
+            manager TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            days REAL,
+            decision TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX decision_durations_by_time ON decision_durations (decided_at, manager, days)")
+    columns = "(audit_id, manager, decided_at, days, decision)"
+    db.execute(f"INSERT INTO decision_durations {columns} SELECT a.id, a.actor, a.at, "
+               f"{_days_from_review('a')}, a.to_status FROM audit a WHERE {DECISION.format(row='a')}")
+    db.execute(f"CREATE TRIGGER audit_decision_ai AFTER INSERT ON audit WHEN {DECISION.format(row='new')} BEGIN "
+               f"INSERT INTO decision_durations {columns} VALUES (new.id, new.actor, new.at, "
+               f"{_days_from_review('new')}, new.to_status); END")
+    _stages_reached(db)
+    _week_people(db)
+    # How customers reached us over a window, from the index alone (the channel is not in problem_reports_by_time).
+    db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
+
+
+def _stages_reached(db: Database) -> None:
+    # The funnel: per week of posting and status, the ideas posted that week (duplicates left out) that ever moved
+    # into the status. An idea's first audit row into a status adds it; becoming a duplicate takes all its statuses
+    # away and an undone merge gives them back (the idea's row changes before its audit row is written).
+    week = "date(substr({row}.created_at, 1, 10), '-6 days', 'weekday 1')"
+    db.execute("CREATE TABLE stages_reached (week TEXT NOT NULL, status TEXT NOT NULL, ideas INTEGER NOT NULL, "
+               "PRIMARY KEY (week, status)) WITHOUT ROWID")
+    db.execute(f"INSERT INTO stages_reached (week, status, ideas) SELECT {week.format(row='i')}, a.to_status, "
+               f"count(DISTINCT a.idea_id) FROM ideas i JOIN audit a ON a.idea_id = i.id "
+               f"WHERE i.status != 'duplicate' GROUP BY 1, 2")
+    upsert = "ON CONFLICT (week, status) DO UPDATE SET ideas = ideas + excluded.ideas;"
+    db.execute(f"CREATE TRIGGER audit_stage_ai AFTER INSERT ON audit WHEN NOT EXISTS (SELECT 1 FROM audit "
+               f"WHERE idea_id = new.idea_id AND to_status = new.to_status AND id != new.id) BEGIN "
+               f"INSERT INTO stages_reached (week, status, ideas) SELECT {week.format(row='i')}, new.to_status, 1 "
+               f"FROM ideas i WHERE i.id = new.idea_id AND i.status != 'duplicate' {upsert} END")
+
+    def idea_stages(row: str, sign: str) -> str:
+        return (f"INSERT INTO stages_reached (week, status, ideas) SELECT DISTINCT {week.format(row=row)}, to_status, "
+                f"{sign}1 FROM audit WHERE idea_id = {row}.id AND {row}.status != 'duplicate' {upsert}")
+    db.execute(f"CREATE TRIGGER ideas_stage_au AFTER UPDATE OF status, created_at ON ideas "
+               f"WHEN (old.status = 'duplicate') != (new.status = 'duplicate') OR old.created_at != new.created_at "
+               f"BEGIN {idea_stages('old', '-')} {idea_stages('new', '')} END")
+
+
+def _week_people(db: Database) -> None:
+    # Per week and person, their votes and comments on every platform: m023's weekly participation rows summed over
+    # platforms by triggers on those rows, so the people who voted or commented in a week are a count of rows, not a
+    # count of distinct people over the week's rows of every platform.
+    db.execute("CREATE TABLE week_people (week TEXT NOT NULL, person TEXT NOT NULL, votes INTEGER NOT NULL, "
+               "comments INTEGER NOT NULL, PRIMARY KEY (week, person)) WITHOUT ROWID")
+    db.execute("INSERT INTO week_people (week, person, votes, comments) SELECT substr(period, 2), person, sum(votes), "
+               "sum(comments) FROM participation WHERE period >= 'W' AND period < 'X' GROUP BY 1, 2 "
+               "HAVING sum(votes) != 0 OR sum(comments) != 0")
+
+    weekly = "substr({row}.period, 1, 1) = 'W'"
+
+    def add(row: str, sign: str) -> str:
+        return (f"INSERT INTO week_people (week, person, votes, comments) SELECT substr({row}.period, 2), {row}.person, "
+                f"{sign}{row}.votes, {sign}{row}.comments WHERE {weekly.format(row=row)} "
+                f"ON CONFLICT (week, person) DO UPDATE SET votes = votes + excluded.votes, "
+                f"comments = comments + excluded.comments;")
+    empty = ("DELETE FROM week_people WHERE week = substr(old.period, 2) AND person = old.person AND votes = 0 "
+             "AND comments = 0;")
+    db.execute(f"CREATE TRIGGER participation_week_ai AFTER INSERT ON participation WHEN {weekly.format(row='new')} "
+               f"AND (new.votes != 0 OR new.comments != 0) BEGIN {add('new', '')} END")
+    db.execute(f"CREATE TRIGGER participation_week_au AFTER UPDATE OF period, person, votes, comments ON participation "
+               f"WHEN {weekly.format(row='old')} OR {weekly.format(row='new')} "
+               f"BEGIN {add('old', '-')} {add('new', '')} {empty} END")
+    db.execute(f"CREATE TRIGGER participation_week_ad AFTER DELETE ON participation WHEN {weekly.format(row='old')} "
+               f"BEGIN {add('old', '-')} {empty} END")

@@ -401,3 +401,162 @@ async def test_the_start_reads_every_page_ahead_so_the_first_view_finds_it(setti
         for section in ("flow", "goals"):
             page = await (await served.client.get(f"/dashboard/{section}")).text()
             assert "as of 01 Dec 2026 12:00 UTC" in page  # the warm-up's figures, not read again
+
+
+def _decisions_from_the_audit_trail(db) -> list:
+    """(manager, days from review to decision) of each decision on an idea in review, its review start looked up in
+    the audit trail and the days counted in Python (what m030 keeps)."""
+    from datetime import datetime
+    rows = db.execute(
+        "SELECT a.actor, a.at, (SELECT max(b.at) FROM audit b WHERE b.idea_id = a.idea_id AND b.to_status = 'in_review' "
+        "AND b.at <= a.at) AS review_at FROM audit a WHERE a.to_status IN ('approved', 'piloting', 'declined') "
+        "AND a.from_status IN ('in_review', 'needs_info') AND review_at IS NOT NULL")
+    return sorted((actor, (datetime.fromisoformat(at) - datetime.fromisoformat(review_at)).total_seconds() / 86400)
+                  for actor, at, review_at in rows)
+
+
+def _stages_from_the_audit_trail(db, first) -> dict:
+    rows = db.execute("SELECT a.to_status, count(DISTINCT a.idea_id) FROM ideas i JOIN audit a ON a.idea_id = i.id "
+                      "WHERE i.created_at >= ? AND i.status != 'duplicate' GROUP BY a.to_status",
+                      [f"{first.isoformat()}T00:00:00+00:00"])
+    return dict(rows.fetchall())
+
+
+def _assert_kept_figures_agree(db, step) -> None:
+    from datetime import date
+
+    from storage import dashboard as dashboard_store
+    kept = dashboard_store.decision_times(db.conn, utc(2000, 1, 1, 0, 0), utc(2100, 1, 1, 0, 0))
+    assert sorted(kept) == _decisions_from_the_audit_trail(db), step
+    for first in (date(2026, 6, 1), date(2026, 10, 5), date(2026, 11, 30)):
+        counted = {s: n for s, n in dashboard_store.stages_reached(db.conn, first).items() if n}
+        assert counted == _stages_from_the_audit_trail(db, first), (step, first)
+
+
+def test_decision_durations_and_stages_follow_decisions_merges_undos_forgetting_and_the_clock(tmp_path):
+    """m030's decision durations and funnel rows equal the audit trail's figures after every write that moves them:
+    decisions (their days to the microsecond), merges and their undos, a clock set back, and forgetting a manager."""
+    import random
+
+    from bot.model import Status
+    from bot.policy import TRANSITIONS
+    from storage import merges, privacy
+    from storage.audit import transition
+    from storage.db import open_database
+    db = open_database(tmp_path / "kept.db", secret=b"k" * 32)
+    rng = random.Random(30)
+    ideas: list[int] = []
+    clock = NOW - timedelta(weeks=14)
+    for step in range(700):
+        clock += timedelta(hours=rng.choice([-50, 2, 7, 13, 30]), microseconds=rng.choice([0, rng.randrange(10**6)]))
+        with write(db):
+            roll = rng.random()
+            if roll < 0.2 or not ideas:
+                ideas.append(store.insert_idea(db, Actor("slack", f"U{rng.randrange(8)}"), Draft(text=f"Idea {step}"),
+                                               clock))
+            elif roll < 0.85:
+                idea = rng.choice(ideas)
+                moves = sorted(TRANSITIONS[Status(store.get_idea(db, idea).status)] - {Status.DUPLICATE})
+                if moves:
+                    transition(db, idea, rng.choice(["U0MGR1", "U0MGR2", "herobot"]), "move", rng.choice(moves), clock)
+            elif roll < 0.95:
+                merges.merge_idea(db, rng.choice(ideas), rng.choice(ideas), "U0MGR1", clock)
+            else:
+                merges.unmerge_idea(db, rng.choice(ideas), "U0MGR2", clock)
+        _assert_kept_figures_agree(db, step)
+    assert len(_decisions_from_the_audit_trail(db)) > 12 and db.execute("SELECT count(*) FROM ideas WHERE "
+                                                                         "status = 'duplicate'").fetchone()[0] > 2
+    with write(db):
+        privacy.forget(db, "U0MGR1")
+    assert {m for m, *_ in _decisions_from_the_audit_trail(db)} == {"forgotten", "U0MGR2", "herobot"}
+    _assert_kept_figures_agree(db, "forget")
+    db.close()
+
+
+def test_m030_backfills_decision_durations_stages_and_weekly_people(tmp_path):
+    from storage import dashboard as dashboard_store
+    from storage import merges
+    from storage.db import open_database
+    path = tmp_path / "old.db"
+    db = open_database(path, secret=b"k" * 32)
+    with write(db):  # back to the schema before m030, then the seeded trail as an older herobot wrote it
+        for trigger in ("audit_decision_ai", "audit_stage_ai", "ideas_stage_au", "participation_week_ai",
+                        "participation_week_au", "participation_week_ad"):
+            db.execute(f"DROP TRIGGER {trigger}")
+        for table in ("decision_durations", "stages_reached", "week_people"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("DROP INDEX problem_reports_by_time_channel")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm030_decision_durations'")
+    seed(db, NOW, ideas=400, votes=500, weeks=20)
+    with write(db):
+        waiting = [r[0] for r in db.execute("SELECT id FROM ideas WHERE status IN ('open', 'in_review') LIMIT 6")]
+        for duplicate, original in zip(waiting[::2], waiting[1::2]):
+            assert merges.merge_idea(db, duplicate, original, "U0MGR1", NOW)
+    db.close()
+    db = open_database(path, secret=b"k" * 32)
+    assert len(_decisions_from_the_audit_trail(db)) > 50
+    _assert_kept_figures_agree(db, "backfilled")
+    mondays = [(NOW - timedelta(days=NOW.weekday(), weeks=n)).date() for n in range(20)]
+    counted = _people_from_the_participation_rows(db, mondays)
+    kept = dashboard_store.people_per_week(db.conn, mondays)
+    assert {kind: {w: n for w, n in kept[kind].items() if n} for kind in counted} == counted
+    assert sum(counted["voted"].values()) > 100
+    db.close()
+
+
+def _people_from_the_participation_rows(db, mondays) -> dict:
+    """Voters and commenters per week counted over m023's weekly rows of every platform (what m030 sums)."""
+    rows = db.execute("SELECT substr(period, 2), count(DISTINCT CASE WHEN votes > 0 THEN person END), "
+                      "count(DISTINCT CASE WHEN comments > 0 THEN person END) FROM participation "
+                      "WHERE period >= 'W' AND period < 'X' GROUP BY period").fetchall()
+    weeks = {m.isoformat() for m in mondays}
+    return {"voted": {w: v for w, v, _ in rows if w in weeks and v}, "commented": {w: c for w, _, c in rows
+                                                                                   if w in weeks and c}}
+
+
+def test_voters_and_commenters_per_week_follow_votes_undos_merges_comments_and_forgetting(tmp_path):
+    """m030's weekly people rows give the Participation page the voters and commenters m023's rows count, through
+    votes on both platforms by the same person, votes taken back, merges and their undos, comments, and forget."""
+    import random
+
+    from bot.model import Status
+    from storage import dashboard as dashboard_store
+    from storage import merges, privacy
+    from storage.db import open_database
+    db = open_database(tmp_path / "people.db", secret=b"k" * 32)
+    rng = random.Random(23)
+    mondays = [(NOW - timedelta(days=NOW.weekday(), weeks=n)).date() for n in range(8)]
+    ideas: list[int] = []
+    clock = NOW - timedelta(weeks=4)
+
+    def agree(step) -> None:
+        kept = dashboard_store.people_per_week(db.conn, mondays)
+        kept = {kind: {w: n for w, n in kept[kind].items() if n} for kind in ("voted", "commented")}
+        assert kept == _people_from_the_participation_rows(db, mondays), step
+
+    for step in range(400):
+        clock += timedelta(hours=rng.choice([-20, 2, 5, 17]))  # the clock also goes back
+        user = f"U{rng.randrange(6)}"
+        with write(db):
+            roll = rng.random()
+            if roll < 0.15 or len(ideas) < 2:
+                ideas.append(store.insert_idea(db, Actor(rng.choice(["slack", "teams"]), user),
+                                               Draft(text=f"Idea {step}"), clock))
+            elif roll < 0.55:
+                store.add_vote_mark(db, rng.choice(ideas), user, "button", clock)
+            elif roll < 0.7:
+                store.remove_vote(db, rng.choice(ideas), user)
+            elif roll < 0.85:
+                store.add_comment(db, rng.choice(ideas), user, "a comment", f"m{step}", clock)
+            elif roll < 0.95:
+                duplicate, original = rng.sample(ideas, 2)
+                if store.get_idea(db, duplicate).status in (Status.OPEN, Status.IN_REVIEW):
+                    merges.merge_idea(db, duplicate, original, "U0MGR1", clock)
+            else:
+                merges.unmerge_idea(db, rng.choice(ideas), "U0MGR1", clock)
+        agree(step)
+    with write(db):
+        privacy.forget(db, "U1")
+    agree("forget")
+    assert sum(_people_from_the_participation_rows(db, mondays)["voted"].values()) > 10
+    db.close()

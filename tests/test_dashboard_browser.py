@@ -13,7 +13,7 @@ import re
 import shutil
 import sqlite3
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
