@@ -60,6 +60,18 @@ def test_waits_and_vote_counts_follow_every_write(settings):
         ideas = [idea_store.insert_idea(db, Actor(rng.choice(["slack", "teams"]), rng.choice(PEOPLE)),
                                         Draft(text=f"Idea {n}"), next(clock)) for n in range(30)]
     assert_kept_as_counted(db)
+    asked = ideas[0]
+    with write(db) as tx:  # in review, needs info, the question asked again, answered: back in review
+        transition(tx, asked, "herobot", "threshold", Status.IN_REVIEW, next(clock))
+        transition(tx, asked, "UMGR", "needs_info", Status.NEEDS_INFO, next(clock))
+        record_decision(tx, Decision(asked, "needs_info", "UMGR", next(clock), note="What does it cost?"))
+    assert_kept_as_counted(db)
+    with write(db) as tx:
+        record_decision(tx, Decision(asked, "needs_info", "UMGR", next(clock), note="And who pays?"))
+    assert_kept_as_counted(db)
+    with write(db) as tx:
+        transition(tx, asked, "author", "answered", Status.IN_REVIEW, next(clock))
+    assert_kept_as_counted(db)
 
     def step(db) -> None:
         idea, person, at = rng.choice(ideas), rng.choice(PEOPLE), next(clock)
@@ -95,11 +107,20 @@ def test_waits_and_vote_counts_follow_every_write(settings):
     with write(db) as tx:
         forget(tx, rng.choice(PEOPLE))
     assert_kept_as_counted(db)
-    with write(db) as tx:  # decisions corrected or removed by hand
-        tx.execute("UPDATE decisions SET at = '2026-01-01T00:00:00+00:00' WHERE id IN "
-                   "(SELECT max(id) FROM decisions GROUP BY idea_id)")
-        tx.execute("DELETE FROM decisions WHERE id % 2 = 0")
-    assert_kept_as_counted(db)
+    undecided = ("(SELECT min(w.idea_id) FROM waiting w WHERE NOT EXISTS "
+                 "(SELECT 1 FROM decisions d WHERE d.idea_id = w.idea_id))")
+    for fix in ("UPDATE decisions SET at = '2027-01-01T00:00:00+00:00' WHERE id % 2 = 0",  # rows mended by hand
+                f"UPDATE decisions SET idea_id = {undecided} WHERE id % 2 = 0",
+                "DELETE FROM decisions WHERE id % 2 = 0",
+                "UPDATE ideas SET platform = 'teams' WHERE id IN (SELECT idea_id FROM waiting WHERE platform = 'slack')",
+                "UPDATE ideas SET status = 'approved' WHERE id = (SELECT min(idea_id) FROM waiting)",
+                "INSERT INTO ideas (platform, title, text, author_key, status, created_at, updated_at) "  # as bulk loads do
+                "VALUES ('slack', 'Loaded', 'Loaded', 'k', 'needs_info', '2026-01-02', '2026-01-03')",
+                "UPDATE votes SET idea_id = (SELECT max(id) FROM ideas) "
+                "WHERE (idea_id, user_id) = (SELECT idea_id, user_id FROM votes ORDER BY idea_id LIMIT 1)"):
+        with write(db) as tx:
+            tx.execute(fix)
+        assert_kept_as_counted(db)
     db.close()
 
 
@@ -113,7 +134,8 @@ def test_m029_fills_its_rows_from_a_database_that_had_none(settings):
             if n % 3:
                 transition(db, idea, "herobot", "threshold", Status.IN_REVIEW, BASE + timedelta(hours=n))
             if n % 3 == 2:
-                record_decision(db, Decision(idea, "needs_info", "UMGR", BASE + timedelta(days=n)))
+                transition(db, idea, "UMGR", "needs_info", Status.NEEDS_INFO, BASE + timedelta(days=n))
+                record_decision(db, Decision(idea, "needs_info", "UMGR", BASE + timedelta(days=n, hours=1)))
         # back to the file as it was before m029
         for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
                                      "(name LIKE '%waiting%' OR name LIKE 'votes_counts_%')").fetchall():
