@@ -114,8 +114,9 @@ def test_waits_and_vote_counts_follow_every_write(settings):
                 "DELETE FROM decisions WHERE id % 2 = 0",
                 "UPDATE ideas SET platform = 'teams' WHERE id IN (SELECT idea_id FROM waiting WHERE platform = 'slack')",
                 "UPDATE ideas SET status = 'approved' WHERE id = (SELECT min(idea_id) FROM waiting)",
-                "INSERT INTO ideas (platform, title, text, author_key, status, created_at, updated_at) "  # as bulk loads do
-                "VALUES ('slack', 'Loaded', 'Loaded', 'k', 'needs_info', '2026-01-02', '2026-01-03')",
+                "INSERT INTO ideas (platform, title, text, author_key, status, created_at, updated_at) "  # a bulk load
+                "VALUES ('slack', 'Loaded', 'Loaded', 'k', 'needs_info', '2026-01-02T00:00:00+00:00', "
+                "'2026-01-03T00:00:00+00:00')",
                 "UPDATE votes SET idea_id = (SELECT max(id) FROM ideas) "
                 "WHERE (idea_id, user_id) = (SELECT idea_id, user_id FROM votes ORDER BY idea_id LIMIT 1)"):
         with write(db) as tx:
