@@ -159,8 +159,9 @@ def participation(db: Database, start: datetime, end: datetime, platform: str | 
         parts = _hour_parts(start, end, platform)
         params = [p for _, values in parts for p in values]
         union = " UNION ALL ".join(sql for sql, _ in parts)
+        # grouped person first: most rows share one platform, which the sort would otherwise compare first for nothing
         acts = (f"SELECT platform, person, sum(posts) > 0 AS posted, sum(votes) > 0 AS voted, sum(comments) > 0 "
-                f"AS commented FROM ({union}) GROUP BY platform, person")
+                f"AS commented FROM ({union}) GROUP BY person, platform")
     people, posters, voters, commenters, hidden = db.execute(
         f"SELECT count(*), total(posted), total(voted), total(commented), total(person LIKE 'k:%') FROM ({acts})",
         params).fetchone()
