@@ -874,7 +874,7 @@ def m028_teams_channel_teams_and_unsure_posts(db: Database) -> None:
 
 
 # --- perf: what the digest ranks, kept instead of counted (issue 14) -------------------------------
-WAITING = "('in_review', 'needs_info')"
+WAITING_SQL = "('in_review', 'needs_info')"
 # An idea waits for a decision since its last action: the later of its last status change (its last audit row;
 # with none, its updated_at) and its last decision (asking for more information again restarts the wait).
 WAITS_SINCE = ("max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = {r}.id), {r}.updated_at), "
@@ -885,7 +885,7 @@ def _wait_refreshed(idea_id: str) -> str:
     """SQL that makes `waiting` hold the idea's row, as it is now, if and only if the idea waits."""
     return (f"DELETE FROM waiting WHERE idea_id = {idea_id}; "
             f"INSERT INTO waiting (idea_id, platform, since) SELECT i.id, i.platform, {WAITS_SINCE.format(r='i')} "
-            f"FROM ideas i WHERE i.id = {idea_id} AND i.status IN {WAITING};")
+            f"FROM ideas i WHERE i.id = {idea_id} AND i.status IN {WAITING_SQL};")
 
 
 @migrations()
@@ -898,14 +898,16 @@ def m029_waiting_and_vote_counts(db: Database) -> None:
     db.execute("CREATE INDEX waiting_by_since ON waiting (since, idea_id)")
     db.execute("CREATE INDEX waiting_by_platform ON waiting (platform, since, idea_id)")
     db.execute(f"INSERT INTO waiting (idea_id, platform, since) SELECT i.id, i.platform, {WAITS_SINCE.format(r='i')} "
-               f"FROM ideas i WHERE i.status IN {WAITING}")
-    db.execute(f"CREATE TRIGGER ideas_waiting_ai AFTER INSERT ON ideas WHEN new.status IN {WAITING} "
+               f"FROM ideas i WHERE i.status IN {WAITING_SQL}")
+    db.execute(f"CREATE TRIGGER ideas_waiting_ai AFTER INSERT ON ideas WHEN new.status IN {WAITING_SQL} "
                f"BEGIN {_wait_refreshed('new.id')} END")
     db.execute(f"CREATE TRIGGER ideas_waiting_au AFTER UPDATE OF status, updated_at, platform ON ideas "
-               f"WHEN old.status IN {WAITING} OR new.status IN {WAITING} BEGIN {_wait_refreshed('new.id')} END")
+               f"WHEN old.status IN {WAITING_SQL} OR new.status IN {WAITING_SQL} BEGIN {_wait_refreshed('new.id')} END")
     db.execute(f"CREATE TRIGGER audit_waiting_ai AFTER INSERT ON audit BEGIN {_wait_refreshed('new.idea_id')} END")
-    db.execute(f"CREATE TRIGGER decisions_waiting_ai AFTER INSERT ON decisions BEGIN {_wait_refreshed('new.idea_id')} END")
-    db.execute(f"CREATE TRIGGER decisions_waiting_ad AFTER DELETE ON decisions BEGIN {_wait_refreshed('old.idea_id')} END")
+    db.execute(f"CREATE TRIGGER decisions_waiting_ai AFTER INSERT ON decisions "
+               f"BEGIN {_wait_refreshed('new.idea_id')} END")
+    db.execute(f"CREATE TRIGGER decisions_waiting_ad AFTER DELETE ON decisions "
+               f"BEGIN {_wait_refreshed('old.idea_id')} END")
     db.execute(f"CREATE TRIGGER decisions_waiting_au AFTER UPDATE OF idea_id, at ON decisions "
                f"BEGIN {_wait_refreshed('old.idea_id')} {_wait_refreshed('new.idea_id')} END")
     # Each idea's votes, kept by triggers on votes (a vote, its undo, a merge and its undo, `herobot forget`): the

@@ -53,7 +53,7 @@ from bot.refresh import TokenBucket
 from bot.review import SYSTEM
 from storage import ideas as store
 from storage.db import open_database
-from storage.schema import WAITING, WAITS_SINCE
+from storage.schema import WAITING_SQL, WAITS_SINCE
 from suites.common import Report, suite_main
 
 PLATFORM = "slack"
@@ -411,7 +411,7 @@ def make_machine(stats: Stats):
         @invariant()
         def kept_waits_and_vote_counts_are_their_rows(self):
             counted = self.db.execute(f"SELECT i.id, i.platform, {WAITS_SINCE.format(r='i')} FROM ideas i "
-                                      f"WHERE i.status IN {WAITING} ORDER BY 1").fetchall()
+                                      f"WHERE i.status IN {WAITING_SQL} ORDER BY 1").fetchall()
             assert self.db.execute("SELECT idea_id, platform, since FROM waiting ORDER BY 1").fetchall() == counted
             votes = self.db.execute("SELECT idea_id, count(*) FROM votes GROUP BY idea_id ORDER BY 1").fetchall()
             assert self.db.execute("SELECT idea_id, n FROM vote_counts WHERE n != 0 ORDER BY 1").fetchall() == votes
