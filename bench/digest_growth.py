@@ -8,15 +8,20 @@ a comment per 5, a problem per 100 with a report per 10 votes, and the decisions
 executemany in one transaction, reused on later runs. Prints the median time of
 bot.digest.build_digest for the week the scheduled digest covers (the default Monday schedule: a whole UTC week)
 and for the seven days up to the bench's clock (09:00 to 09:00, as a preview's window is not whole days), and the
-growth between sizes.
+growth between sizes. Beside each, in the same run, the two look-ups m029 made cheap, counted from the rows as before
+it and read from its kept rows (the oldest waits with their count, the week's most voted new ideas), and with
+`--profile` where one build's time goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import os
 import platform
+import pstats
 import random
 import statistics
 import sys
@@ -30,8 +35,10 @@ from bot.bootstrap import new_core
 from bot.config import Config  # noqa: E402
 from bot.digest import build_digest  # noqa: E402
 from bot.schedule import Weekly  # noqa: E402
+from storage import digest as digest_store  # noqa: E402
 from storage import hotspots  # noqa: E402
 from storage.db import open_database, write  # noqa: E402
+from storage.ideas import _IDEA_COLUMNS  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 WORDS = ("refund invoice password reset delivery parcel tracking locker card payment queue callback chat email "
@@ -109,22 +116,93 @@ def build(path: Path, votes_wanted: int) -> float:
     return elapsed
 
 
-def measure(path: Path, runs: int, window: str = "scheduled") -> list[float]:
-    """build_digest's times for the week the scheduled digest covers (`scheduled`: the default `[digest]` Monday
-    09:00 UTC, whole days) or for the seven days up to the bench's clock (`rolling`, 09:00 to 09:00)."""
+def window_of(core, window: str) -> tuple[datetime, datetime]:
+    """The week the scheduled digest covers (`scheduled`: the default `[digest]` Monday 09:00 UTC, whole days) or
+    the seven days up to the bench's clock (`rolling`, 09:00 to 09:00)."""
+    weekly = Weekly.of(core.config)
+    return weekly.covered(weekly.last_fire(NOW)) if window == "scheduled" else (NOW - timedelta(days=7), NOW)
+
+
+def bench_core(path: Path):
     db = open_database(path)
     with write(db):  # as the scheduler's tick does every minute at the bench's clock (storage.hotspots)
         hotspots.catch_up(db, NOW)
-    core = new_core(db=db, config=Config.from_dict({"roles": {"managers": MANAGERS}}), clock=lambda: NOW)
-    weekly = Weekly.of(core.config)
-    start, end = weekly.covered(weekly.last_fire(NOW)) if window == "scheduled" else (NOW - timedelta(days=7), NOW)
+    return new_core(db=db, config=Config.from_dict({"roles": {"managers": MANAGERS}}), clock=lambda: NOW)
+
+
+def timed(work, runs: int) -> list[float]:
+    work()  # warm
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        asyncio.run(build_digest(core, start, end))
+        work()
         times.append((time.perf_counter() - started) * 1000)
-    db.close()
     return times
+
+
+def measure(path: Path, runs: int, window: str = "scheduled") -> list[float]:
+    """build_digest's times for the `window` (see `window_of`)."""
+    core = bench_core(path)
+    start, end = window_of(core, window)
+    times = timed(lambda: asyncio.run(build_digest(core, start, end)), runs)
+    core.db.close()
+    return times
+
+
+# The two look-ups as they were before m029: each waiting idea's last action found from its audit and decision
+# rows, and every new idea's votes counted.
+COUNTED_WAITS = f"""
+    WITH waiting AS (
+        SELECT i.id, max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = i.id), i.updated_at),
+                         coalesce((SELECT max(at) FROM decisions d WHERE d.idea_id = i.id), '')) AS since
+        FROM ideas i WHERE i.status IN ('in_review', 'needs_info') ORDER BY since, i.id LIMIT ?
+    )
+    SELECT {_IDEA_COLUMNS}, w.since FROM waiting w JOIN ideas i ON i.id = w.id ORDER BY w.since, i.id
+"""
+COUNTED_TOP_NEW = f"""
+    WITH best AS (SELECT i.id, (SELECT count(*) FROM votes v WHERE v.idea_id = i.id) AS n FROM ideas i
+                  WHERE i.created_at >= ? AND i.created_at < ? AND i.status != 'duplicate' ORDER BY n DESC, i.id LIMIT ?)
+    SELECT {_IDEA_COLUMNS} FROM best b JOIN ideas i ON i.id = b.id ORDER BY b.n DESC, i.id
+"""
+
+
+def counted_and_kept(path: Path, runs: int) -> list[tuple[str, float, float]]:
+    """(look-up, median ms counted from the rows, median ms from m029's kept rows), interleaved on one connection;
+    each pair must give the same answer."""
+    db = open_database(path)
+    start, end = (NOW - timedelta(days=7)).isoformat(), NOW.isoformat()
+    pairs = {
+        "15 oldest waits and their count": (
+            lambda: (db.execute(COUNTED_WAITS, [15]).fetchall(),
+                     db.execute("SELECT count(*) FROM ideas WHERE status IN ('in_review', 'needs_info')").fetchone()),
+            lambda: ([(*(getattr(w.idea, f) for f in ("id", "votes", "comments")), w.since.isoformat())
+                      for w in digest_store.waiting_ideas(db, None, 15)], digest_store.waiting_count(db))),
+        "the week's 5 most voted new ideas": (
+            lambda: [r[0] for r in db.execute(COUNTED_TOP_NEW, [start, end, 5])],
+            lambda: [i.id for i in digest_store.new_ideas(db, NOW - timedelta(days=7), NOW, 5)[1]]),
+    }
+    rows = []
+    for name, (counted, kept) in pairs.items():
+        old, new = counted(), kept()
+        if name.startswith("15"):
+            old = ([(r[0], r[15], r[16], r[-1]) for r in old[0]], old[1][0])
+        assert old == new, f"{name}: counted {old} but kept {new}"
+        rows.append((name, statistics.median(timed(counted, runs)), statistics.median(timed(kept, runs))))
+    db.close()
+    return rows
+
+
+def profile(path: Path, window: str, lines: int = 14) -> str:
+    """The storage calls of one build_digest, by cumulative time."""
+    core = bench_core(path)
+    start, end = window_of(core, window)
+    asyncio.run(build_digest(core, start, end))  # warm
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: asyncio.run(build_digest(core, start, end)))
+    core.db.close()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"storage/|problem_commands", lines)
+    return out.getvalue()
 
 
 def cpu_model() -> str:
@@ -142,6 +220,7 @@ def main() -> int:
     parser.add_argument("--dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "herobot-digest-bench"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--profile", action="store_true", help="print where one build's time goes, per window")
     args = parser.parse_args()
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -158,6 +237,11 @@ def main() -> int:
                 results.append((size, median))
             print(f"{size:>9,} votes, {window} week: build_digest median {median:8.1f} ms over {args.runs} runs "
                   f"(min {min(times):.1f}, max {max(times):.1f})", flush=True)
+            if args.profile:
+                print(profile(path, window), flush=True)
+        for name, counted, kept in counted_and_kept(path, args.runs):
+            print(f"{size:>9,} votes, {name}: counted from the rows {counted:7.1f} ms, kept (m029) {kept:6.1f} ms "
+                  f"(×{counted / kept:.0f})", flush=True)
     for (small, t_small), (big, t_big) in zip(results, results[1:]):
         print(f"{small:,} → {big:,} votes (×{big / small:g}): build time ×{t_big / t_small:.1f}")
     return 0

@@ -91,15 +91,15 @@ def decision_times(conn: sqlite3.Connection, since: datetime, until: datetime) -
 
 
 def waiting_since(conn: sqlite3.Connection) -> list[tuple[int, str]]:
-    """(id, waiting since) of every idea waiting for a decision: its last status change (the only thing that
-    moves an idea's updated_at)."""
-    return conn.execute("SELECT id, updated_at FROM ideas WHERE status IN ('in_review', 'needs_info')").fetchall()
+    """(id, waiting since) of every idea waiting for a decision: since its last status change or decision, as the
+    digest and the managers' queues count it (m029's rows)."""
+    return conn.execute("SELECT idea_id, since FROM waiting").fetchall()
 
 
 def longest_waiting(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str, str, str]]:
     """(id, title, status, waiting since) of the ideas waiting longest for a decision."""
-    return conn.execute("SELECT id, title, status, updated_at FROM ideas WHERE status IN ('in_review', 'needs_info') "
-                        "ORDER BY updated_at, id LIMIT ?", [limit]).fetchall()
+    return conn.execute("SELECT i.id, i.title, i.status, w.since FROM waiting w CROSS JOIN ideas i ON i.id = w.idea_id "
+                        "ORDER BY w.since, w.idea_id LIMIT ?", [limit]).fetchall()
 
 
 # --- customer problems ----------------------------------------------------------------------------

@@ -60,27 +60,19 @@ def _on(platform: str | None, alias: str = "i") -> tuple[str, list]:
 
 
 def waiting_ideas(db: Database, platform: str | None = None, limit: int | None = None) -> list[Waiting]:
-    """Ideas waiting for a decision, oldest wait first (the first `limit` of them). The wait starts at the
-    idea's last action."""
-    only, params = _on(platform)
+    """Ideas waiting for a decision, oldest wait first (the first `limit` of them), from the rows m029 keeps: the
+    wait starts at the idea's last action (its last status change or decision)."""
+    only, params = (" WHERE w.platform = ?", [platform]) if platform else ("", [])
     first = " LIMIT ?" if limit is not None else ""
     rows = db.execute(
-        f"""
-        WITH waiting AS (
-            SELECT i.id, max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = i.id), i.updated_at),
-                             coalesce((SELECT max(at) FROM decisions d WHERE d.idea_id = i.id), '')) AS since
-            FROM ideas i WHERE i.status IN ('in_review', 'needs_info'){only} ORDER BY since, i.id{first}
-        )
-        SELECT {_IDEA_COLUMNS}, w.since FROM waiting w JOIN ideas i ON i.id = w.id ORDER BY w.since, i.id
-        """, [*params, *([limit] if limit is not None else [])]
-    ).fetchall()
+        f"SELECT {_IDEA_COLUMNS}, w.since FROM waiting w CROSS JOIN ideas i ON i.id = w.idea_id{only} "
+        f"ORDER BY w.since, w.idea_id{first}", [*params, *([limit] if limit is not None else [])]).fetchall()
     return [Waiting(_idea(r[:-1]), datetime.fromisoformat(r[-1])) for r in rows]
 
 
 def waiting_count(db: Database, platform: str | None = None) -> int:
-    only, params = _on(platform)
-    return db.execute(f"SELECT count(*) FROM ideas i WHERE i.status IN ('in_review', 'needs_info'){only}",
-                      params).fetchone()[0]
+    only, params = (" WHERE platform = ?", [platform]) if platform else ("", [])
+    return db.execute(f"SELECT count(*) FROM waiting{only}", params).fetchone()[0]
 
 
 def pilots(db: Database) -> list[Pilot]:
@@ -106,9 +98,9 @@ def new_ideas(db: Database, start: datetime, end: datetime, top: int = 5,
     window = [utc_text(start), utc_text(end), *params]
     count = db.execute("SELECT count(*) FROM ideas i WHERE i.created_at >= ? AND i.created_at < ? "
                        f"AND i.status != 'duplicate'{only}", window).fetchone()[0]
-    # The week's most voted first (counting their votes only), then those few ideas' whole rows.
+    # The week's most voted first (by the vote counts m029 keeps), then those few ideas' whole rows.
     rows = db.execute(
-        f"WITH best AS (SELECT i.id, (SELECT count(*) FROM votes v WHERE v.idea_id = i.id) AS n FROM ideas i "
+        f"WITH best AS (SELECT i.id, coalesce(c.n, 0) AS n FROM ideas i LEFT JOIN vote_counts c ON c.idea_id = i.id "
         f"WHERE i.created_at >= ? AND i.created_at < ? AND i.status != 'duplicate'{only} ORDER BY n DESC, i.id LIMIT ?) "
         f"SELECT {_IDEA_COLUMNS} FROM best b JOIN ideas i ON i.id = b.id ORDER BY b.n DESC, i.id", [*window, top]).fetchall()
     return count, [_idea(r) for r in rows]
@@ -167,8 +159,9 @@ def participation(db: Database, start: datetime, end: datetime, platform: str | 
         parts = _hour_parts(start, end, platform)
         params = [p for _, values in parts for p in values]
         union = " UNION ALL ".join(sql for sql, _ in parts)
+        # grouped person first: most rows share one platform, which the sort would otherwise compare first for nothing
         acts = (f"SELECT platform, person, sum(posts) > 0 AS posted, sum(votes) > 0 AS voted, sum(comments) > 0 "
-                f"AS commented FROM ({union}) GROUP BY platform, person")
+                f"AS commented FROM ({union}) GROUP BY person, platform")
     people, posters, voters, commenters, hidden = db.execute(
         f"SELECT count(*), total(posted), total(voted), total(commented), total(person LIKE 'k:%') FROM ({acts})",
         params).fetchone()

@@ -873,6 +873,55 @@ def m028_teams_channel_teams_and_unsure_posts(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN maybe_posted INTEGER NOT NULL DEFAULT 1")
 
 
+# --- perf: what the digest ranks, kept instead of counted (issue 14) -------------------------------
+WAITING_SQL = "('in_review', 'needs_info')"
+# An idea waits for a decision since its last action: the later of its last status change (its last audit row;
+# with none, its updated_at) and its last decision (asking for more information again restarts the wait).
+WAITS_SINCE = ("max(coalesce((SELECT max(at) FROM audit a WHERE a.idea_id = {r}.id), {r}.updated_at), "
+               "coalesce((SELECT max(at) FROM decisions d WHERE d.idea_id = {r}.id), ''))")
+
+
+def _wait_refreshed(idea_id: str) -> str:
+    """SQL that makes `waiting` hold the idea's row, as it is now, if and only if the idea waits."""
+    return (f"DELETE FROM waiting WHERE idea_id = {idea_id}; "
+            f"INSERT INTO waiting (idea_id, platform, since) SELECT i.id, i.platform, {WAITS_SINCE.format(r='i')} "
+            f"FROM ideas i WHERE i.id = {idea_id} AND i.status IN {WAITING_SQL};")
+
+
+@migrations()
+def m029_waiting_and_vote_counts(db: Database) -> None:
+    # The ideas waiting for a decision, each with when its wait began, kept by triggers in the transaction of every
+    # status change and decision: the digest's oldest waits, the managers' queues, reminders and the dashboard read
+    # them in order from an index instead of finding each waiting idea's last action.
+    db.execute("CREATE TABLE waiting (idea_id INTEGER PRIMARY KEY REFERENCES ideas(id), platform TEXT NOT NULL, "
+               "since TEXT NOT NULL)")
+    db.execute("CREATE INDEX waiting_by_since ON waiting (since, idea_id)")
+    db.execute("CREATE INDEX waiting_by_platform ON waiting (platform, since, idea_id)")
+    db.execute(f"INSERT INTO waiting (idea_id, platform, since) SELECT i.id, i.platform, {WAITS_SINCE.format(r='i')} "
+               f"FROM ideas i WHERE i.status IN {WAITING_SQL}")
+    db.execute(f"CREATE TRIGGER ideas_waiting_ai AFTER INSERT ON ideas WHEN new.status IN {WAITING_SQL} "
+               f"BEGIN {_wait_refreshed('new.id')} END")
+    db.execute(f"CREATE TRIGGER ideas_waiting_au AFTER UPDATE OF status, updated_at, platform ON ideas "
+               f"WHEN old.status IN {WAITING_SQL} OR new.status IN {WAITING_SQL} BEGIN {_wait_refreshed('new.id')} END")
+    db.execute(f"CREATE TRIGGER audit_waiting_ai AFTER INSERT ON audit BEGIN {_wait_refreshed('new.idea_id')} END")
+    db.execute(f"CREATE TRIGGER decisions_waiting_ai AFTER INSERT ON decisions "
+               f"BEGIN {_wait_refreshed('new.idea_id')} END")
+    db.execute(f"CREATE TRIGGER decisions_waiting_ad AFTER DELETE ON decisions "
+               f"BEGIN {_wait_refreshed('old.idea_id')} END")
+    db.execute(f"CREATE TRIGGER decisions_waiting_au AFTER UPDATE OF idea_id, at ON decisions "
+               f"BEGIN {_wait_refreshed('old.idea_id')} {_wait_refreshed('new.idea_id')} END")
+    # Each idea's votes, kept by triggers on votes (a vote, its undo, a merge and its undo, `herobot forget`): the
+    # week's most voted new ideas are ranked by these instead of counting every vote of every new idea.
+    db.execute("CREATE TABLE vote_counts (idea_id INTEGER PRIMARY KEY REFERENCES ideas(id), n INTEGER NOT NULL)")
+    db.execute("INSERT INTO vote_counts (idea_id, n) SELECT idea_id, count(*) FROM votes GROUP BY idea_id")
+    add = ("INSERT INTO vote_counts (idea_id, n) VALUES (new.idea_id, 1) "
+           "ON CONFLICT (idea_id) DO UPDATE SET n = n + 1;")
+    remove = "UPDATE vote_counts SET n = n - 1 WHERE idea_id = old.idea_id;"
+    db.execute(f"CREATE TRIGGER votes_counts_ai AFTER INSERT ON votes BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER votes_counts_ad AFTER DELETE ON votes BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER votes_counts_au AFTER UPDATE OF idea_id ON votes BEGIN {remove} {add} END")
+
+
 DECISION = ("{row}.to_status IN ('approved', 'piloting', 'declined') "
             "AND {row}.from_status IN ('in_review', 'needs_info')")
 REVIEW_START = ("(SELECT max(b.at) FROM audit b WHERE b.idea_id = {row}.idea_id AND b.to_status = 'in_review' "

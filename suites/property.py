@@ -9,7 +9,8 @@ After every step, against a reference model kept beside the machine:
 - every status is the model's, and every audit row is an edge of bot.policy.TRANSITIONS;
 - exactly one audit row per status change: the new rows are the model's changes, and each
   idea's status is the last audit row's `to_status` (open without one);
-- audit rows never change (earlier rows stay as they were; UPDATE and DELETE are refused).
+- audit rows never change (earlier rows stay as they were; UPDATE and DELETE are refused);
+- the waits and vote counts m029's triggers keep are the ones the rows give.
 
 The platform boundary is a small recording Chat; everything behind it is the real core.
 """
@@ -52,6 +53,7 @@ from bot.refresh import TokenBucket
 from bot.review import SYSTEM
 from storage import ideas as store
 from storage.db import open_database
+from storage.schema import WAITING_SQL, WAITS_SINCE
 from suites.common import Report, suite_main
 
 PLATFORM = "slack"
@@ -405,6 +407,14 @@ def make_machine(stats: Stats):
             for idea, status in self.db.execute("SELECT id, status FROM ideas").fetchall():
                 assert status == self.status[idea].value, f"#{idea} is {status}, the model says {self.status[idea]}"
                 assert last.get(idea, "open") == status, f"#{idea} is {status} without an audit row saying so"
+
+        @invariant()
+        def kept_waits_and_vote_counts_are_their_rows(self):
+            counted = self.db.execute(f"SELECT i.id, i.platform, {WAITS_SINCE.format(r='i')} FROM ideas i "
+                                      f"WHERE i.status IN {WAITING_SQL} ORDER BY 1").fetchall()
+            assert self.db.execute("SELECT idea_id, platform, since FROM waiting ORDER BY 1").fetchall() == counted
+            votes = self.db.execute("SELECT idea_id, count(*) FROM votes GROUP BY idea_id ORDER BY 1").fetchall()
+            assert self.db.execute("SELECT idea_id, n FROM vote_counts WHERE n != 0 ORDER BY 1").fetchall() == votes
 
     return CoreMachine
 

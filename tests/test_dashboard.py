@@ -226,6 +226,29 @@ async def test_decision_times_are_the_median_and_90th_percentile_of_review_to_de
     assert "<td>#5</td><td>Still waiting</td><td>in review</td><td>10</td>" in html
 
 
+
+async def test_the_dashboard_and_the_digest_count_a_wait_from_the_same_last_action(settings, fake_slack):
+    """Asking for more information again restarts the wait: in the dashboard's "waiting now" as in the digest."""
+    from bot.model import Status
+    from storage import digest as digest_store
+    from tests.scheduling import add_idea, decide, to_review
+
+    async with Served(settings, config(), Clock(NOW)) as served:
+        core = served.core
+        idea = add_idea(core, "Asked twice", utc(2026, 11, 1, 9, 0))
+        to_review(core, idea, utc(2026, 11, 2, 9, 0))
+        decide(core, idea, "needs_info", Status.NEEDS_INFO, "U0MGR1", utc(2026, 11, 3, 9, 0))
+        with write(core.db) as db:  # the question asked again, 3 days ago: the idea stays in needs info
+            db.execute("INSERT INTO decisions (idea_id, action, by_user, note, at) VALUES (?, 'needs_info', 'U0MGR1', "
+                       "'And the cost?', ?)", [idea, utc(2026, 11, 28, 9, 0).isoformat()])
+        slack = Slack(served.client, fake_slack)
+        await served.sign_in(slack, "U0MGR1")
+        html = await (await served.client.get("/dashboard/decisions")).text()
+        waits = digest_store.waiting_ideas(core.db)
+    assert [(w.idea.id, w.since) for w in waits] == [(idea, utc(2026, 11, 28, 9, 0))]
+    assert f"<td>#{idea}</td><td>Asked twice</td><td>needs info</td><td>3</td>" in html
+    assert 'data-label="3–6 days" data-series="Ideas" data-value="1"' in html
+
 def _seed_box(core) -> None:
     """B1 used four times by three people (two worked, one did not, one too early), B2 once by one person, a use of
     B1 older than twelve weeks; three people asked for an exception: one waits, one allowed, one declined."""

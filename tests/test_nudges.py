@@ -182,7 +182,7 @@ async def test_a_tick_scans_the_waiting_ideas_only_at_a_fire_time_or_after_a_cha
             clock.at = at
             statements.clear()
             await run_due(core)
-            return any("WITH waiting AS" in s for s in statements)
+            return any("FROM waiting w" in s for s in statements)
 
         assert await scanned_at(utc(2026, 11, 26, 10, 0))  # a process's first tick
         assert not await scanned_at(utc(2026, 11, 26, 10, 1))  # nothing changed, no 09:00 passed
