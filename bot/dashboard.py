@@ -386,7 +386,7 @@ def decisions(ctx: _Context) -> Page:
 
 def _own_waiting(ctx: _Context) -> tuple[Table, ...]:
     mine = [i for i in ctx.own_ideas() if i.status in (Status.IN_REVIEW, Status.NEEDS_INFO)]
-    since = store.status_changed_at(ctx.conn, [i.id for i in mine])
+    since = store.waits_of(ctx.conn, [i.id for i in mine])
     return (Table("Your ideas waiting for a decision", ("Idea", "Title", "Waiting (days)"),
                   tuple((f"#{i.id}", i.display_title, str((ctx.now - datetime.fromisoformat(since[i.id])).days))
                         for i in mine if i.id in since), "None of your ideas is waiting."),)

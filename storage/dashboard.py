@@ -169,10 +169,10 @@ def pilots_of(conn: sqlite3.Connection, idea_ids: list[int]) -> list[tuple]:
         """, idea_ids).fetchall()
 
 
-def status_changed_at(conn: sqlite3.Connection, idea_ids: list[int]) -> dict[int, str]:
-    """When each of the given ideas last changed status (its updated_at)."""
+def waits_of(conn: sqlite3.Connection, idea_ids: list[int]) -> dict[int, str]:
+    """Since when each of the given ideas waits for a decision (m029's rows, as `waiting_since` counts it)."""
     marks = ", ".join("?" for _ in idea_ids) or "NULL"
-    return dict(conn.execute(f"SELECT id, updated_at FROM ideas WHERE id IN ({marks})", idea_ids).fetchall())
+    return dict(conn.execute(f"SELECT idea_id, since FROM waiting WHERE idea_id IN ({marks})", idea_ids).fetchall())
 
 
 def pilot_count(conn: sqlite3.Connection) -> int:

@@ -245,8 +245,12 @@ async def test_the_dashboard_and_the_digest_count_a_wait_from_the_same_last_acti
         await served.sign_in(slack, "U0MGR1")
         html = await (await served.client.get("/dashboard/decisions")).text()
         waits = digest_store.waiting_ideas(core.db)
+        author = Slack(served.client, fake_slack)
+        await served.sign_in(author, "U1")
+        own = await (await served.client.get("/dashboard/decisions")).text()
     assert [(w.idea.id, w.since) for w in waits] == [(idea, utc(2026, 11, 28, 9, 0))]
     assert f"<td>#{idea}</td><td>Asked twice</td><td>needs info</td><td>3</td>" in html
+    assert f"<td>#{idea}</td><td>Asked twice</td><td>3</td>" in own  # the author's own list counts it the same
     assert 'data-label="3–6 days" data-series="Ideas" data-value="1"' in html
 
 def _seed_box(core) -> None:
