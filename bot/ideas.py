@@ -96,9 +96,9 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
             if store.has_vote(db, idea_id, actor.user_id):
                 note += " You still count once here through a duplicate you voted for."
         else:
-            store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
+            added = store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
             note = f"You voted for #{idea_id}."
-            in_review = reach_review(core, db, idea_id)
+            in_review = reach_review(core, db, idea, idea.votes + added)
     emit(core, VoteChanged(idea, actor.user_id, in_review))
     return Notice(note)
 
@@ -119,8 +119,8 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
         source = f"reaction:{reaction}"
         in_review = False
         if added:
-            store.add_vote_mark(db, idea.id, actor.user_id, source, core.now())
-            in_review = reach_review(core, db, idea.id)
+            voted = store.add_vote_mark(db, idea.id, actor.user_id, source, core.now())
+            in_review = reach_review(core, db, idea, idea.votes + voted)
         else:
             store.remove_vote_mark(db, idea.id, actor.user_id, source)
     emit(core, VoteChanged(idea, actor.user_id, in_review))
