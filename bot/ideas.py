@@ -16,12 +16,11 @@ from bot.errors import Refused
 from bot.events import VoteChanged
 from bot.followups import emit
 from bot.model import MAX_TEXT, Actor, Draft, Idea, Origin
-from bot.outbox import channel_for, deliver
+from bot import outbox
 from bot.publishing import publish
 from bot.replies import Notice
 from bot.review import after_answer, author_answered, reach_review
 from storage import ideas as store
-from storage import outbox as outbox_store
 from storage import problems as problem_store
 from storage.db import write
 
@@ -58,8 +57,7 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
     actor = Actor(origin.platform, origin.user_id)
     async with write(core.db) as db:
         idea_id = store.insert_idea(db, actor, draft, core.now())
-        outbox_store.add(db, "idea", idea_id, origin.platform, channel_for(core, "idea", origin.platform, origin),
-                         origin, core.now())  # posted until it lands (bot.outbox)
+        first = outbox.save(db, core, "idea", idea_id, origin)  # posted until it lands (bot.outbox)
         if draft.problem_id is not None:
             problem_store.link(db, idea_id, draft.problem_id, core.now())
         if draft.challenge_id is not None:
@@ -68,13 +66,8 @@ async def submit_idea(core: Core, origin: Origin, draft: Draft,
     refresh_challenge(core, draft.challenge_id)
     if draft.problem_id is not None:
         refresh(core, problem_store.get_problem(core.db, draft.problem_id))
-    note = await publish(core, origin, publish_idea(core, idea, origin), f"publish idea {idea_id}", answer_within)
+    note = await publish(core, origin, outbox.post_taken(core, first, idea), f"publish idea {idea_id}", answer_within)
     return idea, note
-
-
-async def publish_idea(core: Core, idea: Idea, origin: Origin) -> Notice | None:
-    """Post the idea's card to the ideas channel (first attempt; the outbox retries); the note for the poster."""
-    return await deliver(core, "idea", idea.id)
 
 
 def _closed_note(idea: Idea) -> str:
@@ -103,9 +96,9 @@ async def toggle_vote(core: Core, actor: Actor, idea_id: int) -> Notice:
             if store.has_vote(db, idea_id, actor.user_id):
                 note += " You still count once here through a duplicate you voted for."
         else:
-            store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
+            added = store.add_vote_mark(db, idea_id, actor.user_id, BUTTON, core.now())
             note = f"You voted for #{idea_id}."
-            in_review = reach_review(core, db, idea_id)
+            in_review = reach_review(core, db, idea, idea.votes + added)
     emit(core, VoteChanged(idea, actor.user_id, in_review))
     return Notice(note)
 
@@ -126,8 +119,8 @@ async def react(core: Core, actor: Actor, channel_id: str, message_id: str, reac
         source = f"reaction:{reaction}"
         in_review = False
         if added:
-            store.add_vote_mark(db, idea.id, actor.user_id, source, core.now())
-            in_review = reach_review(core, db, idea.id)
+            voted = store.add_vote_mark(db, idea.id, actor.user_id, source, core.now())
+            in_review = reach_review(core, db, idea, idea.votes + voted)
         else:
             store.remove_vote_mark(db, idea.id, actor.user_id, source)
     emit(core, VoteChanged(idea, actor.user_id, in_review))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlite_utils import Database
+
 from bot.cards import problem_card
 from bot.chat import Chat
 from bot.core import Core
@@ -43,12 +45,28 @@ def channel_for(core: Core, kind: str, platform: str, origin: Origin | None) -> 
     return configured or (origin.channel_id if origin else None)
 
 
+def save(db: Database, core: Core, kind: str, item_id: int, origin: Origin) -> store.Pending:
+    """Inside the transaction that saves a new item: its outbox entry with the first attempt taken, for the
+    request that saved it to make (`post_taken`) without another transaction."""
+    now = core.now()
+    return store.add(db, kind, item_id, origin.platform, channel_for(core, kind, origin.platform, origin), origin,
+                     now, now + HOLD)
+
+
 def _item(core: Core, kind: str, item_id: int):
     if kind == "idea":
-        idea = idea_store.get_idea(core.db, item_id)
-        return idea, (IdeaCard(idea) if idea else None), f"Idea #{item_id}"
-    problem = problem_store.get_problem(core.db, item_id)
-    return problem, (problem_card(core, problem) if problem else None), f"Problem {problem.ref if problem else item_id}"
+        return idea_store.get_idea(core.db, item_id)
+    return problem_store.get_problem(core.db, item_id)
+
+
+def _card(core: Core, kind: str, item) -> Reply | None:
+    if item is None:
+        return None
+    return IdeaCard(item) if kind == "idea" else problem_card(core, item)
+
+
+def _name(kind: str, item_id: int, item) -> str:
+    return f"Idea #{item_id}" if kind == "idea" else f"Problem {item.ref if item else item_id}"
 
 
 async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
@@ -58,8 +76,15 @@ async def deliver(core: Core, kind: str, item_id: int) -> Notice | None:
         pending = store.take(db, kind, item_id, now, now + HOLD)
     if pending is None:
         return None
+    return await post_taken(core, pending, _item(core, kind, item_id))
+
+
+async def post_taken(core: Core, pending: store.Pending, item) -> Notice | None:
+    """Post the item of a taken attempt (`take`, or `save` for the first) and record where it landed; on failure,
+    back off for the retries. The note for the poster on a first attempt."""
+    kind, item_id, now = pending.kind, pending.item_id, core.now()
     chat = core.chat(pending.platform)
-    item, card, name = _item(core, kind, item_id)
+    card, name = _card(core, kind, item), _name(kind, item_id, item)
     channel = pending.channel_id or channel_for(core, kind, pending.platform, pending.poster)
     if item is None or chat is None or channel is None:
         async with write(core.db) as db:  # nothing to post, or nowhere: keep it, try again later

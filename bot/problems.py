@@ -8,10 +8,9 @@ from bot.cards import refresh
 from bot.core import Core
 from bot.errors import Refused
 from bot.model import CONTACT_CHANNELS, FREQUENCIES, MAX_TEXT, Actor, Origin, Problem, ProblemDraft, ProblemStatus
-from bot.outbox import channel_for, deliver
+from bot import outbox
 from bot.publishing import publish
 from bot.replies import Notice
-from storage import outbox as outbox_store
 from storage import problems as store
 from storage.db import write
 
@@ -49,17 +48,11 @@ async def submit_problem(core: Core, origin: Origin, draft: ProblemDraft,
     check(draft)
     async with write(core.db) as db:
         problem_id = store.insert_problem(db, Actor(origin.platform, origin.user_id), draft, core.now())
-        outbox_store.add(db, "problem", problem_id, origin.platform,
-                         channel_for(core, "problem", origin.platform, origin), origin, core.now())
+        first = outbox.save(db, core, "problem", problem_id, origin)  # posted until it lands (bot.outbox)
     problem = store.get_problem(core.db, problem_id)
-    note = await publish(core, origin, publish_problem(core, problem, origin), f"publish problem {problem_id}",
+    note = await publish(core, origin, outbox.post_taken(core, first, problem), f"publish problem {problem_id}",
                          answer_within)
     return problem, note
-
-
-async def publish_problem(core: Core, problem: Problem, origin: Origin) -> Notice | None:
-    """Post the problem's card (first attempt; the outbox retries); the note for the poster."""
-    return await deliver(core, "problem", problem.id)
 
 
 def not_open_note(problem: Problem) -> str:

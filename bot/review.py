@@ -27,12 +27,12 @@ SYSTEM = "herobot"  # the actor of automatic changes
 ANONYMOUS_AUTHOR = "author"  # the actor when an anonymous author acts: never their user id
 
 
-def reach_review(core: Core, db, idea_id: int) -> bool:
-    """After a vote, inside its transaction: an open idea with enough votes goes to review."""
-    idea = store.get_idea(db, idea_id)
-    if idea is None or idea.status != Status.OPEN or idea.votes < core.config.vote_threshold:
+def reach_review(core: Core, db, idea: Idea, votes: int) -> bool:
+    """After a vote, inside its transaction: an open idea (`idea`, read in that transaction) with enough
+    votes (`votes`, counted with this one) goes to review."""
+    if idea.status != Status.OPEN or votes < core.config.vote_threshold:
         return False
-    return transition(db, idea_id, SYSTEM, "threshold", Status.IN_REVIEW, core.now()) is not None
+    return transition(db, idea.id, SYSTEM, "threshold", Status.IN_REVIEW, core.now()) is not None
 
 
 def request_review(core: Core, idea_id: int, line: Story | None = None) -> None:

@@ -32,14 +32,18 @@ def _context(kind: str, item_id: int) -> str:
 
 
 def add(db: Database, kind: str, item_id: int, platform: str, channel_id: str | None, poster: Origin | None,
-        at: datetime) -> None:
+        at: datetime, hold_until: datetime) -> Pending:
+    """A new item's entry, its first attempt taken in the same transaction (held until `hold_until`) by the
+    request that saved it; if that request never posts it, the retries take over once the hold runs out."""
     sealed = None
     if poster is not None:
         sealed = keys.seal_text(db, _context(kind, item_id), json.dumps(
             [poster.platform, poster.user_id, poster.channel_id, poster.handle]))
-    db.execute("INSERT INTO outbox (kind, item_id, platform, channel_id, claim, poster, retry_at, created_at) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               [kind, item_id, platform, channel_id, secrets.token_hex(16), sealed, at.isoformat(), at.isoformat()])
+    claim = secrets.token_hex(16)
+    db.execute("INSERT INTO outbox (kind, item_id, platform, channel_id, claim, poster, attempts, retry_at, created_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+               [kind, item_id, platform, channel_id, claim, sealed, hold_until.isoformat(), at.isoformat()])
+    return Pending(kind, item_id, platform, channel_id, claim, poster, 1, created_at=at)
 
 
 def take(db: Database, kind: str, item_id: int, now: datetime, hold_until: datetime) -> Pending | None:

@@ -59,15 +59,28 @@ async def test_a_post_that_landed_but_was_not_recorded_is_found_not_posted_again
     assert fake_slack.calls_to("conversations.history")
 
 
+async def test_a_new_idea_is_saved_with_its_first_attempt_and_costs_one_more_transaction_when_posted(
+        settings, fake_slack):
+    clock = Clock(utc(2026, 12, 1, 10, 0))
+    async with scheduled_core(settings, config_with(), clock) as core:
+        statements: list[str] = []
+        core.db.conn.set_trace_callback(statements.append)
+        idea, note = await submit_idea(core, ALICE, Draft(text="Callbacks after 5 minutes"), answer_within=5)
+        core.db.conn.set_trace_callback(None)
+        assert note.text == f"Idea #{idea.id} is posted." and waiting(core) == []
+    assert statements.count("BEGIN IMMEDIATE") == 2  # the idea with its attempt's claim; where its card landed
+    assert len(posts_to(fake_slack, "C0IDEAS")) == 1
+
+
 async def test_an_attempt_cut_short_by_a_crash_is_taken_over_after_its_hold(settings, fake_slack):
     clock = Clock(utc(2026, 12, 1, 10, 0))
     async with scheduled_core(settings, config_with(), clock) as core:
         with write(core.db) as db:
             problem_id = problem_store.insert_problem(db, Actor("slack", "U0BOB"), ProblemDraft(
                 tried="Reset a password", went_wrong="No e-mail"), clock())
-            outbox.add(db, "problem", problem_id, "slack", "C0IDEAS", Origin("slack", "U0BOB"), clock())
-            assert outbox.take(db, "problem", problem_id, clock(), clock.at.replace(minute=3)) is not None
-        # the process that took it died before posting: the hold keeps others off for three minutes
+            outbox.add(db, "problem", problem_id, "slack", "C0IDEAS", Origin("slack", "U0BOB"), clock(),
+                       clock.at.replace(minute=3))  # saved with its first attempt taken
+        # the process that saved it died before posting: the hold keeps others off for three minutes
         clock.advance(minutes=1)
         await run_due(core)
         assert posts_to(fake_slack, "C0IDEAS") == []

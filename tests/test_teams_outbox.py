@@ -74,8 +74,7 @@ async def test_a_crash_between_the_post_and_its_record_posts_exactly_once(teams,
     with write(core.db) as db:
         idea_id = store.insert_idea(db, Actor("teams", "aad-u9"), Draft(text="Callbacks \"<at>after</at>\" 5 min 🎉"),
                                     now)
-        outbox.add(db, "idea", idea_id, "teams", IDEAS_CHANNEL, Origin("teams", "aad-u9"), now)
-        pending = outbox.take(db, "idea", idea_id, now, now)
+        pending = outbox.add(db, "idea", idea_id, "teams", IDEAS_CHANNEL, Origin("teams", "aad-u9"), now, now)
     # the process that took it posted the card, then died before writing down the message id
     chat = core.chat("teams")
     landed = await chat.post_claimed(IDEAS_CHANNEL, IdeaCard(store.get_idea(core.db, idea_id)), pending.claim)
@@ -190,8 +189,7 @@ async def test_a_problem_card_cut_short_by_a_crash_is_found_too(teams, fake_team
     with write(core.db) as db:
         problem_id = problem_store.insert_problem(db, Actor("teams", "aad-u4"), ProblemDraft(
             tried="Reset a password", went_wrong="No e-mail <!here>"), now)
-        outbox.add(db, "problem", problem_id, "teams", IDEAS_CHANNEL, Origin("teams", "aad-u4"), now)
-        pending = outbox.take(db, "problem", problem_id, now, now)
+        pending = outbox.add(db, "problem", problem_id, "teams", IDEAS_CHANNEL, Origin("teams", "aad-u4"), now, now)
     problem = problem_store.get_problem(core.db, problem_id)
     landed = await core.chat("teams").post_claimed(IDEAS_CHANNEL, card(core, problem), pending.claim)
     due_now(core)

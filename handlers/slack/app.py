@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
-from handlers.slack import author_answers, box, challenges, decisions, home, ideas, nudges, problems
+from handlers.slack import author_answers, box, challenges, decisions, hero, home, ideas, nudges, problems
 from handlers.slack.chat import SlackChat
 from handlers.slack.http import slack_endpoint
 from handlers.slack.matching import match_on_body
@@ -37,9 +37,11 @@ def quiet_sdk_logs() -> None:
             logger.setLevel(logging.INFO)
 
 # Each feature's listeners live in their own module with `register`, `COMMANDS` and `EVENTS`.
-# `decisions`, `challenges` and `box` come before `ideas`: their `/hero done`, `/hero challenge`, `/idea challenge C1`
-# and `/hero box add|edit` listeners must match before the general `/hero` and `/idea` ones.
-FEATURES = (decisions, challenges, box, home, ideas, nudges, problems, author_answers)
+# Bolt tries listeners in this order, one after another, for every request: `ideas` comes first because
+# reactions and `/idea` are most of the traffic and no other listener takes them. The general `/hero`
+# listener comes last: the `/hero done`, `/hero challenge` and `/hero box add|edit` listeners of
+# `decisions`, `challenges` and `box` must match before it.
+FEATURES = (ideas, decisions, challenges, box, home, nudges, problems, author_answers, hero)
 COMMANDS = tuple(command for feature in FEATURES for command in feature.COMMANDS)
 EVENTS = tuple(dict.fromkeys(event for feature in FEATURES for event in feature.EVENTS))
 

@@ -1,6 +1,6 @@
 """Bolt listeners for the empowerment box: `/hero box add|edit` (modals), I used this and its modal, Share as a
 story, Ask for an exception, Allow once / Decline, the follow-up answers, Add to the box, Post it as an idea.
-Other `/hero box|can|used|champions` words go through the general `/hero` listener (handlers.slack.ideas)."""
+Other `/hero box|can|used|champions` words go through the general `/hero` listener (handlers.slack.hero)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from handlers.slack.box_blocks import (
 from handlers.slack.chat import SlackChat
 from handlers.slack.decisions import form_values
 
-COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas
+COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.hero
 EVENTS: tuple[str, ...] = ()
 
 
@@ -47,7 +47,7 @@ def register(app: AsyncApp, core, chat: SlackChat) -> None:
     def where(origin) -> dict:
         return {"channel": origin.channel_id, "response_url": origin.handle}
 
-    # Registered before handlers.slack.ideas (see FEATURES): Bolt runs the first listener that matches.
+    # Registered before handlers.slack.hero (see FEATURES): Bolt runs the first listener that matches.
     @app.command("/hero", matchers=[_is_box_form_command])
     async def box_form_command(ack, command):
         origin = parse.origin_of_command(command)

@@ -1,6 +1,6 @@
 """Bolt listeners for challenges: `/hero challenge` (the form), Add an idea,
-Start a challenge (on hot spots) and the form's submission. Registered before handlers.slack.ideas,
-whose general `/idea` and `/hero` listeners answer everything else."""
+Start a challenge (on hot spots) and the form's submission. Registered before handlers.slack.hero,
+whose general `/hero` listener answers everything else (`/idea challenge C1` is handlers.slack.ideas')."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from handlers.slack.problem_blocks import START_CHALLENGE_ACTION
 from handlers.slack.chat import SlackChat
 from handlers.slack.decisions import form_values
 
-COMMANDS: tuple[str, ...] = ()  # `/idea` and `/hero` are listed by handlers.slack.ideas
+COMMANDS: tuple[str, ...] = ()  # `/idea` and `/hero` are listed by handlers.slack.ideas and .hero
 EVENTS: tuple[str, ...] = ()
 
 

@@ -24,7 +24,7 @@ from handlers.slack.decision_blocks import FORM_CALLBACKS, decision_modal
 
 log = logging.getLogger(__name__)
 
-COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.ideas; typed decisions are answered here
+COMMANDS: tuple[str, ...] = ()  # `/hero` is listed by handlers.slack.hero; typed decisions are answered here
 EVENTS: tuple[str, ...] = ()
 
 CLICKS = {f"decide_{name}": name for name in CHOICES}  # action_id -> the button's choice
@@ -98,7 +98,7 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     for kind, callback_id in FORM_CALLBACKS.items():
         app.view(callback_id)(submitted(kind))
 
-    # Registered before handlers.slack.ideas (see FEATURES): Bolt runs the first listener that matches.
+    # Registered before handlers.slack.hero (see FEATURES): Bolt runs the first listener that matches.
     @app.command("/hero", matchers=[_may_open_a_form])
     async def decision_command(ack, command):
         origin = parse.origin_of_command(command)

@@ -1,4 +1,4 @@
-"""Bolt listeners for ideas: post, vote, discuss, /hero. Each translates a Slack request into a core call.
+"""Bolt listeners for ideas: post, vote, discuss. Each translates a Slack request into a core call.
 
 The app runs with `process_before_response=True`: a listener commits, then acks, inside
 the request; Web API calls (posting, modals, ephemeral notes) go to background tasks.
@@ -20,45 +20,18 @@ from bot.model import Origin
 from bot.replies import Notice, Reply
 from bot.submissions import submit_idea_form
 from handlers.slack import parse
-from handlers.slack.answers import POST_WITHIN, answer_action, answer_command, answer_form, answer_typed, tell_later
+from handlers.slack.answers import POST_WITHIN, answer_action, answer_form, answer_typed, tell_later
 from handlers.slack.blocks import IDEA_FORM, VOTE_ACTION, idea_modal
 from handlers.slack.chat import SlackChat
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("/idea", "/hero")
+COMMANDS = ("/idea",)
 EVENTS = ("reaction_added", "reaction_removed", "message")
 
 
 def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
-    """Attach every listener herobot answers to."""
-
-    @app.command("/idea")
-    async def idea_command(ack, command):
-        origin = parse.origin_of_command(command)  # a slash command is seen only by the person: private
-        await answer_typed(ack, core, chat, typed_idea(core, Request(origin, private=True), parse.command_text(command),
-                                                       answer_within=POST_WITHIN),
-                           command["trigger_id"], lambda f, metadata: idea_modal(f.form, metadata, f.anonymous), origin)
-
-    @app.command("/hero")
-    async def hero_command(ack, command):
-        await answer_command(ack, hero.run(core, parse.origin_of_command(command), parse.command_text(command)))
-
-    @app.view(IDEA_FORM)
-    async def idea_form_submitted(ack, body, view):
-        origin = parse.origin_of_view(body)  # a modal is seen only by the person: private
-        result = await submit_idea_form(core, Request(origin, private=True), parse.draft_from_view(view))
-        await answer_form(ack, core, chat, origin, result)
-
-    @app.action(VOTE_ACTION)
-    async def vote_clicked(ack, body, action):
-        origin = parse.origin_of_action(body)
-
-        async def vote() -> Reply | None:
-            idea_id = hero.parse_idea_number(action.get("value", ""))
-            return (await clicks.vote(core, Request(origin), idea_id)).note  # the card follows via the refresher
-
-        await answer_action(ack, core, chat, origin, vote())
+    """Attach the listeners for ideas, the most frequent requests first (Bolt tries them in this order)."""
 
     async def reaction(event: dict, body: dict, added: bool) -> None:
         item = event.get("item") or {}
@@ -81,6 +54,29 @@ def register(app: AsyncApp, core: Core, chat: SlackChat) -> None:
     @app.event("reaction_removed")
     async def reaction_removed(event, body):
         await reaction(event, body, added=False)
+
+    @app.command("/idea")
+    async def idea_command(ack, command):
+        origin = parse.origin_of_command(command)  # a slash command is seen only by the person: private
+        await answer_typed(ack, core, chat, typed_idea(core, Request(origin, private=True), parse.command_text(command),
+                                                       answer_within=POST_WITHIN),
+                           command["trigger_id"], lambda f, metadata: idea_modal(f.form, metadata, f.anonymous), origin)
+
+    @app.view(IDEA_FORM)
+    async def idea_form_submitted(ack, body, view):
+        origin = parse.origin_of_view(body)  # a modal is seen only by the person: private
+        result = await submit_idea_form(core, Request(origin, private=True), parse.draft_from_view(view))
+        await answer_form(ack, core, chat, origin, result)
+
+    @app.action(VOTE_ACTION)
+    async def vote_clicked(ack, body, action):
+        origin = parse.origin_of_action(body)
+
+        async def vote() -> Reply | None:
+            idea_id = hero.parse_idea_number(action.get("value", ""))
+            return (await clicks.vote(core, Request(origin), idea_id)).note  # the card follows via the refresher
+
+        await answer_action(ack, core, chat, origin, vote())
 
     @app.event("message")
     async def message_posted(event, body):
