@@ -4,7 +4,7 @@ in `/hero show`, `/hero mine` and the App Home."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import Block
 
