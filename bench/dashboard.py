@@ -3,6 +3,7 @@
 
     nice -n 10 .venv/bin/python bench/dashboard.py [--dir /work/scratch-dashboard] [--runs 15] [--starts 5]
         [--ideas 100000] [--votes 1000000]
+    nice -n 10 .venv/bin/python bench/dashboard.py --problems-db <copy> [--problems-before-db <copy at m030>] [--runs 15]
 
 The database is built once (bench.dashboard_seed, two years of activity) and reused on later runs.
 Prints each page's median cold (first request after a start), reread, member and warm times with their ratio to
@@ -94,7 +95,13 @@ async def main() -> None:
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--ideas", type=int, default=100_000)
     parser.add_argument("--votes", type=int, default=1_000_000)
+    parser.add_argument("--problems-db", type=Path, help="only the problems' figures and pages, on this copy")
+    parser.add_argument("--problems-before-db", type=Path, help="a copy of the same file left at m030 (not opened "
+                                                                "for writing), for the figures counted as before")
     args = parser.parse_args()
+    if args.problems_db:
+        problems_only(args.problems_db, args.problems_before_db, args.runs)
+        return
     workdir = Path(args.dir)
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / f"dashboard-{args.ideas}-{args.votes}.db"
@@ -183,7 +190,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def figures_read_again(db_path: Path, runs: int) -> dict[str, list[float]]:
+def figures_read_again(db_path: Path, runs: int, pages: list[str] = PAGES) -> dict[str, list[float]]:
     """Each page's figures computed as the server does once a page's minute is over (a manager's view)."""
     from bot import dashboard
     from bot.config import Config
@@ -192,10 +199,10 @@ def figures_read_again(db_path: Path, runs: int) -> dict[str, list[float]]:
     config = Config.from_dict({"roles": {"managers": ["UMANAGER1"]}})
     viewer = dashboard.viewer_of(config, "slack", "UMANAGER1")
     conn = store.open_reader(db_path)
-    found: dict[str, list[float]] = {p: [] for p in PAGES}
+    found: dict[str, list[float]] = {p: [] for p in pages}
     try:
         for n in range(runs + 1):  # the first round fills the past weeks and months, as the first view does
-            for page in PAGES:
+            for page in pages:
                 section = page.removeprefix("/dashboard").strip("/") or None
                 started = time.perf_counter()
                 dashboard.build(conn, config, viewer, section, datetime.now(UTC), str(db_path))
@@ -253,6 +260,73 @@ def kept_against_scratch(db_path: Path, runs: int) -> dict[str, tuple[float, flo
     finally:
         conn.close()
     return found
+
+
+# What the Problems page counted before m032 (over every report of the 12 weeks), against what it reads now.
+PROBLEMS_FROM_SCRATCH = {
+    "top 20 problems (12 weeks, every report)": (
+        "WITH counts AS (SELECT problem_id, count(DISTINCT user_id) AS n FROM problem_reports WHERE created_at >= :weeks "
+        "GROUP BY problem_id) SELECT p.id, p.text, c.n FROM counts c JOIN problems p ON p.id = c.problem_id "
+        "WHERE p.status != 'duplicate' ORDER BY c.n DESC, p.id DESC LIMIT 20"),
+    "channel mix (12 weeks, every report)": (
+        "SELECT coalesce(contact_channel, 'unknown'), count(DISTINCT user_id) FROM problem_reports "
+        "WHERE created_at >= :weeks GROUP BY 1 ORDER BY 2 DESC"),
+}
+
+
+def problems_only(after: Path, before: Path | None, runs: int) -> None:
+    """The Problems page and the overview read again in-process on `after` (migrated, its hot-spot windows caught
+    up as the scheduler keeps them); each figure read as now against counted as before on `before` (left at m030)."""
+    from bot.dashboard import HOT_DAYS, SELF_SERVICE_SHOWN, TOP_PROBLEMS, WEEKS
+    from storage import dashboard as store
+    from storage import hotspots
+    from storage.db import write
+
+    db = open_database(after)
+    with write(db):
+        hotspots.catch_up(db, datetime.now(UTC))
+    reports = db.execute("SELECT count(*) FROM problem_reports").fetchone()[0]
+    db.close()
+    pages = ["/dashboard", "/dashboard/problems"]
+    reread = figures_read_again(after, runs, pages)
+    today = datetime.now(UTC).date()
+    weeks = datetime.combine(today - timedelta(days=today.weekday(), weeks=WEEKS - 1), datetime.min.time(), UTC)
+    now_conn = store.open_reader(after)
+    top = [p for p, _, _ in store.top_problems(now_conn, datetime.now(UTC) - timedelta(days=HOT_DAYS),
+                                                datetime.now(UTC), TOP_PROBLEMS)]
+    kept = {
+        "top 20 problems (12 weeks, every report)": lambda: store.top_problems(
+            now_conn, datetime.now(UTC) - timedelta(days=HOT_DAYS), datetime.now(UTC), SELF_SERVICE_SHOWN),
+        "channel mix (12 weeks, every report)": lambda: store.contact_channels(now_conn, weeks),
+        "reporters per week of the top 5": lambda: store.reporters_per_week(now_conn, top, weeks),
+    }
+    old_conn = store.open_reader(before) if before else None
+    print(f"{reports:,} problem reports; medians in ms of {runs} runs, in-process")
+    for page in pages:
+        print(f"  reread {page:30} {statistics.median(reread[page]):7.1f}")
+    print(f"{'figure':46} {'before':>8} {'now':>8} {'x':>6}   (before: on the copy at m030; now: top problems "
+          f"as /hero hotspots {HOT_DAYS}d, channels from m032's rows)")
+    try:
+        for name, read in kept.items():
+            times: tuple[list[float], list[float]] = ([], [])
+            for _ in range(runs):
+                if old_conn and name in PROBLEMS_FROM_SCRATCH:
+                    started = time.perf_counter()
+                    old_conn.execute(PROBLEMS_FROM_SCRATCH[name], {"weeks": weeks.isoformat()}).fetchall()
+                    times[0].append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                read()
+                times[1].append((time.perf_counter() - started) * 1000)
+            now_ms = statistics.median(times[1])
+            if times[0]:
+                before_ms = statistics.median(times[0])
+                print(f"  {name:44} {before_ms:8.1f} {now_ms:8.1f} {before_ms / now_ms:6.0f}")
+            else:
+                print(f"  {name:44} {'-':>8} {now_ms:8.1f}")
+    finally:
+        now_conn.close()
+        if old_conn:
+            old_conn.close()
 
 
 async def healthz_alone(session: aiohttp.ClientSession, server: Server, count: int = 300) -> list[float]:

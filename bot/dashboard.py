@@ -33,6 +33,7 @@ WEEKS = 12
 MONTHS = 6
 TOP_PROBLEMS = 5
 SELF_SERVICE_SHOWN = 20  # the most reported problems looked at as self-service candidates
+HOT_DAYS = 90  # problems are ranked as `/hero hotspots 90d` ranks them, from the counts m014 keeps for 90 days
 PILOTS_SHOWN = 50
 WAITING_SHOWN = 50
 BOX_ACTIONS_SHOWN = 12
@@ -273,6 +274,10 @@ class _Context:
     def since_weeks(self) -> datetime:
         return datetime.combine(self.weeks()[0], datetime.min.time(), UTC)
 
+    def hot_spots(self, limit: int) -> list[tuple[int, str, int]]:
+        """The problems most reported in the last HOT_DAYS days, ranked as `/hero hotspots` ranks them."""
+        return store.top_problems(self.conn, self.now - timedelta(days=HOT_DAYS), self.now, limit)
+
     def months(self) -> list[str]:
         year, month = self.now.astimezone(UTC).year, self.now.astimezone(UTC).month
         found = []
@@ -402,15 +407,16 @@ def _short(text: str, limit: int = 60) -> str:
 def problems(ctx: _Context) -> Page:
     weeks = ctx.weeks()
     since = ctx.since_weeks()
-    ranked = store.top_problems(ctx.conn, since, SELF_SERVICE_SHOWN)
+    ranked = ctx.hot_spots(SELF_SERVICE_SHOWN)
     top = ranked[:TOP_PROBLEMS]
     per_week: dict[tuple[int, str], int] = {(p, w): n for p, w, n in
                                             store.reporters_per_week(ctx.conn, [p for p, _, _ in top], since)}
     keys = [w.isoformat() for w in weeks]
     series = tuple(Series(f"P{pid} {_short(text, 40)}", tuple(ctx.people(per_week.get((pid, k), 0)) for k in keys))
                    for pid, text, _ in top)
-    hot = Chart("hot-spots", "grouped", "Reporters per week of the most reported problems", "Week (starting Monday)",
-                "Reporters", tuple(week_label(w) for w in weeks), series or (Series("Reporters", (0,) * WEEKS),),
+    hot = Chart("hot-spots", "grouped", f"Reporters per week of the problems most reported in the last {HOT_DAYS} days",
+                "Week (starting Monday)", "Reporters", tuple(week_label(w) for w in weeks),
+                series or (Series("Reporters", (0,) * WEEKS),),
                 note=f"Weeks with fewer than {ctx.min_group} reporters are not shown.")
     channels = store.contact_channels(ctx.conn, since)
     total = sum(n for _, n in channels)
@@ -424,10 +430,12 @@ def problems(ctx: _Context) -> Page:
     candidates = tuple((f"P{pid}", _short(text), str(n)) for pid, text, n in
                        ranked
                        if n >= threshold and not store.has_approved_idea(ctx.conn, pid))
-    table = Table("Self-service candidates", ("Problem", "What", "Reporters"), candidates,
+    table = Table(f"Self-service candidates (last {HOT_DAYS} days)", ("Problem", "What", "Reporters"), candidates,
                   f"No problem has {threshold} or more reporters without an approved idea.")
     return Page("problems", SECTIONS["problems"],
-                f"Where customers keep calling: the hot spots of the last {WEEKS} weeks.", (hot, mix), (table,))
+                f"Where customers keep calling: the problems most reported in the last {HOT_DAYS} days (people who "
+                f"first reported them then, as /hero hotspots {HOT_DAYS}d counts them) with their reporters week by "
+                f"week, and how customers reached us in the last {WEEKS} weeks.", (hot, mix), (table,))
 
 
 # --- mission goals ------------------------------------------------------------------------------------
@@ -568,14 +576,14 @@ def empowerment(ctx: _Context) -> Page:
 def overview(ctx: _Context) -> Page:
     since = ctx.since_weeks()
     waiting = store.waiting_since(ctx.conn)
-    top = store.top_problems(ctx.conn, since, 1)
+    top = ctx.hot_spots(1)
     wins = sum(n for _, n in store.wins_per_month(ctx.conn, ctx.since_months()))
     last_week = ctx.weeks()[-2]
     people = ctx.people_in([last_week])
     figures = (
         ("Ideas posted in the last 12 weeks", str(store.ideas_posted(ctx.conn, since))),
         ("Waiting for a decision now", str(len(waiting))),
-        ("Most reported problem", f"P{top[0][0]} {_short(top[0][1])} ({shown(ctx.people(top[0][2]), ctx.min_group)} reporters)"
+        (f"Most reported problem (last {HOT_DAYS} days)", f"P{top[0][0]} {_short(top[0][1])} ({shown(ctx.people(top[0][2]), ctx.min_group)} reporters)"
          if top else "none yet"),
         (f"Wins in the last {MONTHS} months", str(wins)),
         ("People who voted last week", shown(ctx.people(people["voted"][last_week.isoformat()]), ctx.min_group)),

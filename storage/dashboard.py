@@ -10,7 +10,10 @@ import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from bot.timefmt import utc_text
+from storage import hotspots
 
 WEEK = "date(substr({col}, 1, 10), '-6 days', 'weekday 1')"
 
@@ -104,15 +107,13 @@ def longest_waiting(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str
 
 # --- customer problems ----------------------------------------------------------------------------
 
-def top_problems(conn: sqlite3.Connection, since: datetime, limit: int) -> list[tuple[int, str, int]]:
-    """(problem id, text, distinct reporters since `since`) for the most reported problems that are not duplicates."""
-    return conn.execute(
-        """
-        WITH counts AS (SELECT problem_id, count(DISTINCT user_id) AS n FROM problem_reports
-                        WHERE created_at >= ? GROUP BY problem_id)
-        SELECT p.id, p.text, c.n FROM counts c JOIN problems p ON p.id = c.problem_id
-        WHERE p.status != 'duplicate' ORDER BY c.n DESC, p.id DESC LIMIT ?
-        """, [utc_text(since), limit]).fetchall()
+def top_problems(conn: sqlite3.Connection, since: datetime, until: datetime, limit: int) -> list[tuple[int, str, int]]:
+    """(problem id, text, people first reporting it in [since, until)) for the most reported problems that are not
+    duplicates: `/hero hotspots`' ranking, from the counts m014 keeps."""
+    ranked = hotspots.ranked(Database(conn), since, until, limit)
+    marks = ", ".join("?" for _ in ranked) or "NULL"
+    texts = dict(conn.execute(f"SELECT id, text FROM problems WHERE id IN ({marks})", [p for p, _ in ranked]).fetchall())
+    return [(problem, texts[problem], n) for problem, n in ranked]
 
 
 def reporters_per_week(conn: sqlite3.Connection, problem_ids: list[int], since: datetime) -> list[tuple[int, str, int]]:
@@ -127,10 +128,17 @@ def reporters_per_week(conn: sqlite3.Connection, problem_ids: list[int], since: 
 
 
 def contact_channels(conn: sqlite3.Connection, since: datetime) -> list[tuple[str, int]]:
-    """(how customers reached us, distinct reporters) since `since`; 'unknown' when not given."""
+    """(how customers reached us, people who reported through it since `since`), most first; 'unknown' when not
+    given. One range count per channel on the latest report of each person there (m032's rows)."""
     return conn.execute(
-        "SELECT coalesce(contact_channel, 'unknown'), count(DISTINCT user_id) FROM problem_reports "
-        "WHERE created_at >= ? GROUP BY 1 ORDER BY 2 DESC", [utc_text(since)]).fetchall()
+        """
+        WITH RECURSIVE channels (channel) AS (
+            SELECT min(channel) FROM channel_reporters
+            UNION ALL SELECT (SELECT min(channel) FROM channel_reporters WHERE channel > c.channel) FROM channels c
+            WHERE c.channel IS NOT NULL)
+        SELECT channel, (SELECT count(*) FROM channel_reporters r WHERE r.channel = c.channel AND r.latest >= ?) AS n
+        FROM channels c WHERE channel IS NOT NULL AND n > 0 ORDER BY n DESC, channel
+        """, [utc_text(since)]).fetchall()
 
 
 def has_approved_idea(conn: sqlite3.Connection, problem_id: int) -> bool:

@@ -1019,3 +1019,35 @@ def _week_people(db: Database) -> None:
                f"BEGIN {add('old', '-')} {add('new', '')} {empty} END")
     db.execute(f"CREATE TRIGGER participation_week_ad AFTER DELETE ON participation WHEN {weekly.format(row='old')} "
                f"BEGIN {add('old', '-')} {empty} END")
+
+
+CHANNEL = "coalesce({row}.contact_channel, 'unknown')"
+
+
+@migrations()
+def m032_channel_reporters(db: Database) -> None:
+    # The dashboard's channel mix (per channel, the people who reported through it in a window) without reading the
+    # window's reports: per channel and person the time of their latest report through it. A person reported in the
+    # window exactly when that latest report is in it, so each channel's figure is one range count on
+    # (channel, latest). Kept in the report's transaction by the triggers below: a merge copies reports with their
+    # times (the latest stays), an undo or `herobot forget` deletes rows (the latest is looked up again among the
+    # person's remaining reports through that channel, on the index made for it here).
+    db.execute("CREATE TABLE channel_reporters (channel TEXT NOT NULL, user_id TEXT NOT NULL, latest TEXT NOT NULL, "
+               "PRIMARY KEY (channel, user_id)) WITHOUT ROWID")
+    db.execute("CREATE INDEX channel_reporters_by_latest ON channel_reporters (channel, latest)")
+    db.execute(f"INSERT INTO channel_reporters (channel, user_id, latest) SELECT {CHANNEL.format(row='r')}, r.user_id, "
+               f"max(r.created_at) FROM problem_reports r GROUP BY 1, 2")
+    db.execute("CREATE INDEX problem_reports_by_person ON problem_reports (user_id, contact_channel, created_at)")
+    # m030's index served only the channel mix counted from the reports.
+    db.execute("DROP INDEX problem_reports_by_time_channel")
+    arrived = (f"INSERT INTO channel_reporters (channel, user_id, latest) VALUES ({CHANNEL.format(row='new')}, "
+               f"new.user_id, new.created_at) ON CONFLICT (channel, user_id) DO UPDATE SET "
+               f"latest = max(latest, excluded.latest);")
+    left = (f"DELETE FROM channel_reporters WHERE channel = {CHANNEL.format(row='old')} AND user_id = old.user_id; "
+            f"INSERT INTO channel_reporters (channel, user_id, latest) SELECT {CHANNEL.format(row='old')}, old.user_id, "
+            f"latest FROM (SELECT max(created_at) AS latest FROM problem_reports WHERE user_id = old.user_id "
+            f"AND contact_channel IS old.contact_channel) WHERE latest IS NOT NULL;")
+    db.execute(f"CREATE TRIGGER problem_reports_channel_ai AFTER INSERT ON problem_reports BEGIN {arrived} END")
+    db.execute(f"CREATE TRIGGER problem_reports_channel_ad AFTER DELETE ON problem_reports BEGIN {left} END")
+    db.execute(f"CREATE TRIGGER problem_reports_channel_au AFTER UPDATE OF user_id, contact_channel, created_at "
+               f"ON problem_reports BEGIN {left} {arrived} END")

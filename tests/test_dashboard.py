@@ -507,6 +507,7 @@ def test_m030_backfills_decision_durations_stages_and_weekly_people(tmp_path):
     path = tmp_path / "old.db"
     db = open_database(path, secret=b"k" * 32)
     with write(db):  # back to the schema before m030, then the seeded trail as an older herobot wrote it
+        _back_before_m032(db)
         for trigger in ("audit_decision_ai", "audit_stage_ai", "ideas_stage_au", "participation_week_ai",
                         "participation_week_au", "participation_week_ad"):
             db.execute(f"DROP TRIGGER {trigger}")
@@ -586,4 +587,109 @@ def test_voters_and_commenters_per_week_follow_votes_undos_merges_comments_and_f
         privacy.forget(db, "U1")
     agree("forget")
     assert sum(_people_from_the_participation_rows(db, mondays)["voted"].values()) > 10
+    db.close()
+
+
+def _channels_from_the_reports(db, since) -> dict:
+    """People per contact channel counted over every report since `since` (what the page counted before m032)."""
+    return dict(db.execute("SELECT coalesce(contact_channel, 'unknown'), count(DISTINCT user_id) FROM problem_reports "
+                           "WHERE created_at >= ? GROUP BY 1", [since.isoformat()]).fetchall())
+
+
+def _first_reporters_from_the_reports(db, since, until) -> list:
+    """(problem, people whose first report of it is in [since, until)) of the problems that are not duplicates, most
+    first, counted over every report (what `/hero hotspots` counts)."""
+    return db.execute(
+        "SELECT f.problem_id, count(*) AS n FROM (SELECT problem_id, min(created_at) AS first FROM problem_reports "
+        "GROUP BY problem_id, user_id) f JOIN problems p ON p.id = f.problem_id WHERE p.status != 'duplicate' "
+        "AND f.first >= ? AND f.first < ? GROUP BY f.problem_id ORDER BY n DESC, f.problem_id DESC",
+        [since.isoformat(), until.isoformat()]).fetchall()
+
+
+def _assert_problem_figures_agree(db, clock, step) -> None:
+    from storage import dashboard as dashboard_store
+    for days in (1, 20, 84, 400):
+        since = clock - timedelta(days=days)
+        kept = dashboard_store.contact_channels(db.conn, since)
+        assert dict(kept) == _channels_from_the_reports(db, since), (step, days)
+        assert [n for _, n in kept] == sorted((n for _, n in kept), reverse=True), (step, days)
+        top = dashboard_store.top_problems(db.conn, since, clock, 5)
+        assert [(p, n) for p, _, n in top] == _first_reporters_from_the_reports(db, since, clock)[:5], (step, days)
+
+
+def test_channel_mix_and_top_problems_follow_reports_merges_undos_edits_and_forgetting(tmp_path):
+    """The Problems page's channel mix (m032's latest report per channel and person) and its top problems (m014's
+    counts) equal the figures counted over every report, through reports on every channel, merges and their undos, a
+    person's id rewritten, a clock that goes back, and forget."""
+    import random
+
+    from bot.model import ProblemDraft
+    from storage import merges, privacy
+    from storage import problems as problem_store
+    from storage.db import open_database
+    from storage.schema import CONTACT_CHANNELS
+    db = open_database(tmp_path / "problems.db", secret=b"k" * 32)
+    rng = random.Random(32)
+    problems: list[int] = []
+    merged: list[int] = []
+    clock = NOW - timedelta(days=300)
+    for step in range(500):
+        clock += timedelta(hours=rng.choice([-40, 3, 11, 24, 60]))
+        user, channel = f"U{rng.randrange(10)}", rng.choice([*CONTACT_CHANNELS, None])
+        with write(db):
+            roll = rng.random()
+            if roll < 0.15 or len(problems) < 3:
+                problems.append(problem_store.insert_problem(
+                    db, Actor("slack", user), ProblemDraft(text=f"Problem {step}", contact_channel=channel), clock))
+            elif roll < 0.75:
+                problem_store.add_report(db, rng.choice(problems), user, channel, None, clock)
+            elif roll < 0.85:
+                duplicate, original = rng.sample(problems, 2)
+                if merges.root_of(db, "problem", original) != duplicate and \
+                        merges.merge_problem(db, duplicate, original, "M", clock):
+                    merged.append(duplicate)
+            elif roll < 0.93 and merged:
+                merges.unmerge_problem(db, merged.pop(rng.randrange(len(merged))), "M", clock)
+            else:  # a person's id or channel rewritten in place
+                db.execute("UPDATE OR IGNORE problem_reports SET user_id = ?, contact_channel = ? WHERE "
+                           "(problem_id, user_id, origin_id) IN (SELECT problem_id, user_id, origin_id "
+                           "FROM problem_reports WHERE user_id = ? LIMIT 1)", [user, channel, f"U{rng.randrange(10)}"])
+        _assert_problem_figures_agree(db, clock, step)
+    assert len(merged) > 2 and len(_channels_from_the_reports(db, clock - timedelta(days=84))) == 6
+    with write(db):
+        privacy.forget(db, "U3")
+    _assert_problem_figures_agree(db, clock, "forget")
+    assert db.execute("SELECT count(*) FROM channel_reporters WHERE user_id = 'U3'").fetchone()[0] == 0
+    db.close()
+
+
+def _back_before_m032(db) -> None:
+    for trigger in ("ai", "ad", "au"):
+        db.execute(f"DROP TRIGGER problem_reports_channel_{trigger}")
+    db.execute("DROP TABLE channel_reporters")
+    db.execute("DROP INDEX problem_reports_by_person")
+    db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm032_channel_reporters'")
+
+
+def test_m032_backfills_the_latest_report_per_channel_and_person(tmp_path):
+    from bot.model import ProblemDraft
+    from storage import merges
+    from storage import problems as problem_store
+    from storage.db import open_database
+    from storage.schema import CONTACT_CHANNELS
+    path = tmp_path / "old.db"
+    db = open_database(path, secret=b"k" * 32)
+    with write(db):  # back to the schema before m032, then reports as an older herobot wrote them
+        _back_before_m032(db)
+        problems = [problem_store.insert_problem(db, Actor("slack", "U0"), ProblemDraft(text=f"Problem {n}"),
+                                                 NOW - timedelta(days=n)) for n in range(8)]
+        for n in range(200):
+            problem_store.add_report(db, problems[n % 8], f"U{n % 13}", [*CONTACT_CHANNELS, None][n % 6], None,
+                                     NOW - timedelta(hours=7 * n))
+        merges.merge_problem(db, problems[1], problems[2], "M", NOW)
+    db.close()
+    db = open_database(path, secret=b"k" * 32)
+    _assert_problem_figures_agree(db, NOW, "backfilled")
+    assert sum(_channels_from_the_reports(db, NOW - timedelta(days=20)).values()) > 30
     db.close()
