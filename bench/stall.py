@@ -8,7 +8,8 @@ off (`[limits] heavy_per_minute = 0`, `heavy_cache_seconds = 0`), so every heavy
 full work. Light requests (`/hero help`, signed, through HTTP) are sent at a steady `--rate` per second,
 each on its own schedule (open loop: a slow answer does not delay the next request), first alone,
 then while another client loops `/hero hotspots 90d`, `/hero digest`, `/hero search <two words>` over
-HTTP and `herobot export` (a second process reading the same file), one after another. Prints the light
+HTTP, one after another without pause, and beside them `herobot export` (a second process reading the same
+file) again and again. Prints the light
 requests' p50, p99 and max side by side, and what the heavy client got done.
 """
 
@@ -60,30 +61,36 @@ async def light_load(url: str, rate: float, seconds: float) -> list[float]:
 
 
 async def heavy_loop(server: Server, stop: asyncio.Event) -> dict[str, list[float]]:
-    """One client doing the heavy things in turn until `stop`; the time each took, in ms."""
+    """One client doing the heavy things until `stop`: the heavy commands in turn over HTTP, and beside them
+    `herobot export` again and again in a second process; the time each took, in ms."""
     done: dict[str, list[float]] = {}
-    env = server.env()
+    await asyncio.gather(_heavy_commands(server, stop, done), _exports(server, stop, done))
+    return done
+
+
+async def _heavy_commands(server: Server, stop: asyncio.Event, done: dict[str, list[float]]) -> None:
     async with aiohttp.ClientSession() as session:
         while not stop.is_set():
             for text in HEAVY:
                 took, ok = await post(session, server.url, text, "UHEAVY")
                 done.setdefault(f"/hero {text}", []).append(took * 1000 if ok else float("inf"))
-                if stop.is_set():
-                    return done
-            began = time.perf_counter()
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "export", env=env, cwd=server.workdir,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-            waiting = asyncio.create_task(process.wait())
-            await asyncio.wait([waiting, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
-            if not waiting.done():  # the light requests are measured: an export still running is stopped
-                process.terminate()
-                await waiting
-                done.setdefault("herobot export (stopped at the end)", []).append((time.perf_counter() - began) * 1000)
-                return done
-            done.setdefault("herobot export", []).append((time.perf_counter() - began) * 1000 if waiting.result() == 0
-                                                         else float("inf"))
-    return done
+
+
+async def _exports(server: Server, stop: asyncio.Event, done: dict[str, list[float]]) -> None:
+    while not stop.is_set():
+        began = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "export", env=server.env(), cwd=server.workdir,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        waiting = asyncio.create_task(process.wait())
+        await asyncio.wait([waiting, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():  # the light requests are measured: an export still running is stopped
+            process.terminate()
+            await waiting
+            done.setdefault("herobot export (stopped at the end)", []).append((time.perf_counter() - began) * 1000)
+            return
+        done.setdefault("herobot export", []).append((time.perf_counter() - began) * 1000 if waiting.result() == 0
+                                                     else float("inf"))
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
