@@ -965,8 +965,6 @@ def m030_decision_durations(db: Database) -> None:
                f"{_days_from_review('new')}, new.to_status); END")
     _stages_reached(db)
     _week_people(db)
-    # How customers reached us over a window, from the index alone (the channel is not in problem_reports_by_time).
-    db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
 
 
 def _stages_reached(db: Database) -> None:
@@ -1038,8 +1036,6 @@ def m032_channel_reporters(db: Database) -> None:
     db.execute(f"INSERT INTO channel_reporters (channel, user_id, latest) SELECT {CHANNEL.format(row='r')}, r.user_id, "
                f"max(r.created_at) FROM problem_reports r GROUP BY 1, 2")
     db.execute("CREATE INDEX problem_reports_by_person ON problem_reports (user_id, contact_channel, created_at)")
-    # m030's index served only the channel mix counted from the reports.
-    db.execute("DROP INDEX problem_reports_by_time_channel")
     arrived = (f"INSERT INTO channel_reporters (channel, user_id, latest) VALUES ({CHANNEL.format(row='new')}, "
                f"new.user_id, new.created_at) ON CONFLICT (channel, user_id) DO UPDATE SET "
                f"latest = max(latest, excluded.latest);")

@@ -513,7 +513,6 @@ def test_m030_backfills_decision_durations_stages_and_weekly_people(tmp_path):
             db.execute(f"DROP TRIGGER {trigger}")
         for table in ("decision_durations", "stages_reached", "week_people"):
             db.execute(f"DROP TABLE {table}")
-        db.execute("DROP INDEX problem_reports_by_time_channel")
         db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm030_decision_durations'")
     seed(db, NOW, ideas=400, votes=500, weeks=20)
     with write(db):
@@ -668,7 +667,6 @@ def _back_before_m032(db) -> None:
         db.execute(f"DROP TRIGGER problem_reports_channel_{trigger}")
     db.execute("DROP TABLE channel_reporters")
     db.execute("DROP INDEX problem_reports_by_person")
-    db.execute("CREATE INDEX problem_reports_by_time_channel ON problem_reports (created_at, contact_channel, user_id)")
     db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm032_channel_reporters'")
 
 
