@@ -76,7 +76,7 @@ def search(db: Database, text: str, limit: int = 10) -> list[Hit]:
     return sorted(hits, key=lambda h: h.rank)[:limit]
 
 
-def similar(db: Database, kind: str, text: str, limit: int = 3, candidates: int = 40,
+def similar(db: Database, kind: str, text: str, limit: int = 3, candidates: int = 80,
             min_share: float = 0.5) -> list[int]:
     """Open items that look like `text`: those sharing at least `min_share` of its key words (and two of
     them, when the text has two or more), best first by how rare the shared words are.
@@ -127,16 +127,19 @@ def _candidates(db: Database, kind: str, table: str, terms: list[str], frequency
                 limit: int) -> list[tuple[int, str]]:
     """Up to `limit` open items (id, text) holding `needed` of the text's rarest key words, best first
     by bm25 over those words. Only those words' match lists are read, intersected inside FTS5."""
-    present = sorted((t for t in terms if frequency[t]), key=lambda t: (frequency[t], terms.index(t)))
+    present = sorted(_one_per_stem(t for t in terms if frequency[t]), key=lambda t: (frequency[t], terms.index(t)))
     order = "f.rank"
     if len(present) == 1:
         groups, order = [present], "f.rowid DESC"  # one word says little: the newest items holding it
     else:
         for rarest, needed in _STEPS:
             chosen = present[:rarest]
-            groups = [list(g) for g in combinations(chosen, min(needed, len(chosen)))]
+            groups = [list(g) for g in combinations(chosen, max(min(2, len(chosen)), min(needed, len(chosen) - 2)))]
             if sum(_expected(frequency, g, items) for g in groups) <= MATCH_BUDGET:
                 break
+        else:  # still too many: leave out the groups of common words alone, which say least
+            groups = sorted(groups, key=lambda g: _expected(frequency, g, items))
+            groups = groups[:1] + [g for g in groups[1:] if _expected(frequency, g, items) <= MATCH_BUDGET]
     query = " OR ".join("(" + " AND ".join(_quoted(t) for t in g) + ")" for g in groups)
     text_column = _TEXT[kind]
     open_only = ("t.status NOT IN ('declined', 'implemented', 'duplicate')" if kind == "idea"
@@ -144,6 +147,17 @@ def _candidates(db: Database, kind: str, table: str, terms: list[str], frequency
     rows = db.execute(f"SELECT f.rowid, {text_column} FROM {table}_fts f JOIN {table} t ON t.id = f.rowid "
                       f"WHERE {table}_fts MATCH ? AND {open_only} ORDER BY {order} LIMIT ?", [query, limit])
     return [(r[0], r[1]) for r in rows]
+
+
+def _one_per_stem(terms) -> list[str]:
+    """The terms without the plural of one already there ("bills" and "bill" are one word to FTS5's porter stems):
+    an item holding that one word must not fill a candidate's place as if it held two."""
+    seen, kept = set(), []
+    for term in terms:
+        if term.rstrip("s") not in seen:
+            seen.add(term.rstrip("s"))
+            kept.append(term)
+    return kept
 
 
 def _expected(frequency: dict[str, int], group: list[str], items: int) -> float:
