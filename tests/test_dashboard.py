@@ -595,25 +595,16 @@ def _channels_from_the_reports(db, since) -> dict:
                            "WHERE created_at >= ? GROUP BY 1", [since.isoformat()]).fetchall())
 
 
-def _first_reporters_from_the_reports(db, since, until) -> list:
-    """(problem, people whose first report of it is in [since, until)) of the problems that are not duplicates, most
-    first, counted over every report (what `/hero hotspots` counts)."""
-    return db.execute(
-        "SELECT f.problem_id, count(*) AS n FROM (SELECT problem_id, min(created_at) AS first FROM problem_reports "
-        "GROUP BY problem_id, user_id) f JOIN problems p ON p.id = f.problem_id WHERE p.status != 'duplicate' "
-        "AND f.first >= ? AND f.first < ? GROUP BY f.problem_id ORDER BY n DESC, f.problem_id DESC",
-        [since.isoformat(), until.isoformat()]).fetchall()
-
-
 def _assert_problem_figures_agree(db, clock, step) -> None:
     from storage import dashboard as dashboard_store
+    from tests.problem_walk import hot_spots_counted
     for days in (1, 20, 84, 400):
         since = clock - timedelta(days=days)
         kept = dashboard_store.contact_channels(db.conn, since)
         assert dict(kept) == _channels_from_the_reports(db, since), (step, days)
         assert [n for _, n in kept] == sorted((n for _, n in kept), reverse=True), (step, days)
         top = dashboard_store.top_problems(db.conn, since, clock, 5)
-        assert [(p, n) for p, _, n in top] == _first_reporters_from_the_reports(db, since, clock)[:5], (step, days)
+        assert [(p, n) for p, _, n in top] == hot_spots_counted(db, since, clock)[:5], (step, days)
 
 
 def test_channel_mix_and_top_problems_follow_reports_merges_undos_edits_and_forgetting(tmp_path):
@@ -622,39 +613,16 @@ def test_channel_mix_and_top_problems_follow_reports_merges_undos_edits_and_forg
     person's id rewritten, a clock that goes back, and forget."""
     import random
 
-    from bot.model import ProblemDraft
-    from storage import merges, privacy
-    from storage import problems as problem_store
+    from storage import privacy
     from storage.db import open_database
     from storage.schema import CONTACT_CHANNELS
+    from tests.problem_walk import ProblemWalk
     db = open_database(tmp_path / "problems.db", secret=b"k" * 32)
-    rng = random.Random(32)
-    problems: list[int] = []
-    merged: list[int] = []
-    clock = NOW - timedelta(days=300)
-    for step in range(500):
-        clock += timedelta(hours=rng.choice([-40, 3, 11, 24, 60]))
-        user, channel = f"U{rng.randrange(10)}", rng.choice([*CONTACT_CHANNELS, None])
-        with write(db):
-            roll = rng.random()
-            if roll < 0.15 or len(problems) < 3:
-                problems.append(problem_store.insert_problem(
-                    db, Actor("slack", user), ProblemDraft(text=f"Problem {step}", contact_channel=channel), clock))
-            elif roll < 0.75:
-                problem_store.add_report(db, rng.choice(problems), user, channel, None, clock)
-            elif roll < 0.85:
-                duplicate, original = rng.sample(problems, 2)
-                if merges.root_of(db, "problem", original) != duplicate and \
-                        merges.merge_problem(db, duplicate, original, "M", clock):
-                    merged.append(duplicate)
-            elif roll < 0.93 and merged:
-                merges.unmerge_problem(db, merged.pop(rng.randrange(len(merged))), "M", clock)
-            else:  # a person's id or channel rewritten in place
-                db.execute("UPDATE OR IGNORE problem_reports SET user_id = ?, contact_channel = ? WHERE "
-                           "(problem_id, user_id, origin_id) IN (SELECT problem_id, user_id, origin_id "
-                           "FROM problem_reports WHERE user_id = ? LIMIT 1)", [user, channel, f"U{rng.randrange(10)}"])
+    walk = ProblemWalk(random.Random(32), NOW - timedelta(days=300), channels=(*CONTACT_CHANNELS, None))
+    for step in walk.steps(500, db):
+        clock = walk.clock
         _assert_problem_figures_agree(db, clock, step)
-    assert len(merged) > 2 and len(_channels_from_the_reports(db, clock - timedelta(days=84))) == 6
+    assert len(walk.merged) > 2 and len(_channels_from_the_reports(db, clock - timedelta(days=84))) == 6
     with write(db):
         privacy.forget(db, "U3")
     _assert_problem_figures_agree(db, clock, "forget")
